@@ -1,0 +1,121 @@
+"""Application settings, read from the environment (see README "Configuration")."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+DEFAULT_URIM_CATEGORIES = (
+    "american_indian_alaska_native;black_african_american;hispanic_latino;native_hawaiian_pacific_islander"
+)
+DEFAULT_TOPICS = (
+    "career planning;research;clinical skills;wellness;work-life balance;"
+    "networking;leadership;teaching;board preparation;other"
+)
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def _float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(name: str, default: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in os.environ.get(name, default).split(";") if p.strip())
+
+
+def database_url(raw: str | None) -> str:
+    """Normalise a DATABASE_URL so that PostgreSQL always goes through psycopg 3."""
+    if not raw:
+        return f"sqlite:///{BASE_DIR / 'instance' / 'mentorship.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
+class Config:
+    """Settings for a real deployment; every value can be set by an environment variable."""
+
+    APP_ENV = os.environ.get("APP_ENV", "production")
+    # Only development and test get a built-in key; production refuses to start without one.
+    SECRET_KEY = os.environ.get("SECRET_KEY") or (
+        "dev-only-not-secret" if APP_ENV in {"development", "test"} else None  # noqa: S105
+    )
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", APP_ENV == "production")
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    WTF_CSRF_TIME_LIMIT = None  # a form left open during a clinic stays valid for the session
+    BOOTSTRAP_SERVE_LOCAL = True
+    MAX_CONTENT_LENGTH = _int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+    IMPORT_MAX_BYTES = _int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+    PER_PAGE = _int("PER_PAGE", 25)
+
+    # Metrics (PRODUCT.md §3) and privacy (§4).
+    ENGAGEMENT_TARGET = _int("ENGAGEMENT_TARGET", 4)
+    OVERDUE_DAYS = _int("OVERDUE_DAYS", 60)
+    MIN_CELL_SIZE = _int("MIN_CELL_SIZE", 5)
+    ACADEMIC_YEAR_START_MONTH = _int("ACADEMIC_YEAR_START_MONTH", 7)
+    URIM_CATEGORIES = _list("URIM_CATEGORIES", DEFAULT_URIM_CATEGORIES)
+    MEETING_TOPICS = _list("MEETING_TOPICS", DEFAULT_TOPICS)
+
+    # Reminders and links (§9).
+    REMINDER_INTERVAL_DAYS = _int("REMINDER_INTERVAL_DAYS", 14)
+    LOG_LINK_DAYS = _int("LOG_LINK_DAYS", 14)
+    INVITE_LINK_HOURS = _int("INVITE_LINK_HOURS", 72)
+    PASSWORD_RESET_HOURS = _int("PASSWORD_RESET_HOURS", 2)
+    PASSWORD_MIN_LENGTH = _int("PASSWORD_MIN_LENGTH", 10)
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
+    # Matching weights and objective (§8).
+    MATCH_WEIGHT_INTERESTS = _float("MATCH_WEIGHT_INTERESTS", 0.35)
+    MATCH_WEIGHT_FIT = _float("MATCH_WEIGHT_FIT", 0.25)
+    MATCH_WEIGHT_PREFERENCE = _float("MATCH_WEIGHT_PREFERENCE", 0.2)
+    MATCH_WEIGHT_CONCORDANCE = _float("MATCH_WEIGHT_CONCORDANCE", 0.15)
+    MATCH_WEIGHT_SPREAD = _float("MATCH_WEIGHT_SPREAD", 0.05)
+    MATCH_OBJECTIVE = os.environ.get("MATCH_OBJECTIVE", "participation")
+
+    # Mail (Flask-Mail's names); without MAIL_SERVER mail is written to the log.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "mentorship@localhost")
+
+    # Login throttling (Flask-Limiter).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 5 minutes")
+
+
+class TestConfig(Config):
+    """Settings for the test suite: a throwaway database, no real mail, no secure cookies."""
+
+    APP_ENV = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key"  # noqa: S105 (tests only)
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL") or "sqlite://")
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    WTF_CSRF_ENABLED = True
+    MAIL_SERVER = None
+    RATELIMIT_ENABLED = True
+    BASE_URL = "http://localhost"

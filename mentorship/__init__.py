@@ -1,0 +1,64 @@
+"""Mentorship Program Manager: the application factory."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import Config
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # SQLite ignores foreign keys unless asked, and WAL + a busy timeout let readers and
+    # one writer work at once instead of failing with "database is locked".
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+def create_app(config_class: type = Config) -> Flask:
+    """Build the application with `config_class` settings."""
+    app = Flask(__name__, template_folder=str(TEMPLATES), instance_relative_config=False)
+    app.config.from_object(config_class)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY is not set. Set it in the environment (see README).")
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(
+            parents=True, exist_ok=True
+        )
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+        app.logger.setLevel(logging.INFO)
+
+    from mentorship import models  # noqa: F401  (registers the tables)
+    from mentorship.extensions import bootstrap, csrf, db, limiter, login_manager, mail, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+
+    from mentorship import auth, errors, web
+
+    auth.init_login(login_manager)
+    errors.register(app)
+    web.register(app)
+
+    from mentorship.cli import register_cli
+
+    register_cli(app)
+    return app

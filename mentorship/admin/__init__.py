@@ -1,0 +1,1 @@
+"""Accounts, grants and the audit log (admins)."""

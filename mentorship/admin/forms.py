@@ -1,0 +1,34 @@
+"""Forms for accounts and their grants."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectMultipleField, StringField, SubmitField, widgets
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class GrantsForm(FlaskForm):
+    is_admin = BooleanField("GME office admin (every program, every report)")
+    is_coordinator = BooleanField("Program coordinator")
+    programs = MultiCheckboxField("Programs coordinated", coerce=int)
+    view_demographics = BooleanField("May see individual self-identification")
+    can_override_capacity = BooleanField("May pair a mentor beyond capacity (audited)")
+    submit = SubmitField("Save grants")
+
+
+class NewAccountForm(GrantsForm):
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    first_name = StringField("First name", validators=[Optional(), Length(max=100)])
+    last_name = StringField("Last name", validators=[Optional(), Length(max=100)])
+    submit = SubmitField("Create account and send invitation")
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    action = StringField("Action starts with", validators=[Optional(), Length(max=60)])
+    actor = StringField("By (email)", validators=[Optional(), Length(max=254)])

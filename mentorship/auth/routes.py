@@ -1,0 +1,143 @@
+"""Sign in, sign out, forgotten passwords and invitations."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from mentorship.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
+from mentorship.extensions import db, limiter
+from mentorship.services import ServiceError, accounts, audit
+from mentorship.services.mail import send_mail
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site; anything else (another host, a scheme) goes home."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("main.home")
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _failed(response) -> bool:
+    # Only failed attempts count against the limit; a successful login redirects.
+    return response.status_code != 302
+
+
+def _email_key() -> str:
+    return "login:" + request.form.get("email", "").strip().lower()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_login_limit, methods=["POST"], key_func=_email_key, deduct_when=_failed)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.user_by_email(form.email.data)
+        if user is not None and user.check_password(form.password.data):
+            login_user(user)
+            accounts.record_login(user)
+            db.session.commit()
+            return redirect(safe_next(request.args.get("next")))
+        current_app.logger.warning("Failed sign-in for %s from %s", form.email.data, request.remote_addr)
+        form.password.errors.append("The email or password is not right.")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+def email_password_link(user, purpose: str) -> None:
+    """Email an invitation or reset link to `user` (written to the log when mail is off)."""
+    token = accounts.make_password_token(user, purpose)
+    link = current_app.config["BASE_URL"].rstrip("/") + url_for(
+        "auth.set_password", purpose=purpose, token=token
+    )
+    if purpose == "invite":
+        subject = "You are invited to the mentorship program"
+        hours = current_app.config["INVITE_LINK_HOURS"]
+        body = (
+            f"Hello {user.person.first_name},\n\nChoose your password here (valid {hours} hours):\n{link}\n"
+        )
+    else:
+        subject = "Reset your mentorship program password"
+        hours = current_app.config["PASSWORD_RESET_HOURS"]
+        body = (
+            f"Hello {user.person.first_name},\n\nReset your password here (valid {hours} hours):\n{link}\n\n"
+            "If you did not ask for this, ignore this email."
+        )
+    send_mail([user.email], subject, body)
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = accounts.user_by_email(form.email.data)
+        if user is not None:
+            email_password_link(user, "reset")
+        # The same answer whether or not the account exists, so emails cannot be probed.
+        flash("If that email has an account, a link to reset the password is on its way.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/password/<any(invite, reset):purpose>/<token>", methods=["GET", "POST"])
+def set_password(purpose: str, token: str):
+    try:
+        user = accounts.read_password_token(token, purpose)
+    except accounts.TokenError as exc:
+        flash(str(exc), "danger")
+        return redirect(url_for("auth.forgot_password"))
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_password(user, form.password.data)
+        except ServiceError as exc:
+            form.password.errors.append(str(exc))
+        else:
+            audit.record(user, "password.set", user, via=purpose)
+            db.session.commit()
+            logout_user()
+            flash("Your password is saved. Sign in with it.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/set_password.html", form=form, purpose=purpose, user=user)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors.append("This is not your current password.")
+        else:
+            try:
+                accounts.set_password(current_user, form.password.data)
+            except ServiceError as exc:
+                form.password.errors.append(str(exc))
+            else:
+                audit.record(current_user, "password.change", current_user)
+                db.session.commit()
+                # The new session version signs out other devices; keep this one signed in.
+                login_user(current_user)
+                flash("Your password is changed. Other devices are signed out.", "success")
+                return redirect(url_for("main.home"))
+    return render_template("auth/change_password.html", form=form)

@@ -1,0 +1,78 @@
+"""flask users: accounts from the command line."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from mentorship.cli import fail
+from mentorship.extensions import db
+from mentorship.services import ServiceError, accounts, audit
+from mentorship.services.people import find_person
+
+group = AppGroup("users", help="Create accounts, set passwords and grant roles.")
+
+
+@group.command("create-admin")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--first-name", default="")
+@click.option("--last-name", default="")
+def create_admin(email: str, password: str, first_name: str, last_name: str) -> None:
+    """Create the first GME-office admin account (or promote an existing person)."""
+    try:
+        user = accounts.create_admin(email, password, first_name, last_name)
+        db.session.flush()
+        audit.record(None, "user.create_admin", user, email=user.email, via="cli")
+        db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        fail(str(exc))
+    click.echo(f"Admin {user.email} is ready; sign in at /auth/login.")
+
+
+@group.command("set-password")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def set_password(email: str, password: str) -> None:
+    """Set the password of any person, creating their account if needed."""
+
+    person = find_person(email)
+    if person is None:
+        fail(f"No person with email {email.strip().lower()}.")
+    user = accounts.ensure_user(person)
+    try:
+        accounts.set_password(user, password)
+    except ServiceError as exc:
+        db.session.rollback()
+        fail(str(exc))
+    db.session.flush()
+    audit.record(None, "password.set", user, via="cli")
+    db.session.commit()
+    click.echo(f"Password of {user.email} is set.")
+
+
+@group.command("grant")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["admin", "coordinator"]), required=True)
+@click.option("--program", "programs", multiple=True, help="Program name (repeat for several).")
+@click.option("--view-demographics", is_flag=True, default=None, help="Allow individual self-identification.")
+def grant(email: str, role: str, programs: tuple[str, ...], view_demographics: bool | None) -> None:
+    """Grant admin, or coordinator of some programs, to a person."""
+
+    person = find_person(email)
+    if person is None:
+        fail(f"No person with email {email.strip().lower()}.")
+    if role == "coordinator" and not programs:
+        fail("A coordinator needs at least one --program.")
+    user = accounts.ensure_user(person)
+    try:
+        accounts.grant(user, role, programs, view_demographics)
+    except ServiceError as exc:
+        db.session.rollback()
+        fail(str(exc))
+    db.session.flush()
+    audit.record(None, "grants.change", user, email=user.email, role=role, programs=list(programs), via="cli")
+    db.session.commit()
+    scope = f" of {', '.join(programs)}" if programs else ""
+    click.echo(f"{user.email} is now {role}{scope}.")

@@ -1,0 +1,43 @@
+"""Styled error pages; the 500 handler rolls back whatever the request left half-done."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from mentorship.extensions import db
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood."),
+    403: ("Not allowed", "You do not have access to this page."),
+    404: ("Not found", "There is no page at this address."),
+    405: ("Not allowed", "This page cannot be used that way."),
+    413: ("File too large", "The file is larger than this site accepts."),
+    429: ("Too many attempts", "Too many attempts. Wait a few minutes and try again."),
+    500: ("Something went wrong", "The error was logged. Please try again."),
+}
+
+
+def _page(code: int, message: str | None = None):
+    title, default = MESSAGES.get(code, ("Error", "Something went wrong."))
+    return render_template("errors/error.html", code=code, title=title, message=message or default), code
+
+
+def register(app: Flask) -> None:
+    """Install the error handlers on `app`."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return _page(400, "The form expired or was sent from elsewhere. Reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code == 429:
+            return _page(429)
+        return _page(error.code or 500)
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return _page(500)

@@ -1,0 +1,40 @@
+"""The data model (PRODUCT.md §2), one module per aggregate."""
+
+from mentorship.models.accounts import User, coordinator_programs
+from mentorship.models.audit import AuditEvent
+from mentorship.models.meetings import LogLinkUse, Meeting, MeetingTopic
+from mentorship.models.pairings import Pairing, PulseCheck, Reminder
+from mentorship.models.people import (
+    MenteeInterest,
+    MenteeProfile,
+    MentorInterest,
+    MentorProfile,
+    Person,
+    RaceEthnicity,
+    SelfIdentification,
+    do_not_match,
+    preferred_mentors,
+)
+from mentorship.models.programs import Program
+
+__all__ = [
+    "AuditEvent",
+    "LogLinkUse",
+    "Meeting",
+    "MeetingTopic",
+    "MenteeInterest",
+    "MenteeProfile",
+    "MentorInterest",
+    "MentorProfile",
+    "Pairing",
+    "Person",
+    "Program",
+    "PulseCheck",
+    "RaceEthnicity",
+    "Reminder",
+    "SelfIdentification",
+    "User",
+    "coordinator_programs",
+    "do_not_match",
+    "preferred_mentors",
+]

@@ -1,0 +1,78 @@
+"""Login accounts, their role grants and program scopes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from mentorship.extensions import db
+from mentorship.models.people import Person
+from mentorship.models.programs import Program
+
+coordinator_programs = Table(
+    "coordinator_programs",
+    db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("program_id", ForeignKey("programs.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(UserMixin, db.Model):
+    """A person's login; mentor and mentee roles come from their profiles."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_coordinator: Mapped[bool] = mapped_column(Boolean, default=False)
+    view_demographics: Mapped[bool] = mapped_column(Boolean, default=False)
+    can_override_capacity: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Bumped on password change so that every other session is signed out.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    person: Mapped[Person] = relationship(back_populates="user")
+    programs: Mapped[list[Program]] = relationship(secondary=coordinator_programs, order_by=Program.name)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+        self.session_version = (self.session_version or 0) + 1
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def email(self) -> str:
+        return self.person.email
+
+    @property
+    def is_staff(self) -> bool:
+        """Admins and program coordinators: the people who run the program."""
+        return self.is_admin or self.is_coordinator
+
+    @property
+    def can_view_demographics(self) -> bool:
+        return self.is_admin or self.view_demographics
+
+    @property
+    def roles(self) -> set[str]:
+        roles = set()
+        if self.is_admin:
+            roles.add("admin")
+        if self.is_coordinator:
+            roles.add("coordinator")
+        if self.person.mentor is not None:
+            roles.add("mentor")
+        if self.person.mentee is not None:
+            roles.add("mentee")
+        return roles

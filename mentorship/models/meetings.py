@@ -1,0 +1,61 @@
+"""Meetings of a pairing, their topics, and one-click link uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mentorship.extensions import db
+from mentorship.models.pairings import Pairing
+
+
+class Meeting(db.Model):
+    """A meeting; notes are private to the pairing's two people, deletion is soft."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (Index("ix_meetings_pairing_date", "pairing_id", "date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"))
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    modality: Mapped[str] = mapped_column(String(20), default="in_person")
+    status: Mapped[str] = mapped_column(String(20), default="held")
+    notes: Mapped[str | None] = mapped_column(Text)
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # "mentor", "mentee", "coordinator" (on the pair's behalf) or "import".
+    logged_as: Mapped[str] = mapped_column(String(20), default="mentor")
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    disputed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    pairing: Mapped[Pairing] = relationship()
+    topic_rows: Mapped[list[MeetingTopic]] = relationship(
+        cascade="all, delete-orphan", order_by="MeetingTopic.topic"
+    )
+
+    @property
+    def topics(self) -> list[str]:
+        return [row.topic for row in self.topic_rows]
+
+
+class MeetingTopic(db.Model):
+    __tablename__ = "meeting_topics"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+
+
+class LogLinkUse(db.Model):
+    """A one-click form that was submitted, so the same form cannot log twice."""
+
+    __tablename__ = "log_link_uses"
+
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+    used_at: Mapped[dt.datetime] = mapped_column(DateTime)

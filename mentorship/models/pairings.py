@@ -1,0 +1,77 @@
+"""Pairings of a mentor and a mentee, their reminders and pulse checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mentorship.extensions import db
+from mentorship.models.people import MenteeProfile, MentorProfile
+
+
+class Pairing(db.Model):
+    """A mentoring relationship; ending one sets end_date and never deletes it."""
+
+    __tablename__ = "pairings"
+    __table_args__ = (
+        UniqueConstraint("mentor_id", "mentee_id", "kind", "start_date"),
+        Index("ix_pairings_active_span", "start_date", "end_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor_profiles.id"), index=True)
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("mentee_profiles.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="career")
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+    end_rating: Mapped[int | None] = mapped_column(Integer)
+    end_comment: Mapped[str | None] = mapped_column(Text)
+    capacity_override: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    mentor: Mapped[MentorProfile] = relationship()
+    mentee: Mapped[MenteeProfile] = relationship()
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+
+class Reminder(db.Model):
+    """A reminder sent to both people of a pairing (PRODUCT.md §9)."""
+
+    __tablename__ = "reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"), index=True)
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(String(30))
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class PulseCheck(db.Model):
+    """One person's answer to "How is this mentorship going?" for a pairing."""
+
+    __tablename__ = "pulse_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    answered_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    rating: Mapped[int] = mapped_column(Integer)
+    fit: Mapped[str] = mapped_column(String(20))
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

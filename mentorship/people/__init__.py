@@ -1,0 +1,1 @@
+"""Enrolling and browsing mentors and mentees."""

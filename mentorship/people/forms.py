@@ -1,0 +1,92 @@
+"""Forms for enrolling and editing mentors and mentees."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+
+from mentorship import vocab
+
+
+class PersonFields(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    first_name = StringField("First name", validators=[DataRequired(), Length(max=100)])
+    last_name = StringField("Last name", validators=[DataRequired(), Length(max=100)])
+
+
+class MentorForm(PersonFields):
+    mentor_type = SelectField("Mentor type", choices=list(vocab.MENTOR_TYPES.items()), default="faculty")
+    department = StringField("Department", validators=[Optional(), Length(max=200)])
+    specialty = StringField("Specialty", validators=[Optional(), Length(max=200)])
+    rank = StringField("Academic rank", validators=[Optional(), Length(max=100)])
+    program_id = SelectField(
+        "Program (a near-peer's residency, or a faculty member's home program)",
+        coerce=int,
+        validators=[Optional()],
+    )
+    pgy = IntegerField("PGY (near-peer mentors)", validators=[Optional(), NumberRange(1, 10)])
+    capacity = IntegerField(
+        "Capacity (most active mentees)", default=3, validators=[DataRequired(), NumberRange(1, 30)]
+    )
+    interests = StringField(
+        "Interests",
+        description="Separate with semicolons, e.g. research; global health",
+        validators=[Length(max=2000)],
+    )
+    enrolled_on = DateField("Enrolled on", validators=[Optional()])
+    submit = SubmitField("Save")
+
+    def validate_pgy(self, field):
+        if self.mentor_type.data == "near_peer" and not field.data:
+            raise ValidationError("A near-peer mentor needs a PGY level.")
+
+    def validate_program_id(self, field):
+        if self.mentor_type.data == "near_peer" and not field.data:
+            raise ValidationError("A near-peer mentor needs their residency program.")
+
+
+class MenteeForm(PersonFields):
+    program_id = SelectField("Program", coerce=int, validators=[DataRequired(message="Choose a program.")])
+    pgy = IntegerField(
+        "PGY", validators=[DataRequired(message="Enter the PGY level, 1 to 10."), NumberRange(1, 10)]
+    )
+    interests = StringField(
+        "Interests",
+        description="Separate with semicolons, e.g. research; global health",
+        validators=[Length(max=2000)],
+    )
+    enrolled_on = DateField("Enrolled on", validators=[Optional()])
+    submit = SubmitField("Save")
+
+
+class LeaveForm(FlaskForm):
+    left_on = DateField("Date left", validators=[DataRequired(message="Enter the date they left.")])
+    submit = SubmitField("Mark as left")
+
+
+class FilterForm(FlaskForm):
+    """The list filters; read from the query string, so no CSRF."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search name or email", validators=[Optional(), Length(max=100)])
+    program = SelectField("Program", coerce=int, validators=[Optional()])
+    pgy = SelectField(
+        "PGY",
+        choices=[(0, "Any PGY")] + [(n, f"PGY-{n}") for n in range(1, 11)],
+        coerce=int,
+        validators=[Optional()],
+    )
+    status = SelectField(
+        "Status",
+        choices=[("enrolled", "Enrolled"), ("left", "Left"), ("all", "All")],
+        default="enrolled",
+        validators=[Optional()],
+    )
+    role = SelectField(
+        "Also",
+        choices=[("", "Anyone"), ("both", "Both mentor and mentee")],
+        validators=[Optional()],
+    )

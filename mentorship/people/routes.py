@@ -1,0 +1,333 @@
+"""Browsing, enrolling and editing mentors and mentees."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from mentorship.access import can_see_person, roles_required, scope_of, staff_can_see_person
+from mentorship.auth.routes import email_password_link
+from mentorship.extensions import db
+from mentorship.models import MenteeProfile, MentorProfile, Pairing, Person, Program
+from mentorship.people.forms import FilterForm, LeaveForm, MenteeForm, MentorForm
+from mentorship.services import ServiceError, audit
+from mentorship.services import people as people_service
+from mentorship.services.accounts import ensure_user
+
+bp = Blueprint("people", __name__, url_prefix="/people")
+
+
+def _program_choices(blank: str | None = None) -> list[tuple[int, str]]:
+    """Programs the current user may enrol people in."""
+    scope = scope_of(current_user)
+    query = select(Program).order_by(Program.name)
+    if not scope.everything:
+        query = query.where(Program.id.in_(scope.program_ids or []))
+    choices = [(p.id, p.name) for p in db.session.execute(query).scalars()]
+    return ([(0, blank)] if blank else []) + choices
+
+
+def active_pairing_counts(role: str, profile_ids: list[int]) -> dict[int, int]:
+    """Pairings active today per mentor or mentee profile id, in one query."""
+    today = dt.date.today()
+    column = Pairing.mentee_id if role == "mentee" else Pairing.mentor_id
+    rows = db.session.execute(
+        select(column, func.count(Pairing.id))
+        .where(column.in_(profile_ids), Pairing.start_date <= today)
+        .where(or_(Pairing.end_date.is_(None), Pairing.end_date >= today))
+        .group_by(column)
+    )
+    return dict(rows.all())
+
+
+def _people_list(role: str):
+    form = FilterForm(request.args)
+    form.program.choices = _program_choices("Any program")
+    scope = scope_of(current_user)
+    profile = MenteeProfile if role == "mentee" else MentorProfile
+    query = select(profile).join(Person, profile.person_id == Person.id)
+    query = query.where(scope.mentees() if role == "mentee" else scope.mentors())
+    q = (form.q.data or "").strip().lower()
+    if q:
+        like = f"%{q}%"
+        query = query.where(
+            or_(
+                func.lower(Person.email).like(like),
+                func.lower(Person.first_name + " " + Person.last_name).like(like),
+            )
+        )
+    if form.program.data:
+        query = query.where(profile.program_id == form.program.data)
+    if form.pgy.data:
+        query = query.where(profile.pgy == form.pgy.data)
+    status = form.status.data or "enrolled"
+    if status == "enrolled":
+        query = query.where(or_(profile.left_on.is_(None), profile.left_on >= dt.date.today()))
+    elif status == "left":
+        query = query.where(profile.left_on < dt.date.today())
+    if form.role.data == "both":
+        other = MentorProfile if role == "mentee" else MenteeProfile
+        query = query.where(select(other.id).where(other.person_id == Person.id).exists())
+    query = query.options(selectinload(profile.person), selectinload(profile.program))
+    query = query.order_by(Person.last_name, Person.first_name, Person.id)
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    active = active_pairing_counts(role, [p.id for p in page.items])
+    return render_template("people/list.html", role=role, form=form, page=page, active=active)
+
+
+@bp.route("/mentees")
+@roles_required("staff")
+def mentees():
+    return _people_list("mentee")
+
+
+@bp.route("/mentors")
+@roles_required("staff")
+def mentors():
+    return _people_list("mentor")
+
+
+def _save_person(form, person: Person | None) -> Person:
+    if person is None:
+        return people_service.create_person(form.email.data, form.first_name.data, form.last_name.data)
+    people_service.update_person(person, form.email.data, form.first_name.data, form.last_name.data)
+    return person
+
+
+@bp.route("/mentors/new", methods=["GET", "POST"])
+@roles_required("staff")
+def new_mentor():
+    form = MentorForm()
+    form.program_id.choices = _program_choices("None")
+    if form.validate_on_submit():
+        scope = scope_of(current_user)
+        if not scope.everything and not form.program_id.data:
+            form.program_id.errors.append("Choose one of your programs so you can see this mentor.")
+        else:
+            # Someone already known in the other role (a near-peer mentor who is also a mentee) is enrolled.
+            person = people_service.find_person(form.email.data)
+            try:
+                if person is not None and person.mentor is not None:
+                    raise people_service.DuplicateEmail(person)
+                if person is None:
+                    person = _save_person(form, None)
+                mentor = people_service.enroll_mentor(person, **_mentor_fields(form))
+            except ServiceError as exc:
+                form.email.errors.append(str(exc))
+            else:
+                db.session.flush()
+                audit.record(current_user, "mentor.create", mentor, email=person.email)
+                db.session.commit()
+                flash(f"{person.full_name} is enrolled as a mentor.", "success")
+                return redirect(url_for("people.show", person_id=person.id))
+    return render_template("people/form.html", form=form, title="Add a mentor")
+
+
+@bp.route("/mentees/new", methods=["GET", "POST"])
+@roles_required("staff")
+def new_mentee():
+    form = MenteeForm()
+    form.program_id.choices = _program_choices()
+    if form.validate_on_submit():
+        person = people_service.find_person(form.email.data)
+        try:
+            if person is not None and person.mentee is not None:
+                raise people_service.DuplicateEmail(person)
+            if person is None:
+                person = _save_person(form, None)
+            mentee = people_service.enroll_mentee(person, **_mentee_fields(form))
+        except ServiceError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            db.session.flush()
+            audit.record(current_user, "mentee.create", mentee, email=person.email)
+            db.session.commit()
+            flash(f"{person.full_name} is enrolled as a mentee.", "success")
+            return redirect(url_for("people.show", person_id=person.id))
+    return render_template("people/form.html", form=form, title="Add a mentee")
+
+
+def _mentor_fields(form: MentorForm) -> dict:
+    near_peer = form.mentor_type.data == "near_peer"
+    return {
+        "mentor_type": form.mentor_type.data,
+        "department": form.department.data or None,
+        "specialty": form.specialty.data or None,
+        "rank": form.rank.data or None,
+        "program_id": form.program_id.data or None,
+        "pgy": form.pgy.data if near_peer else None,
+        "capacity": form.capacity.data,
+        "interests": people_service.parse_interests(form.interests.data),
+        "enrolled_on": form.enrolled_on.data,
+    }
+
+
+def _mentee_fields(form: MenteeForm) -> dict:
+    return {
+        "program_id": form.program_id.data,
+        "pgy": form.pgy.data,
+        "interests": people_service.parse_interests(form.interests.data),
+        "enrolled_on": form.enrolled_on.data,
+    }
+
+
+def _person_or_404(person_id: int, staff_only: bool = False) -> Person:
+    person = db.get_or_404(Person, person_id)
+    allowed = staff_can_see_person if staff_only else can_see_person
+    if not allowed(current_user, person.id):
+        abort(403)
+    return person
+
+
+@bp.route("/<int:person_id>")
+@login_required
+def show(person_id: int):
+    person = _person_or_404(person_id)
+    pairings = []
+    profiles = [p for p in (person.mentor, person.mentee) if p is not None]
+    if profiles:
+        conditions = []
+        if person.mentor is not None:
+            conditions.append(Pairing.mentor_id == person.mentor.id)
+        if person.mentee is not None:
+            conditions.append(Pairing.mentee_id == person.mentee.id)
+        query = select(Pairing).where(or_(*conditions))
+        if current_user.is_staff:
+            query = query.where(scope_of(current_user).pairings())
+        elif current_user.person_id != person.id:
+            mine = []
+            if current_user.person.mentor is not None:
+                mine.append(Pairing.mentor_id == current_user.person.mentor.id)
+            if current_user.person.mentee is not None:
+                mine.append(Pairing.mentee_id == current_user.person.mentee.id)
+            query = query.where(or_(*mine))
+        pairings = (
+            db.session.execute(
+                query.options(
+                    selectinload(Pairing.mentor).selectinload(MentorProfile.person),
+                    selectinload(Pairing.mentee).selectinload(MenteeProfile.person),
+                ).order_by(Pairing.start_date.desc())
+            )
+            .scalars()
+            .all()
+        )
+    show_demographics = current_user.can_view_demographics and person.self_identification is not None
+    if show_demographics:
+        audit.record(current_user, "demographics.view", person)
+        db.session.commit()
+    is_staff_view = staff_can_see_person(current_user, person.id)
+    return render_template(
+        "people/show.html",
+        person=person,
+        pairings=pairings,
+        show_demographics=show_demographics,
+        is_staff_view=is_staff_view,
+        leave_form=LeaveForm(),
+        urim=people_service.effective_urim(person.self_identification, current_app.config["URIM_CATEGORIES"]),
+    )
+
+
+@bp.route("/<int:person_id>/mentor/edit", methods=["GET", "POST"])
+@roles_required("staff")
+def edit_mentor(person_id: int):
+    person = _person_or_404(person_id, staff_only=True)
+    mentor = person.mentor or abort(404)
+    form = MentorForm(obj=mentor) if request.method == "GET" else MentorForm()
+    if request.method == "GET":
+        form.email.data, form.first_name.data, form.last_name.data = (
+            person.email,
+            person.first_name,
+            person.last_name,
+        )
+        form.interests.data = "; ".join(mentor.interests)
+        form.program_id.data = mentor.program_id or 0
+    form.program_id.choices = _program_choices("None")
+    if mentor.program_id and mentor.program_id not in {c[0] for c in form.program_id.choices}:
+        form.program_id.choices.append((mentor.program_id, mentor.program.name))
+    if form.validate_on_submit():
+        try:
+            _save_person(form, person)
+        except ServiceError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            fields = _mentor_fields(form)
+            people_service.set_mentor_interests(mentor, fields.pop("interests"))
+            fields["enrolled_on"] = fields["enrolled_on"] or mentor.enrolled_on
+            for name, value in fields.items():
+                setattr(mentor, name, value)
+            audit.record(current_user, "mentor.update", mentor, email=person.email)
+            db.session.commit()
+            flash("Saved.", "success")
+            return redirect(url_for("people.show", person_id=person.id))
+    return render_template("people/form.html", form=form, title=f"Edit mentor {person.full_name}")
+
+
+@bp.route("/<int:person_id>/mentee/edit", methods=["GET", "POST"])
+@roles_required("staff")
+def edit_mentee(person_id: int):
+    person = _person_or_404(person_id, staff_only=True)
+    mentee = person.mentee or abort(404)
+    form = MenteeForm(obj=mentee) if request.method == "GET" else MenteeForm()
+    if request.method == "GET":
+        form.email.data, form.first_name.data, form.last_name.data = (
+            person.email,
+            person.first_name,
+            person.last_name,
+        )
+        form.interests.data = "; ".join(mentee.interests)
+    form.program_id.choices = _program_choices()
+    if form.validate_on_submit():
+        try:
+            _save_person(form, person)
+        except ServiceError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            fields = _mentee_fields(form)
+            people_service.set_mentee_interests(mentee, fields.pop("interests"))
+            fields["enrolled_on"] = fields["enrolled_on"] or mentee.enrolled_on
+            for name, value in fields.items():
+                setattr(mentee, name, value)
+            audit.record(current_user, "mentee.update", mentee, email=person.email)
+            db.session.commit()
+            flash("Saved.", "success")
+            return redirect(url_for("people.show", person_id=person.id))
+    return render_template("people/form.html", form=form, title=f"Edit mentee {person.full_name}")
+
+
+@bp.route("/<int:person_id>/<any(mentor, mentee):role>/leave", methods=["POST"])
+@roles_required("staff")
+def leave(person_id: int, role: str):
+    person = _person_or_404(person_id, staff_only=True)
+    profile = getattr(person, role) or abort(404)
+    form = LeaveForm()
+    if form.validate_on_submit():
+        try:
+            people_service.mark_left(profile, form.left_on.data)
+        except ServiceError as exc:
+            flash(str(exc), "danger")
+        else:
+            audit.record(current_user, f"{role}.leave", profile, left_on=form.left_on.data)
+            db.session.commit()
+            flash(
+                f"{person.full_name} is marked as having left on {form.left_on.data.isoformat()}.", "success"
+            )
+    else:
+        flash("; ".join(e for errors in form.errors.values() for e in errors), "danger")
+    return redirect(url_for("people.show", person_id=person.id))
+
+
+@bp.route("/<int:person_id>/invite", methods=["POST"])
+@roles_required("staff")
+def invite(person_id: int):
+    person = _person_or_404(person_id, staff_only=True)
+    user = ensure_user(person)
+    db.session.flush()
+    email_password_link(user, "invite")
+    audit.record(current_user, "user.invite", user, email=person.email)
+    db.session.commit()
+    flash(f"An invitation was sent to {person.email}.", "success")
+    return redirect(url_for("people.show", person_id=person.id))

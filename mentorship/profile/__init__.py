@@ -1,0 +1,1 @@
+"""A mentor or mentee editing their own profile and self-identification."""

@@ -1,0 +1,68 @@
+"""Self-service profile forms."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, RadioField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from mentorship import vocab
+from mentorship.admin.forms import MultiCheckboxField
+
+INTERESTS_HELP = "Separate with semicolons, e.g. research; global health; QI"
+
+
+class MentorProfileForm(FlaskForm):
+    department = StringField("Department", validators=[Optional(), Length(max=200)])
+    specialty = StringField("Specialty", validators=[Optional(), Length(max=200)])
+    rank = StringField("Academic rank", validators=[Optional(), Length(max=100)])
+    capacity = IntegerField(
+        "How many mentees can you take at once?", validators=[DataRequired(), NumberRange(1, 30)]
+    )
+    interests = StringField("Interests", description=INTERESTS_HELP, validators=[Length(max=2000)])
+    submit = SubmitField("Save")
+
+
+class MenteeProfileForm(FlaskForm):
+    interests = StringField("Interests", description=INTERESTS_HELP, validators=[Length(max=2000)])
+    preferred = SelectMultipleField("Mentors I would like", coerce=int, validators=[Optional()])
+    excluded = SelectMultipleField(
+        "Mentors I prefer not to be matched with", coerce=int, validators=[Optional()]
+    )
+    concordance_gender = BooleanField("I would like a mentor who shares my gender")
+    concordance_urim = BooleanField("I would like a mentor who shares my URiM identity")
+    submit = SubmitField("Save")
+
+    def validate_excluded(self, field):
+        both = set(field.data or []) & set(self.preferred.data or [])
+        if both:
+            raise ValidationError("A mentor cannot be both preferred and excluded.")
+
+
+def _choices(options: dict[str, str]) -> list[tuple[str, str]]:
+    return [("", "Not answered")] + list(options.items())
+
+
+class SelfIdentificationForm(FlaskForm):
+    gender = RadioField("Gender", choices=_choices(vocab.GENDERS), default="", validators=[Optional()])
+    gender_description = StringField(
+        "If self-described, in your words", validators=[Optional(), Length(max=100)]
+    )
+    races = MultiCheckboxField(
+        "Race/ethnicity (select all that apply)", choices=list(vocab.RACE_CATEGORIES.items())
+    )
+    race_prefer_not = BooleanField("Prefer not to say my race/ethnicity")
+    urim = RadioField(
+        "Do you identify as underrepresented in medicine (URiM)?",
+        choices=_choices(vocab.YES_NO),
+        default="",
+        validators=[Optional()],
+    )
+    img = RadioField(
+        "International medical graduate?", choices=_choices(vocab.YES_NO), default="", validators=[Optional()]
+    )
+    first_generation = RadioField(
+        "First in your family to attend college or medical school?",
+        choices=_choices(vocab.YES_NO),
+        default="",
+        validators=[Optional()],
+    )
+    submit = SubmitField("Save")

@@ -1,0 +1,1 @@
+"""Programs: residencies and fellowships (admins)."""

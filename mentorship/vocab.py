@@ -1,0 +1,58 @@
+"""The fixed lists of PRODUCT.md §2 and how free text is matched against them."""
+
+from __future__ import annotations
+
+import re
+
+PROGRAM_KINDS = {"residency": "Residency", "fellowship": "Fellowship"}
+MENTOR_TYPES = {"faculty": "Faculty", "near_peer": "Near-peer (senior resident)"}
+PAIRING_KINDS = {"career": "Career", "research": "Research", "wellness": "Wellness", "peer": "Peer"}
+END_REASONS = {
+    "completed": "Completed",
+    "rematched": "Rematched",
+    "mentee_left": "Mentee left",
+    "mentor_left": "Mentor left",
+    "other": "Other",
+}
+MODALITIES = {"in_person": "In person", "video": "Video", "phone": "Phone"}
+MEETING_STATUSES = {"held": "Held", "cancelled": "Cancelled", "no_show": "No-show"}
+GENDERS = {
+    "woman": "Woman",
+    "man": "Man",
+    "nonbinary": "Nonbinary",
+    "self_described": "Self-described",
+    "prefer_not": "Prefer not to say",
+}
+RACE_CATEGORIES = {
+    "american_indian_alaska_native": "American Indian or Alaska Native",
+    "asian": "Asian",
+    "black_african_american": "Black or African American",
+    "hispanic_latino": "Hispanic or Latino",
+    "middle_eastern_north_african": "Middle Eastern or North African",
+    "native_hawaiian_pacific_islander": "Native Hawaiian or Pacific Islander",
+    "white": "White",
+}
+YES_NO = {"yes": "Yes", "no": "No", "prefer_not": "Prefer not to say"}
+CONCORDANCE = {"gender": "Same gender", "urim": "Shared URiM identity"}
+PULSE_FIT = {"yes": "Yes", "not_sure": "Not sure", "no": "No"}
+
+NOT_DISCLOSED = "Not disclosed"
+
+
+def slug(value: str) -> str:
+    """Fold case, spaces, hyphens and underscores so `In person` = `in-person` = `in_person`."""
+    return re.sub(r"[\s\-_]+", "_", value.strip().lower())
+
+
+def match_choice(value: str, choices: dict[str, str]) -> str | None:
+    """Return the code in `choices` whose code or label matches `value`, or None."""
+    wanted = slug(value)
+    for code, label in choices.items():
+        if wanted in (slug(code), slug(label)):
+            return code
+    return None
+
+
+def label(choices: dict[str, str], code: str | None) -> str:
+    """Human label for a code, blank for None."""
+    return choices.get(code, code or "") if code else ""

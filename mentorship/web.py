@@ -1,0 +1,57 @@
+"""Wiring of the web layer: blueprints, template helpers and security headers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import pkgutil
+
+from flask import Flask, current_app, request
+from flask_login import current_user
+
+import mentorship
+from mentorship import vocab
+from mentorship.access import has_role
+from mentorship.services.academic_year import year_of
+
+# Scripts and styles come only from this site: no inline script, no CDN.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def register(app: Flask) -> None:
+    """Register every feature blueprint (any `mentorship/<feature>/routes.py` with `bp`)."""
+    for module in sorted(pkgutil.iter_modules(mentorship.__path__), key=lambda m: m.name):
+        if module.ispkg:
+            try:
+                routes = importlib.import_module(f"mentorship.{module.name}.routes")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"mentorship.{module.name}.routes":
+                    raise
+                continue
+            app.register_blueprint(routes.bp)
+
+    @app.context_processor
+    def template_globals():
+        return {
+            "vocab": vocab,
+            "has_role": lambda *roles: current_user.is_authenticated and has_role(current_user, *roles),
+            "has_endpoint": lambda endpoint: endpoint in current_app.view_functions,
+            "today": dt.date.today(),
+            "current_ay": year_of(dt.date.today(), app.config["ACADEMIC_YEAR_START_MONTH"]),
+        }
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if current_user.is_authenticated:
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

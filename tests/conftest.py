@@ -1,0 +1,130 @@
+"""Fixtures: one app per test session, a clean database per test, clients and login helpers."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from sqlalchemy import text
+
+from config import TestConfig
+from mentorship import create_app
+from mentorship.extensions import db, limiter
+from tests import factories
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL")
+
+    class SessionConfig(TestConfig):
+        # A file, not :memory:, so that server threads in later tests share the database.
+        SQLALCHEMY_DATABASE_URI = (
+            TestConfig.SQLALCHEMY_DATABASE_URI
+            if url
+            else (f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}")
+        )
+
+    app = create_app(SessionConfig)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(
+            text("TRUNCATE " + ", ".join(t.name for t in tables) + " RESTART IDENTITY CASCADE")
+        )
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _clean(app):
+    with app.app_context():
+        limiter.reset()
+        yield
+        db.session.rollback()
+        _empty_tables()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def f():
+    """The factories module, so tests can write f.mentor(...)."""
+    return factories
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+class Browser:
+    """A test client that signs in and sends forms with their CSRF token, as a browser would."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user, password: str = factories.PASSWORD):
+        db.session.commit()
+        token = csrf_from(self.client.get("/auth/login").get_data(as_text=True))
+        response = self.client.post(
+            "/auth/login", data={"email": user.email, "password": password, "csrf_token": token}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        return self
+
+    def token(self) -> str:
+        page = self.client.get("/auth/password")
+        if page.status_code != 200:
+            page = self.client.get("/auth/login")
+        return csrf_from(page.get_data(as_text=True))
+
+    def get(self, url, **kwargs):
+        db.session.commit()
+        return self.client.get(url, **kwargs)
+
+    def post(self, url, data=None, **kwargs):
+        db.session.commit()
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.token())
+        return self.client.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def browser(client):
+    return Browser(client)
+
+
+@pytest.fixture
+def login(app):
+    """login(user) -> a Browser signed in as `user` (a fresh client each call)."""
+
+    def _login(user):
+        return Browser(app.test_client()).login(user)
+
+    return _login
