@@ -1,0 +1,1 @@
+"""Excel workbook builders: plain rows in, workbook bytes out. No Flask, no database."""
