@@ -38,8 +38,7 @@ def create_app(config_class: type = Config) -> Flask:
             parents=True, exist_ok=True
         )
     if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO)
-        app.logger.setLevel(logging.INFO)
+        app.logger.setLevel(logging.INFO)  # mail written to the log must show
 
     from mentorship import models  # noqa: F401  (registers the tables)
     from mentorship.extensions import bootstrap, csrf, db, limiter, login_manager, mail, migrate

@@ -1,0 +1,367 @@
+"""Deterministic demo institutions (PRODUCT.md §10), written with bulk inserts.
+
+Given the same size and the same `today`, the data is identical: every date is placed relative to `today`
+so that the demo always shows pairings on track, behind, overdue and never met.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, select, text
+
+from mentorship import vocab
+from mentorship.extensions import db
+from mentorship.models import (
+    Meeting,
+    MeetingTopic,
+    MenteeInterest,
+    MenteeProfile,
+    MentorInterest,
+    MentorProfile,
+    Pairing,
+    Person,
+    Program,
+    RaceEthnicity,
+    SelfIdentification,
+    User,
+    coordinator_programs,
+)
+from mentorship.services.academic_year import academic_year, year_of
+
+DEMO_PASSWORD = "demo-mentor-2026"  # noqa: S105  (printed on purpose: demo accounts only)
+
+
+@dataclass(frozen=True)
+class Size:
+    programs: int
+    faculty: int
+    near_peers: int
+    mentees: int
+    years: int
+    meetings_per_year: float  # mean meetings per engaged pairing per year
+
+
+SIZES = {
+    "small": Size(programs=3, faculty=17, near_peers=3, mentees=40, years=2, meetings_per_year=9.0),
+    "large": Size(programs=40, faculty=1100, near_peers=100, mentees=3000, years=5, meetings_per_year=12.5),
+}
+
+SPECIALTIES = [
+    ("Internal Medicine", "residency", 3), ("General Surgery", "residency", 5), ("Pediatrics", "residency", 3),
+    ("Emergency Medicine", "residency", 3), ("Psychiatry", "residency", 4), ("Obstetrics and Gynecology", "residency", 4),
+    ("Neurology", "residency", 4), ("Anesthesiology", "residency", 4), ("Radiology", "residency", 4),
+    ("Family Medicine", "residency", 3), ("Dermatology", "residency", 3), ("Orthopaedic Surgery", "residency", 5),
+    ("Pathology", "residency", 4), ("Urology", "residency", 5), ("Ophthalmology", "residency", 3),
+    ("Otolaryngology", "residency", 5), ("Physical Medicine", "residency", 3), ("Radiation Oncology", "residency", 4),
+    ("Neurosurgery", "residency", 5), ("Plastic Surgery", "residency", 5),
+    ("Cardiology", "fellowship", 3), ("Gastroenterology", "fellowship", 3), ("Pulmonary and Critical Care", "fellowship", 3),
+    ("Hematology and Oncology", "fellowship", 3), ("Infectious Diseases", "fellowship", 2), ("Nephrology", "fellowship", 2),
+    ("Endocrinology", "fellowship", 2), ("Rheumatology", "fellowship", 2), ("Geriatrics", "fellowship", 1),
+    ("Neonatology", "fellowship", 3), ("Pediatric Cardiology", "fellowship", 3), ("Child Psychiatry", "fellowship", 2),
+    ("Sports Medicine", "fellowship", 1), ("Palliative Care", "fellowship", 1), ("Interventional Radiology", "fellowship", 2),
+    ("Surgical Critical Care", "fellowship", 1), ("Vascular Surgery", "fellowship", 2), ("Hand Surgery", "fellowship", 1),
+    ("Addiction Medicine", "fellowship", 1), ("Sleep Medicine", "fellowship", 1),
+]
+FIRST_NAMES = [
+    "Amara", "Ben", "Chen", "Dana", "Elena", "Farid", "Grace", "Hiro", "Isabel", "Jamal", "Kavya", "Liam", "Maya",
+    "Nikhil", "Olivia", "Pedro", "Quinn", "Rosa", "Samir", "Tanya", "Uma", "Victor", "Wen", "Ximena", "Yusuf",
+    "Zoë", "Aisha", "Bruno", "Chloé", "Diego", "Esther", "Femi", "Gabriel", "Hana", " Igor", "Joaquín", "Keisha",
+    "Luis", "Mei", "Noah", "Priya", "Rahul", "Sofia", "Thomas", "Valentina", "Will", "Yara", "Zane",
+]
+LAST_NAMES = [
+    "Adeyemi", "Brown", "Castillo", "D'Souza", "Eriksen", "Fernández", "Garcia", "Haddad", "Ibrahim", "Johnson",
+    "Kim", "Lee", "Martínez", "Nguyen", "O'Brien", "Patel", "Quintero", "Rossi", "Singh", "Tanaka", "Usman",
+    "Vasquez", "Williams", "Xu", "Yamamoto", "Zhang", "Okafor", "Nakamura", "Cohen", "Dubois", "Hernández",
+    "Kowalski", "Mensah", "Novak", "Park", "Reyes", "Schmidt", "Thompson", "Walker", "Begay",
+]
+INTERESTS = [
+    "research", "global health", "qi", "medical education", "health equity", "leadership", "wellness",
+    "clinical skills", "advocacy", "informatics", "academic career", "private practice", "fellowship applications",
+    "work-life balance", "procedures", "public health", "ethics", "simulation",
+]
+DEPARTMENTS = [
+    "Medicine", "Surgery", "Pediatrics", "Emergency Medicine", "Psychiatry", "Obstetrics and Gynecology",
+    "Neurology", "Anesthesiology", "Radiology", "Family Medicine", "Pathology",
+]
+RANKS = ["Instructor", "Assistant Professor", "Associate Professor", "Professor"]
+NOTES = [
+    "Talked through fellowship applications and a timeline.",
+    "Reviewed a draft abstract; next step is IRB.",
+    "Checked in after nights; discussed sleep and support.",
+    "Planned a QI project on discharge delays.",
+    "Practised a difficult-conversation script.",
+]
+
+
+def is_seeded() -> bool:
+    """True if the database already has people."""
+    return db.session.execute(select(func.count(Person.id))).scalar_one() > 0
+
+
+def seed(size_name: str, today: dt.date, progress: Callable[[str], None] | None = None) -> dict:
+    """Fill an empty database with the `size_name` institution as of `today`; returns counts and logins."""
+    size = SIZES[size_name]
+    rng = random.Random(f"{size_name}-{today.isoformat()}")  # noqa: S311 (demo data, not security)
+    step = progress or (lambda _label: None)
+    start_month = 7
+    current = year_of(today, start_month)
+    first_year = current - size.years + 1
+    topics = list(vocab_topics())
+
+    programs = []
+    for i in range(size.programs):
+        name, kind, length = SPECIALTIES[i % len(SPECIALTIES)]
+        programs.append({"id": i + 1, "name": name if i < len(SPECIALTIES) else f"{name} {i}", "specialty": name,
+                         "kind": kind, "_length": length, "_activity": rng.choice([0.35, 0.9, 1.0, 1.0, 1.2, 1.5])})
+    step("programs")
+
+    people, selfids, races = [], [], []
+    used = set()
+
+    def new_person(role: str, index: int) -> int:
+        while True:
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            email = f"{first}.{last}".lower().replace("'", "") + f".{role}{index}@demo.example.org"
+            email = email.translate(str.maketrans("áéíóúëñ", "aeiouen"))
+            if email not in used:
+                used.add(email)
+                break
+        pid = len(people) + 1
+        people.append({"id": pid, "email": email, "first_name": first, "last_name": last})
+        if rng.random() < 0.85:
+            sid = len(selfids) + 1
+            gender = rng.choices(["woman", "man", "nonbinary", "self_described", "prefer_not", None],
+                                 [46, 44, 2, 1, 4, 3])[0]
+            chosen = rng.sample(list(vocab.RACE_CATEGORIES), k=rng.choices([0, 1, 2], [10, 80, 10])[0])
+            selfids.append({
+                "id": sid, "person_id": pid, "gender": gender,
+                "gender_description": "genderfluid" if gender == "self_described" else None,
+                "race_prefer_not": not chosen and rng.random() < 0.5,
+                "urim": rng.choices([None, "yes", "no", "prefer_not"], [70, 12, 15, 3])[0],
+                "img": rng.choices([None, "yes", "no"], [20, 20, 60])[0],
+                "first_generation": rng.choices([None, "yes", "no"], [25, 20, 55])[0],
+                "given_on": today - dt.timedelta(days=rng.randint(10, 600)),
+            })
+            races.extend({"self_identification_id": sid, "category": c} for c in chosen)
+        return pid
+
+    mentors, mentor_interests = [], []
+    for i in range(size.faculty + size.near_peers):
+        near_peer = i >= size.faculty
+        program = rng.choice(programs)
+        mid = i + 1
+        mentors.append({
+            "id": mid, "person_id": new_person("np" if near_peer else "fac", i),
+            "mentor_type": "near_peer" if near_peer else "faculty",
+            "department": None if near_peer else rng.choice(DEPARTMENTS),
+            "specialty": program["specialty"] if near_peer or rng.random() < 0.6 else rng.choice(SPECIALTIES)[0],
+            "rank": None if near_peer else rng.choice(RANKS),
+            "program_id": program["id"] if near_peer or rng.random() < 0.5 else None,
+            "pgy": rng.randint(3, 5) if near_peer else None,
+            "capacity": rng.choice([2, 3, 3, 3, 4, 5]) if not near_peer else 2,
+            "enrolled_on": academic_year(first_year - 1, start_month).start,
+            "left_on": None,
+        })
+        for interest in rng.sample(INTERESTS, k=rng.randint(2, 5)):
+            mentor_interests.append({"mentor_id": mid, "interest": interest})
+    step("mentors")
+
+    mentees, mentee_interests = [], []
+    # In the small demo the last mentee is a near-peer mentor too (a senior resident in both roles).
+    senior = next(m for m in mentors if m["mentor_type"] == "near_peer") if size_name == "small" else None
+    for i in range(size.mentees):
+        program = programs[i % len(programs)]
+        if senior is not None and i == size.mentees - 1:
+            program = next(p for p in programs if p["id"] == senior["program_id"])
+        length = program["_length"]
+        # Spread arrivals over the years shown, plus classes already in training when history begins.
+        arrival = rng.randint(first_year - length + 1, current)
+        pgy_now = min(current - arrival + 1, length)
+        left = None
+        if current - arrival + 1 > length:
+            left = academic_year(arrival + length - 1, start_month).end
+        elif rng.random() < 0.03:
+            left = today - dt.timedelta(days=rng.randint(5, 200))
+        enrolled = academic_year(arrival, start_month).start + dt.timedelta(days=rng.randint(0, 20))
+        if left is not None and left < enrolled:
+            left = enrolled + dt.timedelta(days=30)
+        # A few off-cycle starters, paired in the last weeks: they show as "behind", not yet overdue.
+        off_cycle = left is None and rng.random() < 0.05
+        if off_cycle:
+            enrolled = today - dt.timedelta(days=rng.randint(25, 40))
+        mid = i + 1
+        if senior is not None and i == size.mentees - 1:
+            arrival, left, pgy_now = current - senior["pgy"] + 1, None, senior["pgy"]
+            enrolled = academic_year(arrival, start_month).start
+        mentees.append({
+            "id": mid, "program_id": program["id"],
+            "person_id": senior["person_id"] if senior and i == size.mentees - 1 else new_person("res", i),
+            "pgy": max(1, min(pgy_now, 10)) if left is None else length,
+            "concordance_gender": rng.random() < 0.12, "concordance_urim": rng.random() < 0.08,
+            "enrolled_on": enrolled, "left_on": left, "_activity": program["_activity"], "_off_cycle": off_cycle,
+        })
+        for interest in rng.sample(INTERESTS, k=rng.randint(1, 4)):
+            mentee_interests.append({"mentee_id": mid, "interest": interest})
+    step("mentees")
+
+    pairings, meetings, meeting_topics = _pairings_and_meetings(
+        rng, size, mentors, mentees, today, topics, with_notes=size_name == "small"
+    )
+    step("pairings and meetings")
+
+    _bulk(Program, [{k: v for k, v in p.items() if not k.startswith("_")} for p in programs])
+    _bulk(Person, people)
+    _bulk(SelfIdentification, selfids)
+    _bulk(RaceEthnicity, races)
+    _bulk(MentorProfile, mentors)
+    _bulk(MentorInterest, mentor_interests)
+    _bulk(MenteeProfile, [{k: v for k, v in m.items() if not k.startswith("_")} for m in mentees])
+    _bulk(MenteeInterest, mentee_interests)
+    _bulk(Pairing, pairings)
+    _bulk(Meeting, meetings)
+    _bulk(MeetingTopic, meeting_topics)
+    step("written")
+    logins = _demo_logins(people, mentors, mentees, pairings, programs)
+    _reset_sequences()
+    return {
+        "programs": len(programs), "mentors": len(mentors), "mentees": len(mentees),
+        "pairings": len(pairings), "meetings": len(meetings), "logins": logins,
+    }
+
+
+def vocab_topics() -> list[str]:
+    """The configured meeting topics."""
+    from flask import current_app
+
+    return list(current_app.config["MEETING_TOPICS"])
+
+
+def _pairings_and_meetings(rng, size, mentors, mentees, today, topics, with_notes):
+    ends: dict[int, list[dt.date | None]] = {m["id"]: [] for m in mentors}
+    capacity = {m["id"]: m["capacity"] for m in mentors}
+    near_peer_pgy = {m["id"]: m["pgy"] for m in mentors}
+    mentor_ids = [m["id"] for m in mentors]
+    pairings, meetings, meeting_topics = [], [], []
+    # Styles of pairing: most meet regularly, some drift into overdue, some never meet.
+    styles = ["steady"] * 60 + ["keen"] * 12 + ["drifting"] * 16 + ["never"] * 6 + ["slow"] * 6
+
+    def free(mentor_id: int, day: dt.date) -> bool:
+        return sum(1 for end in ends[mentor_id] if end is None or end >= day) < capacity[mentor_id]
+
+    order = sorted(mentees, key=lambda m: (m["enrolled_on"], m["id"]))
+    for mentee in order:
+        if rng.random() < 0.1:
+            continue  # not yet paired: coverage below 100 %, as in real programs
+        kinds = ["career"] + (["research"] if rng.random() < 0.15 else [])
+        for kind in kinds:
+            start = mentee["enrolled_on"] + dt.timedelta(days=rng.randint(3, 75))
+            if mentee["_off_cycle"]:
+                start = today - dt.timedelta(days=rng.randint(8, 20))
+            if start > today:
+                continue
+            candidates = [
+                m for m in rng.sample(mentor_ids, k=min(40, len(mentor_ids)))
+                if free(m, start) and (near_peer_pgy[m] is None or near_peer_pgy[m] > mentee["pgy"])
+                and mentors[m - 1]["person_id"] != mentee["person_id"]
+            ]
+            if not candidates:
+                continue
+            mentor_id = candidates[0]
+            end, reason = mentee["left_on"], "completed" if mentee["left_on"] else None
+            if end is not None and end < start:
+                continue
+            if end is None and rng.random() < 0.06:
+                end = min(today, start + dt.timedelta(days=rng.randint(60, 400)))
+                reason = rng.choice(["mentor_left", "other", "rematched"])
+            pid = len(pairings) + 1
+            ends[mentor_id].append(end)
+            pairings.append({
+                "id": pid, "mentor_id": mentor_id, "mentee_id": mentee["id"], "kind": kind,
+                "start_date": start, "end_date": end, "end_reason": reason, "capacity_override": False,
+            })
+            _meetings_for(rng, pid, start, min(end or today, today), today, rng.choice(styles),
+                          mentee["_activity"] * size.meetings_per_year, topics, with_notes, meetings, meeting_topics)
+    return pairings, meetings, meeting_topics
+
+
+def _meetings_for(rng, pairing_id, start, stop, today, style, per_year, topics, with_notes, meetings, topic_rows):
+    if style == "never" or per_year <= 0:
+        return
+    mean_gap = 365 / per_year * {"steady": 1.0, "keen": 0.6, "drifting": 1.0, "slow": 2.2}[style]
+    quiet_from = stop
+    if style == "drifting":
+        quiet_from = stop - dt.timedelta(days=rng.randint(70, 200))
+    day = start + dt.timedelta(days=rng.randint(5, 40))
+    while day <= min(stop, quiet_from):
+        mid = len(meetings) + 1
+        status = rng.choices(["held", "cancelled", "no_show"], [86, 10, 4])[0]
+        meetings.append({
+            "id": mid, "pairing_id": pairing_id, "date": day,
+            "duration_minutes": rng.choice([20, 30, 30, 45, 60, 60, 90]),
+            "modality": rng.choices(["in_person", "video", "phone"], [55, 35, 10])[0], "status": status,
+            "notes": rng.choice(NOTES) if with_notes and rng.random() < 0.5 else None,
+            "logged_as": rng.choices(["mentor", "mentee", "coordinator"], [70, 25, 5])[0],
+            "confirmed_at": dt.datetime.combine(day, dt.time(18)) if rng.random() < 0.6 else None,
+        })
+        for topic in rng.sample(topics, k=rng.randint(1, 3)):
+            topic_rows.append({"meeting_id": mid, "topic": topic})
+        day += dt.timedelta(days=max(7, int(mean_gap * rng.uniform(0.6, 1.3))))
+
+
+def _demo_logins(people, mentors, mentees, pairings, programs) -> list[tuple[str, str]]:
+    """Accounts for one person of each role, returned as (role, email)."""
+    by_id = {p["id"]: p for p in people}
+    active = [p for p in pairings if p["end_date"] is None]
+    mentor_load: dict[int, int] = {}
+    for p in active:
+        mentor_load[p["mentor_id"]] = mentor_load.get(p["mentor_id"], 0) + 1
+    mentor_id = max(sorted(mentor_load), key=lambda m: mentor_load[m])
+    mentor = mentors[mentor_id - 1]
+    mentee_id = next(p["mentee_id"] for p in active if p["mentor_id"] == mentor_id)
+    mentee = mentees[mentee_id - 1]
+
+    admin_person = {"id": len(people) + 1, "email": "admin@demo.example.org", "first_name": "Alex",
+                    "last_name": "Admin"}
+    coord_person = {"id": len(people) + 2, "email": "coordinator@demo.example.org", "first_name": "Casey",
+                    "last_name": "Coordinator"}
+    _bulk(Person, [admin_person, coord_person])
+    from werkzeug.security import generate_password_hash
+
+    hashed = generate_password_hash(DEMO_PASSWORD)
+    users = [
+        {"id": 1, "person_id": admin_person["id"], "is_admin": True, "view_demographics": True},
+        {"id": 2, "person_id": coord_person["id"], "is_coordinator": True},
+        {"id": 3, "person_id": mentor["person_id"]},
+        {"id": 4, "person_id": mentee["person_id"]},
+    ]
+    _bulk(User, [{"password_hash": hashed, "session_version": 1, "is_admin": False, "is_coordinator": False,
+                  "view_demographics": False, "can_override_capacity": False} | u for u in users])
+    db.session.execute(insert(coordinator_programs), [{"user_id": 2, "program_id": mentee["program_id"]}])
+    program_name = next(p["name"] for p in programs if p["id"] == mentee["program_id"])
+    return [
+        ("admin (GME office)", admin_person["email"]),
+        (f"program coordinator ({program_name})", coord_person["email"]),
+        ("faculty mentor", by_id[mentor["person_id"]]["email"]),
+        ("resident mentee", by_id[mentee["person_id"]]["email"]),
+    ]
+
+
+def _bulk(model, rows: list[dict], chunk: int = 5000) -> None:
+    for i in range(0, len(rows), chunk):
+        db.session.execute(insert(model), rows[i : i + chunk])
+
+
+def _reset_sequences() -> None:
+    """Explicit ids were inserted; move PostgreSQL's id sequences past them."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    for table in db.metadata.sorted_tables:
+        if "id" in table.c and table.c.id.autoincrement and table.c.id.primary_key:
+            db.session.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608 (table names from metadata)
+                f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+            ))
