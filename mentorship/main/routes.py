@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
 
-from mentorship.extensions import db
-from mentorship.models import MenteeProfile, MentorProfile, Pairing
+from mentorship.meetings.forms import PulseForm
+from mentorship.models import Pairing
+from mentorship.services import meetings as meetings_service
+from mentorship.services import pulse as pulse_service
+from mentorship.services.academic_year import academic_year, year_of
+from mentorship.services.metrics import MetricSettings, pairing_metrics
 
 bp = Blueprint("main", __name__)
 
@@ -21,24 +25,32 @@ def home():
         if "dashboard.index" in current_app.view_functions:
             return redirect(url_for("dashboard.index"))
         return redirect(url_for("people.mentees"))
-    pairings = []
-    if me.mentor is not None or me.mentee is not None:
-        conditions = []
-        if me.mentor is not None:
-            conditions.append(Pairing.mentor_id == me.mentor.id)
-        if me.mentee is not None:
-            conditions.append(Pairing.mentee_id == me.mentee.id)
-        pairings = (
-            db.session.execute(
-                select(Pairing)
-                .where(or_(*conditions))
-                .options(
-                    selectinload(Pairing.mentor).selectinload(MentorProfile.person),
-                    selectinload(Pairing.mentee).selectinload(MenteeProfile.person),
-                )
-                .order_by(Pairing.end_date.is_not(None), Pairing.start_date.desc())
-            )
-            .scalars()
-            .all()
-        )
-    return render_template("main/home.html", pairings=pairings)
+    today = dt.date.today()
+    config = current_app.config
+    ay = academic_year(
+        year_of(today, config["ACADEMIC_YEAR_START_MONTH"]), config["ACADEMIC_YEAR_START_MONTH"]
+    )
+    # A fixed number of queries whatever the number of pairings: people, metrics, waiting meetings, pulse.
+    pairings = meetings_service.person_pairings(me)
+    ids = [p.id for p in pairings]
+    metrics = (
+        pairing_metrics(ay, today, MetricSettings.from_config(config), Pairing.id.in_(ids)) if ids else {}
+    )
+    current = [p for p in pairings if p.is_active_on(today) or p.start_date > today]
+    past = [p for p in pairings if p not in current]
+    waiting = meetings_service.awaiting_answer(me, [p.id for p in current])
+    by_id = {p.id: p for p in pairings}
+    pulse_due = pulse_service.due_pairings(me, [p for p in current if p.is_active_on(today)], today)
+    pulse_forms = {p.id: PulseForm(prefix=f"pulse{p.id}", formdata=None) for p in pulse_due}
+    return render_template(
+        "main/home.html",
+        current=current,
+        past=past,
+        metrics=metrics,
+        waiting=waiting,
+        by_id=by_id,
+        pulse_due=pulse_due,
+        pulse_forms=pulse_forms,
+        ay=ay,
+        me=me,
+    )

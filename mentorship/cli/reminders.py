@@ -1,0 +1,60 @@
+"""flask reminders: nudge quiet pairs by email (PRODUCT.md §9)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from mentorship.extensions import db
+from mentorship.services import audit
+from mentorship.services import reminders as service
+from mentorship.services.mail import send_mail
+from mentorship.services.meetings import utcnow
+from mentorship.services.metrics import MetricSettings
+
+group = AppGroup("reminders", help="Email overdue and never-met pairs.")
+
+
+def mail_settings() -> service.MailSettings:
+    """The link settings of the running app."""
+    config = current_app.config
+    return service.MailSettings(config["BASE_URL"], config["SECRET_KEY"], config["LOG_LINK_DAYS"])
+
+
+@group.command("send")
+@click.option("--dry-run", is_flag=True, help="Print who would be reminded; send and record nothing.")
+def send(dry_run: bool) -> None:
+    """Email both people of each overdue or never-met pairing not reminded recently."""
+    config = current_app.config
+    now = utcnow()
+    due = service.find_due(
+        today=dt.date.today(),
+        now=now,
+        settings=MetricSettings.from_config(config),
+        start_month=config["ACADEMIC_YEAR_START_MONTH"],
+        interval_days=config["REMINDER_INTERVAL_DAYS"],
+    )
+    if dry_run:
+        for item in due:
+            click.echo(f"{item.mentor_email}\t{item.mentee_email}\t{item.why}")
+        click.echo(f"{len(due)} pairing(s) would be reminded (dry run: nothing sent or recorded).")
+        return
+    sent, failed = [], []
+    settings = mail_settings()
+    for item in due:
+        try:
+            service.send(item, mail=settings, send_mail=send_mail, now=now, sent_by=None)
+        except OSError as exc:  # SMTP trouble: report it, keep going, record only what went out
+            current_app.logger.error("Reminder for pairing %s not sent: %s", item.pairing.id, exc)
+            failed.append(item.pairing.id)
+            continue
+        sent.append(item.pairing.id)
+        click.echo(f"{item.mentor_email}\t{item.mentee_email}\t{item.why}")
+    audit.record(None, "reminders.send", None, via="cli", pairings=sent, failed=failed)
+    db.session.commit()
+    click.echo(f"{len(sent)} pairing(s) reminded" + (f", {len(failed)} failed." if failed else "."))
+    if failed:
+        raise SystemExit(1)

@@ -1,0 +1,84 @@
+"""Forms for logging meetings, answering them and the pulse check."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectMultipleField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from mentorship import vocab
+from mentorship.services.meetings import MAX_MINUTES, MIN_MINUTES, MeetingInput
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class MeetingForm(FlaskForm):
+    date = DateField(
+        "Date", default=dt.date.today, validators=[DataRequired(message="Enter the date of the meeting.")]
+    )
+    duration_minutes = IntegerField(
+        "Minutes",
+        default=30,
+        validators=[
+            InputRequired(message="Enter how many minutes you met."),
+            NumberRange(MIN_MINUTES, MAX_MINUTES, message=f"Enter {MIN_MINUTES} to {MAX_MINUTES} minutes."),
+        ],
+        render_kw={"inputmode": "numeric", "min": MIN_MINUTES, "max": MAX_MINUTES},
+    )
+    modality = RadioField("How did you meet?", choices=list(vocab.MODALITIES.items()), default="in_person")
+    status = RadioField("Did it happen?", choices=list(vocab.MEETING_STATUSES.items()), default="held")
+    topics = MultiCheckboxField("Topics (optional)", choices=[])
+    notes = TextAreaField(
+        "Private notes (optional)",
+        description="Only the two of you can read these; coordinators never see them.",
+        validators=[Optional(), Length(max=5000)],
+        render_kw={"rows": 3},
+    )
+    submit = SubmitField("Save meeting")
+
+    def set_topics(self, topics) -> None:
+        self.topics.choices = [(t, t[:1].upper() + t[1:]) for t in topics]
+
+    def to_input(self) -> MeetingInput:
+        return MeetingInput(
+            date=self.date.data,
+            duration_minutes=self.duration_minutes.data,
+            modality=self.modality.data,
+            status=self.status.data if "status" in self else "held",
+            topics=list(self.topics.data or []),
+            notes=self.notes.data if "notes" in self else None,
+        )
+
+
+class QuickMeetingForm(MeetingForm):
+    """The one-click form: the same fields plus the one-time nonce that stops a double submit."""
+
+    nonce = HiddenField(validators=[DataRequired(), Length(max=64)])
+
+
+class PulseForm(FlaskForm):
+    rating = RadioField(
+        "How is this mentorship going? (1 = poorly, 5 = very well)",
+        choices=[(str(i), str(i)) for i in range(1, 6)],
+        validators=[InputRequired(message="Choose 1 to 5.")],
+    )
+    fit = RadioField(
+        "Is this a good fit?",
+        choices=list(vocab.PULSE_FIT.items()),
+        validators=[InputRequired(message="Choose an answer.")],
+    )
+    submit = SubmitField("Send")

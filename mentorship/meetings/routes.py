@@ -1,0 +1,293 @@
+"""Logging meetings: the form, a pairing's meetings, confirm/dispute, edit, delete, pulse check and the
+one-click form from reminder emails (PRODUCT.md §2, §9).
+
+Notes are shown only to the pairing's two people; a coordinator's view of a pairing never includes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from mentorship.access import roles_required, scope_of
+from mentorship.extensions import db
+from mentorship.meetings.forms import MeetingForm, PulseForm, QuickMeetingForm
+from mentorship.models import Meeting, Pairing
+from mentorship.services import NotFound, ServiceError, audit
+from mentorship.services import meetings as service
+from mentorship.services import pulse as pulse_service
+
+bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+
+ANYONE = ("mentor", "mentee", "staff")
+
+
+def _topics() -> tuple[str, ...]:
+    return current_app.config["MEETING_TOPICS"]
+
+
+def _pairing_or_404(pairing_id: int) -> tuple[Pairing, str]:
+    """The pairing and the current user's part in it: 'mentor', 'mentee' or 'staff' (in scope); else 404."""
+    pairing = db.get_or_404(Pairing, pairing_id)
+    role = service.role_in(pairing, current_user.person_id)
+    if role is not None:
+        return pairing, role
+    if current_user.is_staff and scope_of(current_user).covers_program(pairing.mentee.program_id):
+        return pairing, "staff"
+    abort(404)
+
+
+def _meeting_or_404(meeting_id: int) -> tuple[Meeting, str]:
+    try:
+        meeting = service.get_meeting(meeting_id)
+    except NotFound:
+        abort(404)
+    _, role = _pairing_or_404(meeting.pairing_id)
+    return meeting, role
+
+
+def _show_error(form, exc: ServiceError) -> None:
+    field = getattr(exc, "field", None)
+    target = getattr(form, field, None) if field and field in form else form.date
+    target.errors = [*target.errors, str(exc)]
+
+
+def _safe_meeting_details(meeting: Meeting, **extra) -> dict:
+    """Audit details of a meeting: never its notes."""
+    return {
+        "pairing_id": meeting.pairing_id,
+        "date": meeting.date,
+        "status": meeting.status,
+        "logged_as": meeting.logged_as,
+        **extra,
+    }
+
+
+@bp.route("/pairing/<int:pairing_id>")
+@roles_required(*ANYONE)
+def pairing(pairing_id: int):
+    pairing, role = _pairing_or_404(pairing_id)
+    meetings = service.live_meetings([pairing.id])[pairing.id]
+    now = service.utcnow()
+    return render_template(
+        "meetings/pairing.html",
+        pairing=pairing,
+        role=role,
+        meetings=meetings,
+        show_notes=role in ("mentor", "mentee"),
+        editable={m.id for m in meetings if service.can_edit(m, current_user.person_id, now)},
+        answerable={m.id for m in meetings if service.can_confirm(m, current_user.person_id)},
+        can_log=pairing.start_date <= dt.date.today(),
+    )
+
+
+@bp.route("/pairing/<int:pairing_id>/new", methods=["GET", "POST"])
+@roles_required(*ANYONE)
+def new(pairing_id: int):
+    pairing, role = _pairing_or_404(pairing_id)
+    form = MeetingForm()
+    form.set_topics(_topics())
+    if role == "staff":
+        del form.notes  # a coordinator logs on the pair's behalf and never writes notes
+    if form.validate_on_submit():
+        logged_as = "coordinator" if role == "staff" else role
+        try:
+            meeting = service.log_meeting(
+                pairing,
+                form.to_input(),
+                by=current_user.person,
+                logged_as=logged_as,
+                today=dt.date.today(),
+                allowed_topics=_topics(),
+            )
+        except ServiceError as exc:
+            _show_error(form, exc)
+        else:
+            audit.record(current_user, "meeting.create", meeting, **_safe_meeting_details(meeting))
+            db.session.commit()
+            other = service.other_person(pairing, current_user.person_id)
+            if role == "staff":
+                flash("Meeting logged on the pair’s behalf.", "success")
+                return redirect(url_for("meetings.pairing", pairing_id=pairing.id))
+            flash(f"Meeting logged. {other.first_name} will be asked to confirm it.", "success")
+            return redirect(url_for("main.home"))
+    return render_template("meetings/form.html", form=form, pairing=pairing, role=role, meeting=None)
+
+
+@bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
+@roles_required(*ANYONE)
+def edit(meeting_id: int):
+    meeting, role = _meeting_or_404(meeting_id)
+    if not service.can_edit(meeting, current_user.person_id, service.utcnow()):
+        abort(403)
+    form = MeetingForm(obj=meeting) if request.method == "GET" else MeetingForm()
+    form.set_topics(_topics())
+    if request.method == "GET":
+        form.topics.data = meeting.topics
+    if meeting.logged_as == "coordinator" or role == "staff":
+        del form.notes
+    if form.validate_on_submit():
+        try:
+            changed = service.update_meeting(
+                meeting,
+                form.to_input(),
+                by=current_user.person,
+                today=dt.date.today(),
+                allowed_topics=_topics(),
+            )
+        except ServiceError as exc:
+            _show_error(form, exc)
+        else:
+            audit.record(
+                current_user, "meeting.update", meeting, **_safe_meeting_details(meeting, changed=changed)
+            )
+            db.session.commit()
+            flash("Meeting saved.", "success")
+            return redirect(url_for("meetings.pairing", pairing_id=meeting.pairing_id))
+    return render_template(
+        "meetings/form.html", form=form, pairing=meeting.pairing, role=role, meeting=meeting
+    )
+
+
+@bp.route("/<int:meeting_id>/delete", methods=["POST"])
+@roles_required(*ANYONE)
+def delete(meeting_id: int):
+    meeting, _ = _meeting_or_404(meeting_id)
+    if not service.can_edit(meeting, current_user.person_id, service.utcnow()):
+        abort(403)
+    service.delete_meeting(meeting, by=current_user.person)
+    audit.record(current_user, "meeting.delete", meeting, **_safe_meeting_details(meeting))
+    db.session.commit()
+    flash("Meeting deleted.", "success")
+    return redirect(url_for("meetings.pairing", pairing_id=meeting.pairing_id))
+
+
+@bp.route("/<int:meeting_id>/<any(confirm, dispute):answer>", methods=["POST"])
+@roles_required("mentor", "mentee")
+def answer(meeting_id: int, answer: str):
+    meeting, role = _meeting_or_404(meeting_id)
+    if role == "staff":
+        abort(404)
+    try:
+        service.answer_meeting(meeting, by=current_user.person, agree=answer == "confirm")
+    except ServiceError as exc:
+        flash(str(exc), "warning")
+    else:
+        audit.record(current_user, f"meeting.{answer}", meeting, **_safe_meeting_details(meeting))
+        db.session.commit()
+        if answer == "confirm":
+            flash("Thanks, the meeting is confirmed.", "success")
+        else:
+            flash("Marked as not right. The person who logged it can correct it.", "info")
+    if request.form.get("back") == "pairing":
+        return redirect(url_for("meetings.pairing", pairing_id=meeting.pairing_id))
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/pairing/<int:pairing_id>/pulse", methods=["POST"])
+@roles_required("mentor", "mentee")
+def pulse(pairing_id: int):
+    pairing, role = _pairing_or_404(pairing_id)
+    if role == "staff":
+        abort(404)
+    form = PulseForm(prefix=f"pulse{pairing.id}")
+    if not form.validate_on_submit():
+        flash("Choose a rating from 1 to 5 and an answer to “Is this a good fit?”.", "warning")
+        return redirect(url_for("main.home"))
+    try:
+        check = pulse_service.record_answer(
+            pairing, current_user.person, int(form.rating.data), form.fit.data, service.utcnow()
+        )
+    except ServiceError as exc:
+        flash(str(exc), "warning")
+        return redirect(url_for("main.home"))
+    # The answer itself stays out of the audit trail; the flag is what the coordinator acts on.
+    audit.record(current_user, "pulse.answer", check, pairing_id=pairing.id)
+    db.session.commit()
+    flash("Thank you for answering.", "success")
+    return redirect(url_for("main.home"))
+
+
+# One-click logging from a reminder email: no password, the signed token is the key. -------------------
+
+
+def _link_pairing(token: str):
+    try:
+        return service.read_log_token(
+            token, current_app.config["SECRET_KEY"], current_app.config["LOG_LINK_DAYS"]
+        ), None
+    except service.LinkError as exc:
+        return None, (render_template("meetings/link_error.html", message=str(exc)), 400)
+
+
+def _already(pairing: Pairing, token: str, meeting: Meeting | None):
+    return render_template(
+        "meetings/quick_done.html", pairing=pairing, meeting=meeting, token=token, again=True
+    )
+
+
+@bp.route("/quick/<token>", methods=["GET", "POST"])
+def quick(token: str):
+    pairing, error = _link_pairing(token)
+    if error:
+        return error
+    form = QuickMeetingForm()
+    form.set_topics(_topics())
+    del form.status  # the short form logs a held meeting
+    if request.method == "GET":
+        form.nonce.data = secrets.token_urlsafe(24)
+    elif form.nonce.data:
+        try:
+            use = service.link_use(form.nonce.data, pairing)
+        except service.LinkError as exc:
+            return render_template("meetings/link_error.html", message=str(exc)), 400
+        if use is not None:
+            return _already(
+                pairing, token, db.session.get(Meeting, use.meeting_id) if use.meeting_id else None
+            )
+    if form.validate_on_submit():
+        nonce = form.nonce.data
+        try:
+            meeting = service.log_via_link(
+                pairing, form.to_input(), nonce=nonce, today=dt.date.today(), allowed_topics=_topics()
+            )
+            audit.record(
+                pairing.mentor.person.user,
+                "meeting.create",
+                meeting,
+                **_safe_meeting_details(meeting, via="link"),
+            )
+            db.session.commit()
+        except service.AlreadyLogged as exc:
+            return _already(pairing, token, exc.meeting)
+        except IntegrityError:
+            # Two submits raced: the other one committed first with this nonce.
+            db.session.rollback()
+            use = service.link_use(nonce, pairing)
+            return _already(pairing, token, db.session.get(Meeting, use.meeting_id) if use else None)
+        except ServiceError as exc:
+            _show_error(form, exc)
+        else:
+            return redirect(url_for("meetings.quick_done", token=token, nonce=nonce))
+    return render_template("meetings/quick.html", form=form, pairing=pairing)
+
+
+@bp.route("/quick/<token>/done/<nonce>")
+def quick_done(token: str, nonce: str):
+    pairing, error = _link_pairing(token)
+    if error:
+        return error
+    try:
+        use = service.link_use(nonce, pairing)
+    except service.LinkError:
+        abort(404)
+    if use is None:
+        abort(404)
+    meeting = db.session.get(Meeting, use.meeting_id) if use.meeting_id else None
+    return render_template(
+        "meetings/quick_done.html", pairing=pairing, meeting=meeting, token=token, again=False
+    )

@@ -1,0 +1,359 @@
+"""Meeting logs (PRODUCT.md §2): logging, confirming, editing, soft deletion and one-click links (§9).
+
+Notes are private to the pairing's two people: nothing here ever copies them into audit details or logs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from mentorship import vocab
+from mentorship.extensions import db
+from mentorship.models import LogLinkUse, Meeting, MeetingTopic, MenteeProfile, MentorProfile, Pairing, Person
+from mentorship.services import NotFound, ServiceError
+
+EDIT_WINDOW_DAYS = 14
+MIN_MINUTES, MAX_MINUTES = 1, 600
+LOG_LINK_SALT = "log-link"
+# The path of the one-click form; the meetings blueprint serves it (a test checks they agree).
+QUICK_PATH = "/meetings/quick/{token}"
+
+
+class LinkError(ServiceError):
+    """A one-click link is invalid, expired, or not for this pairing."""
+
+
+class InvalidMeeting(ServiceError):
+    """A field of a meeting is not acceptable; `field` names it so a form can show the message beside it."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
+
+
+class AlreadyLogged(ServiceError):
+    """This one-click form was already submitted; `meeting` is what it logged."""
+
+    def __init__(self, meeting: Meeting | None):
+        super().__init__("This meeting is already logged.")
+        self.meeting = meeting
+
+
+@dataclass
+class MeetingInput:
+    """What a person enters on the logging form."""
+
+    date: dt.date
+    duration_minutes: int = 30
+    modality: str = "in_person"
+    status: str = "held"
+    topics: Sequence[str] = field(default_factory=list)
+    notes: str | None = None
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC now, as the database stores it."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def role_in(pairing: Pairing, person_id: int) -> str | None:
+    """'mentor' or 'mentee' if the person is one of the pairing's two people, else None."""
+    if pairing.mentor.person_id == person_id:
+        return "mentor"
+    if pairing.mentee.person_id == person_id:
+        return "mentee"
+    return None
+
+
+def other_person(pairing: Pairing, person_id: int) -> Person:
+    """The pairing's other person, seen from `person_id`."""
+    return pairing.mentee.person if pairing.mentor.person_id == person_id else pairing.mentor.person
+
+
+def validate(pairing: Pairing, data: MeetingInput, *, today: dt.date, allowed_topics: Iterable[str]) -> None:
+    """Raise ServiceError unless `data` is a meeting this pairing could have had."""
+    if data.date is None:
+        raise InvalidMeeting("Enter the date of the meeting.", "date")
+    if data.date > today:
+        raise InvalidMeeting("The date cannot be in the future.", "date")
+    if data.date < pairing.start_date:
+        raise InvalidMeeting(
+            f"The date cannot be before the mentorship started ({pairing.start_date.isoformat()}).", "date"
+        )
+    if pairing.end_date is not None and data.date > pairing.end_date:
+        raise InvalidMeeting(
+            f"The date cannot be after the mentorship ended ({pairing.end_date.isoformat()}).", "date"
+        )
+    if data.duration_minutes is None or not MIN_MINUTES <= data.duration_minutes <= MAX_MINUTES:
+        raise InvalidMeeting(f"Enter {MIN_MINUTES} to {MAX_MINUTES} minutes.", "duration_minutes")
+    if data.modality not in vocab.MODALITIES:
+        raise InvalidMeeting("Choose how you met.", "modality")
+    if data.status not in vocab.MEETING_STATUSES:
+        raise InvalidMeeting("Choose whether the meeting was held.", "status")
+    if set(data.topics) - set(allowed_topics):
+        raise InvalidMeeting("Choose topics from the list.", "topics")
+
+
+def _apply(meeting: Meeting, data: MeetingInput) -> None:
+    meeting.date = data.date
+    meeting.duration_minutes = data.duration_minutes
+    meeting.modality = data.modality
+    meeting.status = data.status
+    wanted = list(dict.fromkeys(data.topics))
+    kept = [row for row in meeting.topic_rows if row.topic in wanted]
+    have = {row.topic for row in kept}
+    meeting.topic_rows = kept + [MeetingTopic(topic=t) for t in wanted if t not in have]
+
+
+def log_meeting(
+    pairing: Pairing,
+    data: MeetingInput,
+    *,
+    by: Person,
+    logged_as: str,
+    today: dt.date,
+    allowed_topics: Iterable[str],
+    now: dt.datetime | None = None,
+) -> Meeting:
+    """Add a meeting to `pairing`, logged by `by` as 'mentor', 'mentee' or 'coordinator'."""
+    if logged_as not in {"mentor", "mentee", "coordinator"}:
+        raise ValueError(logged_as)
+    validate(pairing, data, today=today, allowed_topics=allowed_topics)
+    meeting = Meeting(pairing=pairing, logged_by_id=by.id, logged_as=logged_as, created_at=now or utcnow())
+    _apply(meeting, data)
+    # A coordinator logs on the pair's behalf and never writes (or reads) notes.
+    meeting.notes = None if logged_as == "coordinator" else ((data.notes or "").strip() or None)
+    db.session.add(meeting)
+    db.session.flush()
+    return meeting
+
+
+def can_edit(meeting: Meeting, person_id: int, now: dt.datetime) -> bool:
+    """Only the person who logged it, within EDIT_WINDOW_DAYS of logging, and not deleted."""
+    return (
+        meeting.deleted_at is None
+        and meeting.logged_by_id == person_id
+        and meeting.created_at is not None
+        and now - meeting.created_at <= dt.timedelta(days=EDIT_WINDOW_DAYS)
+    )
+
+
+def update_meeting(
+    meeting: Meeting,
+    data: MeetingInput,
+    *,
+    by: Person,
+    today: dt.date,
+    allowed_topics: Iterable[str],
+    now: dt.datetime | None = None,
+) -> list[str]:
+    """Change a meeting; returns the names of the fields that changed (never their note text)."""
+    now = now or utcnow()
+    if not can_edit(meeting, by.id, now):
+        raise ServiceError(
+            f"Only the person who logged a meeting can change it, within {EDIT_WINDOW_DAYS} days."
+        )
+    validate(meeting.pairing, data, today=today, allowed_topics=allowed_topics)
+    before = (
+        meeting.date,
+        meeting.duration_minutes,
+        meeting.modality,
+        meeting.status,
+        sorted(meeting.topics),
+    )
+    old_notes = meeting.notes
+    _apply(meeting, data)
+    if meeting.logged_as != "coordinator":
+        meeting.notes = (data.notes or "").strip() or None
+    after = (meeting.date, meeting.duration_minutes, meeting.modality, meeting.status, sorted(data.topics))
+    names = ("date", "duration_minutes", "modality", "status", "topics")
+    changed = [n for n, b, a in zip(names, before, after, strict=True) if b != a]
+    if meeting.notes != old_notes:
+        changed.append("notes")
+    if changed:
+        meeting.updated_at = now
+        # A changed meeting needs the other person's word again.
+        meeting.confirmed_at = meeting.disputed_at = None
+    return changed
+
+
+def delete_meeting(meeting: Meeting, *, by: Person, now: dt.datetime | None = None) -> None:
+    """Soft-delete: the row stays (for the audit trail) but no page or metric counts it."""
+    now = now or utcnow()
+    if not can_edit(meeting, by.id, now):
+        raise ServiceError(
+            f"Only the person who logged a meeting can delete it, within {EDIT_WINDOW_DAYS} days."
+        )
+    meeting.deleted_at = now
+
+
+def can_confirm(meeting: Meeting, person_id: int) -> bool:
+    """One of the pairing's people other than the one who logged it, while it is unanswered."""
+    return (
+        meeting.deleted_at is None
+        and meeting.logged_by_id != person_id
+        and role_in(meeting.pairing, person_id) is not None
+        and meeting.confirmed_at is None
+        and meeting.disputed_at is None
+    )
+
+
+def answer_meeting(meeting: Meeting, *, by: Person, agree: bool, now: dt.datetime | None = None) -> None:
+    """Confirm (`agree`) or dispute a meeting the other person (or a coordinator) logged."""
+    if not can_confirm(meeting, by.id):
+        raise ServiceError("This meeting is not waiting for your confirmation.")
+    if agree:
+        meeting.confirmed_at = now or utcnow()
+    else:
+        meeting.disputed_at = now or utcnow()
+
+
+def person_pairings(person: Person, *, active_on: dt.date | None = None) -> list[Pairing]:
+    """The person's pairings as mentor or mentee (people loaded), active ones first, newest first."""
+    conditions = []
+    if person.mentor is not None:
+        conditions.append(Pairing.mentor_id == person.mentor.id)
+    if person.mentee is not None:
+        conditions.append(Pairing.mentee_id == person.mentee.id)
+    if not conditions:
+        return []
+    query = select(Pairing).where(or_(*conditions))
+    if active_on is not None:
+        query = query.where(
+            Pairing.start_date <= active_on, or_(Pairing.end_date.is_(None), Pairing.end_date >= active_on)
+        )
+    query = query.options(
+        selectinload(Pairing.mentor).selectinload(MentorProfile.person),
+        selectinload(Pairing.mentee).selectinload(MenteeProfile.person),
+    ).order_by(Pairing.end_date.is_not(None), Pairing.start_date.desc(), Pairing.id)
+    return list(db.session.execute(query).scalars())
+
+
+def live_meetings(pairing_ids: Iterable[int]) -> dict[int, list[Meeting]]:
+    """Not-deleted meetings per pairing id, newest first, topics loaded; two queries."""
+    ids = list(pairing_ids)
+    result: dict[int, list[Meeting]] = {pid: [] for pid in ids}
+    if not ids:
+        return result
+    rows = db.session.execute(
+        select(Meeting)
+        .where(Meeting.pairing_id.in_(ids), Meeting.deleted_at.is_(None))
+        .options(selectinload(Meeting.topic_rows))
+        .order_by(Meeting.date.desc(), Meeting.id.desc())
+    ).scalars()
+    for meeting in rows:
+        result[meeting.pairing_id].append(meeting)
+    return result
+
+
+def awaiting_answer(person: Person, pairing_ids: Iterable[int]) -> list[Meeting]:
+    """Meetings in these pairings logged by someone else that `person` has not confirmed or disputed."""
+    ids = list(pairing_ids)
+    if not ids:
+        return []
+    return list(
+        db.session.execute(
+            select(Meeting)
+            .where(
+                Meeting.pairing_id.in_(ids),
+                Meeting.deleted_at.is_(None),
+                or_(Meeting.logged_by_id.is_(None), Meeting.logged_by_id != person.id),
+                Meeting.logged_as != "import",
+                Meeting.confirmed_at.is_(None),
+                Meeting.disputed_at.is_(None),
+            )
+            .options(selectinload(Meeting.topic_rows))
+            .order_by(Meeting.date.desc(), Meeting.id.desc())
+        ).scalars()
+    )
+
+
+# One-click links (§9) ---------------------------------------------------------------------------
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=LOG_LINK_SALT)
+
+
+def make_log_token(pairing: Pairing, secret_key: str) -> str:
+    """A signed token naming the pairing and its mentor; its age is checked when it is read."""
+    return _serializer(secret_key).dumps({"p": pairing.id, "m": pairing.mentor.person_id})
+
+
+def quick_link(base_url: str, token: str) -> str:
+    """The absolute address of the one-click form for `token`."""
+    return base_url.rstrip("/") + QUICK_PATH.format(token=token)
+
+
+def read_log_token(token: str, secret_key: str, max_age_days: int) -> Pairing:
+    """The pairing a valid, unexpired token names; LinkError otherwise."""
+    try:
+        data = _serializer(secret_key).loads(token, max_age=max_age_days * 86400)
+    except SignatureExpired as exc:
+        raise LinkError(
+            "This link has expired. Sign in to log the meeting, or wait for the next reminder."
+        ) from exc
+    except BadSignature as exc:
+        raise LinkError("This link is not valid.") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("p"), int) or not isinstance(data.get("m"), int):
+        raise LinkError("This link is not valid.")
+    pairing = db.session.get(Pairing, data["p"])
+    if pairing is None or pairing.mentor.person_id != data["m"]:
+        raise LinkError("This link is not valid.")
+    return pairing
+
+
+def link_use(nonce: str, pairing: Pairing) -> LogLinkUse | None:
+    """The recorded use of a one-click form nonce, if any; a nonce of another pairing is refused."""
+    use = db.session.get(LogLinkUse, nonce)
+    if use is not None and use.pairing_id != pairing.id:
+        raise LinkError("This form does not belong to this link.")
+    return use
+
+
+def log_via_link(
+    pairing: Pairing,
+    data: MeetingInput,
+    *,
+    nonce: str,
+    today: dt.date,
+    allowed_topics: Iterable[str],
+    now: dt.datetime | None = None,
+) -> Meeting:
+    """Log a meeting from a one-click form once: a second submit of the same nonce raises AlreadyLogged.
+
+    The LogLinkUse row is added in the same transaction as the meeting, so two racing submits cannot both
+    commit (the loser hits the primary key); the route turns that IntegrityError into AlreadyLogged too.
+    """
+    if not nonce or len(nonce) > 64:
+        raise LinkError("This form is not valid. Open the link again.")
+    use = link_use(nonce, pairing)
+    if use is not None:
+        raise AlreadyLogged(db.session.get(Meeting, use.meeting_id) if use.meeting_id else None)
+    now = now or utcnow()
+    meeting = log_meeting(
+        pairing,
+        data,
+        by=pairing.mentor.person,
+        logged_as="mentor",
+        today=today,
+        allowed_topics=allowed_topics,
+        now=now,
+    )
+    db.session.add(LogLinkUse(nonce=nonce, pairing_id=pairing.id, meeting_id=meeting.id, used_at=now))
+    db.session.flush()
+    return meeting
+
+
+def get_meeting(meeting_id: int) -> Meeting:
+    """A not-deleted meeting, or NotFound."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.deleted_at is not None:
+        raise NotFound("No such meeting.")
+    return meeting

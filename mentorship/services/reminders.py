@@ -1,0 +1,213 @@
+"""Nudges for quiet pairs (PRODUCT.md §9): overdue pairings (§3) and pairings with no held meeting
+NEVER_MET_DAYS after their start, at most once every REMINDER_INTERVAL_DAYS per pairing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, func, select, true
+from sqlalchemy.orm import selectinload
+
+from mentorship.extensions import db
+from mentorship.models import MenteeProfile, MentorProfile, Pairing, Reminder, User
+from mentorship.services import ServiceError
+from mentorship.services.academic_year import academic_year, year_of
+from mentorship.services.meetings import make_log_token, quick_link
+from mentorship.services.metrics import MetricSettings, PairingMetrics, active_on, pairing_metrics
+
+NEVER_MET_DAYS = 21
+
+
+@dataclass(frozen=True)
+class Due:
+    """A pairing that should be reminded, and why."""
+
+    pairing: Pairing
+    reason: str  # "overdue", "never_met" or "coordinator"
+    metrics: PairingMetrics | None
+
+    @property
+    def why(self) -> str:
+        m = self.metrics
+        if self.reason == "overdue" and m is not None:
+            if m.last_meeting is None:
+                return f"overdue: no held meeting in the {m.days_since_last_meeting} days since the start"
+            return f"overdue: last meeting {m.last_meeting.isoformat()}, {m.days_since_last_meeting} days ago"
+        if self.reason == "never_met" and m is not None:
+            return f"never met: started {m.start_date.isoformat()}, {m.days_since_last_meeting} days ago"
+        return "reminder sent by a coordinator"
+
+    @property
+    def mentor_email(self) -> str:
+        return self.pairing.mentor.person.email
+
+    @property
+    def mentee_email(self) -> str:
+        return self.pairing.mentee.person.email
+
+
+def reason_for(m: PairingMetrics, today: dt.date) -> str | None:
+    """'overdue', 'never_met' (active, 21+ days since start, no held meeting) or None."""
+    if not m.active_at_report_date:
+        return None
+    if m.overdue:
+        return "overdue"
+    if m.first_meeting is None and (today - m.start_date).days >= NEVER_MET_DAYS:
+        return "never_met"
+    return None
+
+
+def quiet_pairings(
+    today: dt.date, settings: MetricSettings, start_month: int, where: ColumnElement[bool] | None = None
+) -> dict[int, tuple[str, PairingMetrics]]:
+    """Active pairings (matching `where`) that are overdue or never met, keyed by id; one query."""
+    ay = academic_year(year_of(today, start_month), start_month)
+    condition = and_(active_on(today), where if where is not None else true())
+    result = {}
+    for pid, m in pairing_metrics(ay, today, settings, where=condition).items():
+        reason = reason_for(m, today)
+        if reason is not None:
+            result[pid] = (reason, m)
+    return result
+
+
+def last_reminders(pairing_ids: list[int]) -> dict[int, dt.datetime]:
+    """When each pairing was last reminded."""
+    if not pairing_ids:
+        return {}
+    rows = db.session.execute(
+        select(Reminder.pairing_id, func.max(Reminder.sent_at))
+        .where(Reminder.pairing_id.in_(pairing_ids))
+        .group_by(Reminder.pairing_id)
+    )
+    return dict(rows.all())
+
+
+def recently_reminded(last: dt.datetime | None, now: dt.datetime, interval_days: int) -> bool:
+    """True if a reminder went out less than `interval_days` ago."""
+    return last is not None and now - last < dt.timedelta(days=interval_days)
+
+
+def load_pairings(ids: list[int]) -> dict[int, Pairing]:
+    """Pairings with both people loaded, in a fixed number of queries."""
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Pairing)
+        .where(Pairing.id.in_(ids))
+        .options(
+            selectinload(Pairing.mentor).selectinload(MentorProfile.person),
+            selectinload(Pairing.mentee).selectinload(MenteeProfile.person),
+            selectinload(Pairing.mentee).selectinload(MenteeProfile.program),
+        )
+    ).scalars()
+    return {p.id: p for p in rows}
+
+
+def find_due(
+    *,
+    today: dt.date,
+    now: dt.datetime,
+    settings: MetricSettings,
+    start_month: int,
+    interval_days: int,
+    where: ColumnElement[bool] | None = None,
+) -> list[Due]:
+    """Every pairing to remind now, ordered by program, mentor and mentee."""
+    quiet = quiet_pairings(today, settings, start_month, where)
+    last = last_reminders(list(quiet))
+    ids = [pid for pid in quiet if not recently_reminded(last.get(pid), now, interval_days)]
+    pairings = load_pairings(ids)
+    due = [Due(pairings[pid], *quiet[pid]) for pid in ids]
+    due.sort(
+        key=lambda d: (
+            d.pairing.mentee.program.name,
+            d.mentor_email,
+            d.mentee_email,
+            d.pairing.id,
+        )
+    )
+    return due
+
+
+def due_one(
+    pairing: Pairing,
+    *,
+    today: dt.date,
+    now: dt.datetime,
+    settings: MetricSettings,
+    start_month: int,
+    interval_days: int,
+) -> Due:
+    """The reminder a coordinator's "remind now" sends for one pairing; ServiceError if it cannot go."""
+    if not pairing.is_active_on(today):
+        raise ServiceError("This pairing is not active, so it is not reminded.")
+    last = last_reminders([pairing.id]).get(pairing.id)
+    if recently_reminded(last, now, interval_days):
+        raise ServiceError(
+            f"This pair was reminded on {last.date().isoformat()}; "
+            f"reminders go at most every {interval_days} days."
+        )
+    quiet = quiet_pairings(today, settings, start_month, Pairing.id == pairing.id)
+    if pairing.id in quiet:
+        return Due(pairing, *quiet[pairing.id])
+    return Due(pairing, "coordinator", None)
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    base_url: str
+    secret_key: str
+    link_days: int
+
+
+def compose(due: Due, mail: MailSettings) -> list[tuple[str, str, str]]:
+    """(recipient, subject, body) for the mentor (with the one-click link) and the mentee."""
+    pairing = due.pairing
+    mentor, mentee = pairing.mentor.person, pairing.mentee.person
+    link = quick_link(mail.base_url, make_log_token(pairing, mail.secret_key))
+    home = mail.base_url.rstrip("/") + "/"
+    m = due.metrics
+    if m is not None and m.last_meeting is not None:
+        since = f"Your last logged meeting was on {m.last_meeting.isoformat()}."
+    else:
+        since = f"No meeting has been logged since your mentorship began on {pairing.start_date.isoformat()}."
+    mentor_body = (
+        f"Hello {mentor.first_name},\n\n"
+        f"This is a friendly nudge about your mentorship with {mentee.full_name}. {since}\n\n"
+        "If you have met, log it in one tap (no password needed):\n"
+        f"{link}\n"
+        f"(This link works for {mail.link_days} days and only for this mentorship.)\n\n"
+        "If you have not met yet, consider reaching out to set a time.\n"
+    )
+    mentee_body = (
+        f"Hello {mentee.first_name},\n\n"
+        f"This is a friendly nudge about your mentorship with {mentor.full_name}. {since}\n\n"
+        "If you have met, sign in to log or confirm the meeting:\n"
+        f"{home}\n\n"
+        "If you have not met yet, consider reaching out to set a time.\n"
+    )
+    subject = "Time to check in with your mentorship"
+    return [(mentor.email, subject, mentor_body), (mentee.email, subject, mentee_body)]
+
+
+def send(
+    due: Due,
+    *,
+    mail: MailSettings,
+    send_mail: Callable[[list[str], str, str], None],
+    now: dt.datetime,
+    sent_by: User | None,
+) -> Reminder:
+    """Email both people of `due` and record the reminder (the caller commits)."""
+    for to, subject, body in compose(due, mail):
+        send_mail([to], subject, body)
+    reminder = Reminder(
+        pairing_id=due.pairing.id, sent_at=now, reason=due.reason, sent_by_id=sent_by.id if sent_by else None
+    )
+    db.session.add(reminder)
+    db.session.flush()
+    return reminder
