@@ -1,0 +1,406 @@
+"""Scoring and optimal assignment of mentees to mentors (PRODUCT.md §8). Pure: no database, no Flask.
+
+The caller builds a `Problem` (plain values), `score()` computes every component for every
+(mentee, mentor) pair at once with NumPy, and `suggest()` finds an optimal assignment with
+`scipy.optimize.linear_sum_assignment` on a matrix where each mentor is repeated once per free place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from mentorship import vocab
+
+OBJECTIVES = ("participation", "score")
+# Scores are compared in whole units of 1e-4 (the precision shown to people), so that the objective
+# is exact integer arithmetic and equal-looking totals really are ties.
+SCORE_UNITS = 10_000
+
+
+@dataclass(frozen=True)
+class MenteeIn:
+    """One mentee as matching sees them. `gender`/`urim` are only compared, never shown."""
+
+    id: int
+    person_id: int
+    email: str
+    pgy: int
+    program_id: int | None = None
+    program_specialty: str | None = None
+    interests: tuple[str, ...] = ()
+    preferred: frozenset[int] = frozenset()  # mentor profile ids
+    excluded: frozenset[int] = frozenset()  # do-not-match mentor profile ids
+    wants_gender_concordance: bool = False
+    wants_urim_concordance: bool = False
+    gender: str | None = None
+    urim: bool | None = None
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class MentorIn:
+    """One mentor: `load` is their open pairings now, so free places = capacity - load."""
+
+    id: int
+    person_id: int
+    email: str
+    capacity: int = 3
+    load: int = 0
+    mentor_type: str = "faculty"
+    pgy: int | None = None
+    program_id: int | None = None
+    department: str | None = None
+    specialty: str | None = None
+    interests: tuple[str, ...] = ()
+    gender: str | None = None
+    urim: bool | None = None
+    name: str = ""
+
+    @property
+    def free(self) -> int:
+        return max(self.capacity - self.load, 0)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Mentees to place, the mentor pool, and the (mentee id, mentor id) pairs that already had `kind`."""
+
+    mentees: tuple[MenteeIn, ...]
+    mentors: tuple[MentorIn, ...]
+    kind: str = "career"
+    history: frozenset[tuple[int, int]] = frozenset()
+
+    def __post_init__(self) -> None:
+        # Stable order by id: the same people always give the same matrix, so the same answer.
+        object.__setattr__(self, "mentees", tuple(sorted(self.mentees, key=lambda m: m.id)))
+        object.__setattr__(self, "mentors", tuple(sorted(self.mentors, key=lambda m: m.id)))
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The score weights and objective of §8 (settings MATCH_WEIGHT_* and MATCH_OBJECTIVE)."""
+
+    interests: float = 0.35
+    fit: float = 0.25
+    preference: float = 0.2
+    concordance: float = 0.15
+    spread: float = 0.05
+    objective: str = "participation"
+
+    def __post_init__(self) -> None:
+        if self.objective not in OBJECTIVES:
+            raise ValueError(
+                f"MATCH_OBJECTIVE must be one of {', '.join(OBJECTIVES)}, not {self.objective!r}"
+            )
+        values = (self.interests, self.fit, self.preference, self.concordance, self.spread)
+        if any(w < 0 for w in values):
+            raise ValueError("matching weights cannot be negative")
+
+    @property
+    def total(self) -> float:
+        return self.interests + self.fit + self.preference + self.concordance + self.spread
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Weights:
+        """The weights of a Flask config mapping."""
+        return cls(
+            interests=float(config["MATCH_WEIGHT_INTERESTS"]),
+            fit=float(config["MATCH_WEIGHT_FIT"]),
+            preference=float(config["MATCH_WEIGHT_PREFERENCE"]),
+            concordance=float(config["MATCH_WEIGHT_CONCORDANCE"]),
+            spread=float(config["MATCH_WEIGHT_SPREAD"]),
+            objective=str(config["MATCH_OBJECTIVE"]),
+        )
+
+
+@dataclass
+class ScoreTable:
+    """Every component and the total score for every (mentee row, mentor column) pair."""
+
+    problem: Problem
+    weights: Weights
+    shared: np.ndarray  # int: shared interests
+    fit_specialty: np.ndarray  # bool
+    fit_department: np.ndarray  # bool
+    fit_program: np.ndarray  # bool: near-peer from the mentee's own program
+    preferred: np.ndarray  # bool
+    met_gender: np.ndarray  # bool
+    met_urim: np.ndarray  # bool
+    score: np.ndarray  # float, rounded to 1e-4, in [0, 1]
+    units: np.ndarray  # int64: score in 1e-4 units
+    excluded: np.ndarray  # bool: on the do-not-match list
+    itself: np.ndarray  # bool: mentor is the mentee themself
+    too_junior: np.ndarray  # bool: near-peer whose PGY is not above the mentee's
+    had_kind: np.ndarray  # bool: the pair already had a pairing of this kind
+    feasible: np.ndarray = field(init=False)  # bool: allowed by every hard rule and has a free place
+
+    def __post_init__(self) -> None:
+        free = np.array([m.free for m in self.problem.mentors], dtype=np.int64)
+        self.feasible = self.allowed & (free > 0)[None, :]
+
+    @property
+    def allowed(self) -> np.ndarray:
+        """Pairs no hard rule forbids (capacity aside)."""
+        return ~(self.excluded | self.itself | self.too_junior | self.had_kind)
+
+    def reason(self, i: int, j: int) -> str:
+        """The plain-language reason for pairing mentee row i with mentor column j."""
+        mentee, mentor = self.problem.mentees[i], self.problem.mentors[j]
+        parts = []
+        shared = sorted(set(mentee.interests) & set(mentor.interests))
+        if shared:
+            noun = "shared interest" if len(shared) == 1 else "shared interests"
+            parts.append(f"{len(shared)} {noun}: {', '.join(shared)}")
+        if self.fit_specialty[i, j]:
+            parts.append("specialty fits the program")
+        elif self.fit_department[i, j]:
+            parts.append("department fits the program")
+        elif self.fit_program[i, j]:
+            parts.append("senior resident in the same program")
+        if self.preferred[i, j]:
+            parts.append("listed as preferred")
+        met = [
+            name for name, hit in (("gender", self.met_gender[i, j]), ("URiM", self.met_urim[i, j])) if hit
+        ]
+        if met:
+            parts.append(f"meets the requested {' and '.join(met)} concordance")
+        if not parts:
+            parts.append(f"no specific fit; has {mentor.free} of {mentor.capacity} places free")
+        return "; ".join(parts)
+
+    def exclusion_reason(self, i: int) -> str:
+        """Why mentee row i has no feasible mentor."""
+        free = np.array([m.free > 0 for m in self.problem.mentors], dtype=bool)
+        if not free.any():
+            return "no mentor with free capacity"
+        counts = []
+        for mask, one, many in (
+            (self.itself[i], "is the mentee themself", "are the mentee themself"),
+            (
+                self.excluded[i] & ~self.itself[i],
+                "is on the do-not-match list",
+                "are on the do-not-match list",
+            ),
+            (self.too_junior[i], "is a near-peer not senior enough", "are near-peers not senior enough"),
+            (
+                self.had_kind[i],
+                f"already had a {self.problem.kind} pairing with them",
+                f"already had a {self.problem.kind} pairing with them",
+            ),
+        ):
+            n = int((mask & free).sum())
+            if n:
+                counts.append(f"{n} {one if n == 1 else many}")
+        return "every mentor with free capacity is excluded: " + ", ".join(counts)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A proposed pairing (mentor set) or a mentee left unmatched (mentor None)."""
+
+    mentee: MenteeIn
+    mentor: MentorIn | None
+    score: float | None
+    reason: str
+
+
+def _slug(value: str | None) -> str | None:
+    return vocab.slug(value) if value and value.strip() else None
+
+
+def _codes(values: Iterable[str | None], table: dict[str, int]) -> np.ndarray:
+    """Integer codes for strings (shared table across calls); -1 for blank."""
+    out = []
+    for value in values:
+        key = _slug(value)
+        out.append(-1 if key is None else table.setdefault(key, len(table)))
+    return np.array(out, dtype=np.int64)
+
+
+def _pairs_matrix(n: int, m: int, pairs: Iterable[tuple[int, int]]) -> np.ndarray:
+    matrix = np.zeros((n, m), dtype=bool)
+    pairs = list(pairs)
+    if pairs:
+        rows, cols = zip(*pairs, strict=True)
+        matrix[list(rows), list(cols)] = True
+    return matrix
+
+
+def score(problem: Problem, weights: Weights) -> ScoreTable:
+    """Every score component for every candidate pair, computed as whole-matrix NumPy operations."""
+    mentees, mentors = problem.mentees, problem.mentors
+    n, m = len(mentees), len(mentors)
+    col = {mentor.id: j for j, mentor in enumerate(mentors)}
+
+    # Shared interests: one-hot matrices multiplied (n×V)·(V×m).
+    names: dict[str, int] = {}
+    e_rows, e_cols, r_rows, r_cols = [], [], [], []
+    for i, mentee in enumerate(mentees):
+        for name in set(mentee.interests):
+            e_rows.append(i)
+            e_cols.append(names.setdefault(name, len(names)))
+    for j, mentor in enumerate(mentors):
+        for name in set(mentor.interests):
+            r_rows.append(j)
+            r_cols.append(names.setdefault(name, len(names)))
+    a = np.zeros((n, len(names)), dtype=np.float32)
+    b = np.zeros((m, len(names)), dtype=np.float32)
+    a[e_rows, e_cols] = 1
+    b[r_rows, r_cols] = 1
+    shared = np.rint(a @ b.T).astype(np.int64)
+    wanted = np.minimum(a.sum(axis=1), 3)  # sharing three interests (or all of fewer) is full marks
+    c_interests = np.divide(
+        np.minimum(shared, wanted[:, None]), wanted[:, None], out=np.zeros((n, m)), where=wanted[:, None] > 0
+    )
+
+    # Fit with the mentee's program: specialty, else department, else a near-peer of the same program.
+    table: dict[str, int] = {}
+    program_specialty = _codes((x.program_specialty for x in mentees), table)[:, None]
+    known = program_specialty >= 0
+    fit_specialty = known & (program_specialty == _codes((x.specialty for x in mentors), table)[None, :])
+    fit_department = known & (program_specialty == _codes((x.department for x in mentors), table)[None, :])
+    mentee_program = np.array([x.program_id or -1 for x in mentees], dtype=np.int64)[:, None]
+    near_peer = np.array([x.mentor_type == "near_peer" for x in mentors], dtype=bool)[None, :]
+    mentor_program = np.array([x.program_id or -2 for x in mentors], dtype=np.int64)[None, :]
+    fit_program = near_peer & (mentee_program == mentor_program)
+    c_fit = (fit_specialty | fit_department | fit_program).astype(np.float64)
+
+    preferred = _pairs_matrix(
+        n, m, ((i, col[k]) for i, x in enumerate(mentees) for k in x.preferred if k in col)
+    )
+    excluded = _pairs_matrix(
+        n, m, ((i, col[k]) for i, x in enumerate(mentees) for k in x.excluded if k in col)
+    )
+    row = {mentee.id: i for i, mentee in enumerate(mentees)}
+    had_kind = _pairs_matrix(n, m, ((row[e], col[r]) for e, r in problem.history if e in row and r in col))
+
+    # Concordance: only a requested one counts; unknown values never match.
+    genders: dict[str, int] = {}
+    g_mentee = _codes((x.gender for x in mentees), genders)[:, None]
+    g_mentor = _codes((x.gender for x in mentors), genders)[None, :]
+    wants_g = np.array([x.wants_gender_concordance for x in mentees], dtype=bool)[:, None]
+    wants_u = np.array([x.wants_urim_concordance for x in mentees], dtype=bool)[:, None]
+    met_gender = wants_g & (g_mentee >= 0) & (g_mentee == g_mentor)
+    u_mentee = np.array([x.urim is True for x in mentees], dtype=bool)[:, None]
+    u_mentor = np.array([x.urim is True for x in mentors], dtype=bool)[None, :]
+    met_urim = wants_u & u_mentee & u_mentor
+    requested = wants_g.astype(np.int64) + wants_u
+    c_concordance = np.divide(
+        met_gender.astype(np.float64) + met_urim, requested, out=np.zeros((n, m)), where=requested > 0
+    )
+
+    capacity = np.array([max(x.capacity, 1) for x in mentors], dtype=np.float64)
+    load = np.array([x.load for x in mentors], dtype=np.float64)
+    c_spread = np.clip(1 - load / capacity, 0, 1)[None, :]
+
+    total = weights.total or 1.0
+    raw = (
+        weights.interests * c_interests
+        + weights.fit * c_fit
+        + weights.preference * preferred
+        + weights.concordance * c_concordance
+        + weights.spread * c_spread
+    ) / total
+    units = np.rint(np.clip(raw, 0, 1) * SCORE_UNITS).astype(np.int64)
+
+    person_mentee = np.array([x.person_id for x in mentees], dtype=np.int64)[:, None]
+    person_mentor = np.array([x.person_id for x in mentors], dtype=np.int64)[None, :]
+    pgy_mentee = np.array([x.pgy for x in mentees], dtype=np.int64)[:, None]
+    pgy_mentor = np.array([x.pgy if x.pgy is not None else -1 for x in mentors], dtype=np.int64)[None, :]
+    return ScoreTable(
+        problem=problem,
+        weights=weights,
+        shared=shared,
+        fit_specialty=fit_specialty,
+        fit_department=fit_department & ~fit_specialty,
+        fit_program=fit_program,
+        preferred=preferred,
+        met_gender=met_gender,
+        met_urim=met_urim,
+        score=units / SCORE_UNITS,
+        units=units,
+        excluded=excluded,
+        itself=person_mentee == person_mentor,
+        too_junior=near_peer & ~(pgy_mentor > pgy_mentee),
+        had_kind=had_kind,
+    )
+
+
+def cost_matrix(table: ScoreTable, objective: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The slot-expanded cost matrix (finite everywhere) and its row, slot-to-mentor and feasibility maps.
+
+    Participation first: a feasible pair costs -(BIG + score units) with BIG larger than any total of
+    score units, so one more matched mentee always beats any gain in score; infeasible pairs cost 0,
+    so the solver never gains by using them and any it uses are dropped afterwards.
+    Score first: a feasible pair costs -(score units × K + 1) with K larger than the number of mentees,
+    so the total score decides and the number matched only breaks ties.
+    """
+    feasible = table.feasible
+    rows = np.flatnonzero(feasible.any(axis=1))
+    cols = np.flatnonzero(feasible.any(axis=0))
+    sub = feasible[np.ix_(rows, cols)]
+    units = table.units[np.ix_(rows, cols)]
+    free = np.array([table.problem.mentors[j].free for j in cols], dtype=np.int64)
+    slots = np.minimum(free, sub.sum(axis=0))  # never more places than mentees who could use them
+    slot_mentor = np.repeat(np.arange(len(cols)), slots)
+    big = (len(rows) + 1) * SCORE_UNITS
+    if objective == "participation":
+        per_pair = np.where(sub, -(big + units), 0)
+    elif objective == "score":
+        per_pair = np.where(sub, -(units * (len(rows) + 1) + 1), 0)
+    else:
+        raise ValueError(f"unknown objective {objective!r}")
+    cost = per_pair[:, slot_mentor].astype(np.float64)
+    return cost, rows, cols[slot_mentor], sub[:, slot_mentor]
+
+
+def assign(table: ScoreTable, objective: str | None = None) -> list[tuple[int, int]]:
+    """An optimal list of (mentee row, mentor column) pairs for `objective` (default: the weights')."""
+    cost, rows, slot_col, slot_feasible = cost_matrix(table, objective or table.weights.objective)
+    if cost.size == 0:
+        return []
+    r, c = linear_sum_assignment(cost)
+    keep = slot_feasible[r, c]
+    return sorted(zip(rows[r[keep]].tolist(), slot_col[c[keep]].tolist(), strict=True))
+
+
+def suggest(problem: Problem, weights: Weights) -> list[Suggestion]:
+    """One suggestion per mentee: an optimal mentor with score and reason, or why none was left."""
+    return suggest_from(score(problem, weights))
+
+
+def suggest_from(table: ScoreTable, objective: str | None = None) -> list[Suggestion]:
+    """The suggestions of an already scored problem."""
+    problem = table.problem
+    chosen = dict(assign(table, objective))
+    out = []
+    for i, mentee in enumerate(problem.mentees):
+        j = chosen.get(i)
+        if j is not None:
+            out.append(Suggestion(mentee, problem.mentors[j], float(table.score[i, j]), table.reason(i, j)))
+            continue
+        options = int(table.feasible[i].sum())
+        if options:
+            mentors = "its one feasible mentor" if options == 1 else f"all {options} feasible mentors"
+            reason = f"the free places of {mentors} went to other mentees"
+        else:
+            reason = table.exclusion_reason(i)
+        out.append(Suggestion(mentee, None, None, reason))
+    return out
+
+
+def ranked_mentors(table: ScoreTable, i: int) -> list[tuple[int, float, str]]:
+    """Mentor columns allowed for mentee row i (capacity aside), best score first, with reasons."""
+    allowed = np.flatnonzero(table.allowed[i])
+    order = allowed[np.lexsort((allowed, -table.units[i, allowed]))]
+    return [(int(j), float(table.score[i, j]), table.reason(i, int(j))) for j in order]
+
+
+def total_score(table: ScoreTable, pairs: Iterable[tuple[int, int]]) -> float:
+    """The sum of the scores of `pairs`."""
+    return float(sum(table.units[i, j] for i, j in pairs)) / SCORE_UNITS
