@@ -1,0 +1,91 @@
+"""flask roster: the import template and all-or-nothing roster imports (PRODUCT.md §6, §7)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from mentorship.cli import fail
+from mentorship.extensions import db
+from mentorship.services import roster_import
+from reports.roster_template import build_template
+
+group = AppGroup("roster", help="Write the import template and import rosters from .xlsx or .csv files.")
+
+LIST_LIMIT = 50  # names shown per list; the counts are always complete
+
+
+@group.command("template")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def template(path: str) -> None:
+    """Write the import template (instructions, five sheets, examples, drop-downs) to PATH.xlsx."""
+    if Path(path).suffix.lower() != ".xlsx":
+        fail("The template is an Excel workbook: give a path ending in .xlsx.")
+    try:
+        Path(path).write_bytes(build_template(current_app.config["MEETING_TOPICS"]))
+    except OSError as exc:
+        fail(f"Cannot write {path}: {exc.strerror or exc}.")
+    click.echo(f"Wrote the roster template to {path}.")
+
+
+@group.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check the file and show what would change; write nothing.")
+def import_(paths: tuple[str, ...], dry_run: bool) -> None:
+    """Import one .xlsx workbook or one or more .csv files (mentors.csv, mentees.csv, ...), all or nothing."""
+    try:
+        roster = roster_import.read_paths(paths, current_app.config["IMPORT_MAX_BYTES"])
+        with click.progressbar(
+            length=roster.row_count, label="Checking rows", file=click.get_text_stream("stderr")
+        ) as bar:
+            result = roster_import.import_roster(
+                roster,
+                actor=None,
+                scope=None,
+                topics=current_app.config["MEETING_TOPICS"],
+                dry_run=dry_run,
+                progress=bar.update,
+            )
+    except roster_import.ImportInvalid as exc:
+        db.session.rollback()
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        fail(str(exc))
+    except roster_import.ImportRefused as exc:
+        db.session.rollback()
+        fail(str(exc))
+    if not dry_run:
+        db.session.commit()
+    _print_result(result)
+
+
+def _print_result(result: roster_import.ImportResult) -> None:
+    name = result.filename
+    if result.dry_run:
+        click.echo(f"Dry run of {name}: no problems found; nothing was written.")
+    elif result.preview.changed:
+        click.echo(f"Imported {name}.")
+    else:
+        click.echo(f"Nothing changed: everything in {name} is already in the database.")
+    for sheet in result.ignored_sheets:
+        click.echo(f'Sheet "{sheet}" is not one of the template\'s sheets and was ignored.')
+    for line in roster_import.summary_lines(result):
+        click.echo(line)
+    if not result.dry_run:
+        return
+    words = {"create": "would be created", "update": "would be updated", "unchanged": "unchanged"}
+    for category in roster_import.CATEGORIES:
+        for action in roster_import.ACTIONS:
+            labels = result.preview.items[category][action]
+            if not labels or action == "unchanged":
+                continue
+            click.echo(f"\n{category.title()} that {words[action]} ({len(labels)}):")
+            for label in labels[:LIST_LIMIT]:
+                click.echo(f"  {label}")
+            if len(labels) > LIST_LIMIT:
+                click.echo(f"  … and {len(labels) - LIST_LIMIT} more")
+    if not result.preview.changed:
+        click.echo("\nImporting this file would change nothing.")
