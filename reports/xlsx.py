@@ -1,8 +1,22 @@
-"""Helpers shared by every workbook builder."""
+"""Helpers shared by every workbook builder: the cover sheet, styled tables, charts and saving."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.series import SeriesLabel
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
 
 # OWASP CWE-1236: text starting with these is run as a formula by spreadsheet programs.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -13,3 +27,259 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+# Number formats by column kind; text, int and date columns need none (dates get one from openpyxl).
+FORMATS = {
+    "pct": "0.0%",
+    "hours": "0.0",
+    "number": "0.0",
+    "int": "0",
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+    "month": "mmm yyyy",
+}
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+TITLE_FONT = Font(bold=True, size=13)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: header, kind (text, int, number, hours, pct, date, datetime) and width."""
+
+    header: str
+    kind: str = "text"
+    width: float | None = None
+
+
+@dataclass
+class Table:
+    """A block of rows under one header row, optionally with a title line above it."""
+
+    columns: Sequence[Column]
+    rows: Sequence[Sequence[Any]]
+    title: str | None = None
+
+
+@dataclass
+class Placed:
+    """Where a table landed on its sheet (1-based rows), for chart references."""
+
+    header_row: int
+    first_row: int
+    last_row: int
+    columns: int
+
+
+@dataclass
+class Cover:
+    """What the first sheet says about the workbook (PRODUCT.md §5)."""
+
+    report: str
+    academic_year: str
+    report_date: dt.date
+    programs: str
+    generated_at: dt.datetime
+    generated_by: str
+    settings: Sequence[tuple[str, Any]] = ()
+    notes: Sequence[str] = ()
+    sheets: Sequence[tuple[str, str]] = field(default_factory=list)
+
+
+def new_workbook() -> Workbook:
+    """A write-only workbook (fast, streamed)."""
+    return Workbook(write_only=True)
+
+
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A valid, unique sheet name (31 characters, no []:*?/\\), recorded in `taken`."""
+    base = _BAD_SHEET_CHARS.sub(" ", name).strip().strip("'") or "Sheet"
+    base = base[:31]
+    title, n = base, 2
+    while title.lower() in {t.lower() for t in taken}:
+        suffix = f" ({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(title)
+    return title
+
+
+def _cell(ws, value: Any, kind: str = "text", font: Font | None = None, fill=None, wrap: bool = False):
+    value = neutralise(value)
+    fmt = (
+        FORMATS.get(kind)
+        if isinstance(value, int | float | dt.date) and not isinstance(value, bool)
+        else None
+    )
+    if fmt is None and font is None and fill is None and not wrap:
+        return value
+    cell = WriteOnlyCell(ws, value)
+    if fmt is not None:
+        cell.number_format = fmt
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if wrap:
+        cell.alignment = WRAP
+    return cell
+
+
+def _width(column: Column, rows: Sequence[Sequence[Any]], index: int) -> float:
+    if column.width:
+        return column.width
+    longest = len(column.header)
+    for row in rows[:200]:
+        value = row[index] if index < len(row) else None
+        if isinstance(value, dt.date):
+            longest = max(longest, 10)
+        elif isinstance(value, float):
+            longest = max(longest, 8)
+        elif value is not None:
+            longest = max(longest, len(str(value)))
+    return min(max(longest + 2, 8), 50)
+
+
+def write_sheet(wb: Workbook, title: str, tables: Sequence[Table], *, autofilter: bool = True):
+    """Write `tables` one under another on a new sheet; the first header row is frozen and filtered.
+
+    Returns the sheet and where each table landed.
+    """
+    ws = wb.create_sheet(title)
+    widest: dict[int, float] = {}
+    for table in tables:
+        for i, column in enumerate(table.columns):
+            widest[i] = max(widest.get(i, 0), _width(column, table.rows, i))
+    for i, width in widest.items():
+        ws.column_dimensions[get_column_letter(i + 1)].width = width
+    first_header = 2 if tables and tables[0].title else 1
+    ws.freeze_panes = f"A{first_header + 1}"
+    placed, row_no = [], 0
+    for n, table in enumerate(tables):
+        if n:
+            ws.append([])
+            row_no += 1
+        if table.title:
+            ws.append([_cell(ws, table.title, font=TITLE_FONT)])
+            row_no += 1
+        ws.append([_cell(ws, c.header, font=HEADER_FONT, fill=HEADER_FILL) for c in table.columns])
+        row_no += 1
+        header = row_no
+        kinds = [c.kind for c in table.columns]
+        for row in table.rows:
+            ws.append([_cell(ws, value, kinds[i]) for i, value in enumerate(row)])
+        row_no += len(table.rows)
+        placed.append(Placed(header, header + 1, row_no, len(table.columns)))
+    if autofilter and placed:
+        first = placed[0]
+        ws.auto_filter.ref = (
+            f"A{first.header_row}:{get_column_letter(first.columns)}{max(first.last_row, first.header_row)}"
+        )
+    return ws, placed
+
+
+def write_cover(wb: Workbook, cover: Cover) -> None:
+    """The first sheet: what the workbook is, for whom, when, with which settings."""
+    ws = wb.create_sheet("About")
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 90
+    ws.freeze_panes = "A2"
+    ws.append(
+        [
+            _cell(ws, "About this workbook", font=HEADER_FONT, fill=HEADER_FILL),
+            _cell(ws, "", font=HEADER_FONT, fill=HEADER_FILL),
+        ]
+    )
+    rows: list[tuple[str, Any, str]] = [
+        ("Report", cover.report, "text"),
+        ("Academic year", cover.academic_year, "text"),
+        ("Report date", cover.report_date, "date"),
+        ("Programs", cover.programs, "text"),
+        ("Generated at (UTC)", cover.generated_at, "datetime"),
+        ("Generated by", cover.generated_by, "text"),
+    ]
+    rows += [(name, value, "text") for name, value in cover.settings]
+    for name, value, kind in rows:
+        ws.append([_cell(ws, name, font=HEADER_FONT), _cell(ws, value, kind, wrap=isinstance(value, str))])
+    if cover.sheets:
+        ws.append([])
+        ws.append([_cell(ws, "Sheets", font=TITLE_FONT)])
+        for name, text in cover.sheets:
+            ws.append([_cell(ws, name, font=HEADER_FONT), _cell(ws, text, wrap=True)])
+    if cover.notes:
+        ws.append([])
+        ws.append([_cell(ws, "Notes", font=TITLE_FONT)])
+        for note in cover.notes:
+            ws.append(["", _cell(ws, note, wrap=True)])
+
+
+def chart(
+    ws,
+    kind: str,
+    title: str,
+    categories: tuple[int, int, int],
+    series: list[tuple[str, int]],
+    *,
+    percent: bool = False,
+    axis_title: str | None = None,
+    horizontal: bool = False,
+):
+    """A native bar or line chart of columns of `ws`.
+
+    `categories` is (column, first row, last row); `series` lists (name, column) over the same rows.
+    """
+    col, first, last = categories
+    made = LineChart() if kind == "line" else BarChart()
+    if kind != "line" and horizontal:
+        made.type = "bar"
+    made.title = title
+    for name, column in series:
+        made.add_data(Reference(ws, min_col=column, min_row=first, max_row=last), titles_from_data=False)
+        made.series[-1].tx = SeriesLabel(v=name)
+    made.set_categories(Reference(ws, min_col=col, min_row=first, max_row=last))
+    if percent:
+        made.y_axis.number_format = "0%"
+        made.y_axis.scaling.min = 0
+        made.y_axis.scaling.max = 1
+    if axis_title:
+        made.y_axis.title = axis_title
+    if len(series) == 1:
+        made.legend = None
+    made.height, made.width = 8, 16
+    return made
+
+
+class _FixedTimeZip(ZipFile):
+    """A zip whose entries all carry one timestamp, so the same inputs give the same bytes."""
+
+    def __init__(self, file, when: dt.datetime):
+        super().__init__(file, "w", ZIP_DEFLATED, allowZip64=True)
+        self._when = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        if not isinstance(zinfo_or_arcname, ZipInfo):
+            zinfo = ZipInfo(zinfo_or_arcname, date_time=self._when)
+            zinfo.compress_type = ZIP_DEFLATED
+            zinfo.external_attr = 0o600 << 16
+            zinfo_or_arcname = zinfo
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        with open(filename, "rb") as fh:
+            self.writestr(arcname or filename, fh.read())
+
+
+def save(wb: Workbook, generated_at: dt.datetime, creator: str = "Mentorship Program Manager") -> bytes:
+    """The workbook as .xlsx bytes; timestamps come from `generated_at` so output is reproducible."""
+    when = generated_at.replace(microsecond=0, tzinfo=None)
+    wb.properties.creator = creator
+    wb.properties.lastModifiedBy = creator
+    wb.properties.created = when
+    wb.properties.modified = when
+    out = io.BytesIO()
+    ExcelWriter(wb, _FixedTimeZip(out, when)).save()
+    return out.getvalue()

@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, extract, func, or_, select, true
+from sqlalchemy.orm import selectinload
 
 from mentorship.extensions import db
-from mentorship.models import Meeting, Pairing
+from mentorship.models import (
+    Meeting,
+    MeetingTopic,
+    MenteeProfile,
+    MentorProfile,
+    Pairing,
+    Person,
+    Program,
+    SelfIdentification,
+)
 from mentorship.services.academic_year import AcademicYear
+from mentorship.services.people import effective_urim
 
 NEW_PAIRING_GRACE_DAYS = 30  # §3: a pairing younger than this is never overdue
 
@@ -43,6 +57,10 @@ class PairingMetrics:
     engaged: bool
     overdue: bool
     status: str  # "overdue", "on_track" or "behind"
+    mentee_id: int | None = None
+    mentor_id: int | None = None
+    program_id: int | None = None  # the mentee's program
+    kind: str | None = None
 
     @property
     def hours(self) -> float:
@@ -103,8 +121,15 @@ def pairing_metrics(
     where: ColumnElement[bool] | None = None,
 ) -> dict[int, PairingMetrics]:
     """§3 metrics of every pairing active in `ay` (and matching `where`), keyed by pairing id; one query."""
+    condition = where if where is not None else true()
     held = and_(counted_meeting(), Meeting.date <= as_of)
     in_year = and_(Meeting.date >= ay.start, Meeting.date <= ay.end)
+    # Only the meetings of the pairings asked for are aggregated.
+    wanted = (
+        select(Pairing.id)
+        .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
+        .where(active_in_year(ay), condition)
+    )
     stats = (
         select(
             Meeting.pairing_id.label("pairing_id"),
@@ -113,7 +138,7 @@ def pairing_metrics(
             func.min(Meeting.date).label("first_meeting"),
             func.max(Meeting.date).label("last_meeting"),
         )
-        .where(held)
+        .where(held, Meeting.pairing_id.in_(wanted))
         .group_by(Meeting.pairing_id)
         .subquery()
     )
@@ -126,12 +151,30 @@ def pairing_metrics(
             stats.c.minutes,
             stats.c.first_meeting,
             stats.c.last_meeting,
+            Pairing.mentee_id,
+            Pairing.mentor_id,
+            MenteeProfile.program_id,
+            Pairing.kind,
         )
+        .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
         .outerjoin(stats, stats.c.pairing_id == Pairing.id)
-        .where(active_in_year(ay), where if where is not None else true())
+        .where(active_in_year(ay), condition)
+        .order_by(Pairing.id)
     )
     result = {}
-    for pid, start, end, meetings, minutes, first, last in db.session.execute(query):
+    for (
+        pid,
+        start,
+        end,
+        meetings,
+        minutes,
+        first,
+        last,
+        mentee_id,
+        mentor_id,
+        program_id,
+        kind,
+    ) in db.session.execute(query):
         meetings, minutes = meetings or 0, int(minutes or 0)
         days_since, active, overdue, status = classify(
             start_date=start,
@@ -156,5 +199,514 @@ def pairing_metrics(
             engaged=meetings >= settings.engagement_target,
             overdue=overdue,
             status=status,
+            mentee_id=mentee_id,
+            mentor_id=mentor_id,
+            program_id=program_id,
+            kind=kind,
         )
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Scope, enrolment and the per-program Summary.
+
+STATUSES = ("on_track", "behind", "overdue")
+
+
+def mentee_scope(program_ids: Collection[int] | None) -> ColumnElement[bool]:
+    """Condition on MenteeProfile: mentees of `program_ids` (None = every program)."""
+    if program_ids is None:
+        return true()
+    return MenteeProfile.program_id.in_(sorted(program_ids))
+
+
+def enrolled_in_year(profile: type[MenteeProfile] | type[MentorProfile], ay: AcademicYear) -> ColumnElement:
+    """§3: enrolled on or before the end of Y and, if they left, left on or after the start of Y."""
+    return and_(profile.enrolled_on <= ay.end, or_(profile.left_on.is_(None), profile.left_on >= ay.start))
+
+
+def median(values: Iterable[float | int | None]) -> float | None:
+    """The median of the non-blank values; None (blank) when there are none."""
+    present = [v for v in values if v is not None]
+    return statistics.median(present) if present else None
+
+
+def share(part: int, whole: int) -> float | None:
+    """part / whole as a fraction, blank when whole is 0."""
+    return part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One row of the Summary (PRODUCT.md §5): a program, or "All programs"."""
+
+    program_id: int | None
+    program: str
+    mentees_enrolled: int
+    mentees_with_mentor: int
+    active_pairings: int
+    meetings: int
+    minutes: int
+    engaged_pairings: int
+    overdue_pairings: int
+    median_days_to_first_meeting: float | None
+
+    @property
+    def coverage(self) -> float | None:
+        """Share of mentees enrolled in Y with at least one pairing active in Y."""
+        return share(self.mentees_with_mentor, self.mentees_enrolled)
+
+    @property
+    def hours(self) -> float:
+        return self.minutes / 60
+
+    @property
+    def engaged_share(self) -> float | None:
+        """Engaged pairings / pairings active in Y."""
+        return share(self.engaged_pairings, self.active_pairings)
+
+    @property
+    def overdue_share(self) -> float | None:
+        """Overdue pairings / pairings active in Y."""
+        return share(self.overdue_pairings, self.active_pairings)
+
+
+def summarize(
+    program: str,
+    program_id: int | None,
+    enrolled_mentee_ids: Collection[int],
+    pairings: Iterable[PairingMetrics],
+) -> SummaryRow:
+    """The Summary KPIs of a set of enrolled mentees and the pairings (active in Y) of a program or scope."""
+    pairings = list(pairings)
+    enrolled = set(enrolled_mentee_ids)
+    paired = {p.mentee_id for p in pairings} & enrolled
+    return SummaryRow(
+        program_id=program_id,
+        program=program,
+        mentees_enrolled=len(enrolled),
+        mentees_with_mentor=len(paired),
+        active_pairings=len(pairings),
+        meetings=sum(p.meetings for p in pairings),
+        minutes=sum(p.minutes for p in pairings),
+        engaged_pairings=sum(p.engaged for p in pairings),
+        overdue_pairings=sum(p.overdue for p in pairings),
+        median_days_to_first_meeting=median(p.days_to_first_meeting for p in pairings),
+    )
+
+
+ALL_PROGRAMS = "All programs"
+
+
+@dataclass(frozen=True)
+class YearMetrics:
+    """Everything §3 needs for one academic year, report date and scope (loaded in three queries)."""
+
+    ay: AcademicYear
+    as_of: dt.date
+    settings: MetricSettings
+    programs: dict[int, str]  # id -> name, in name order
+    enrolled_mentees: dict[int, int]  # mentee id -> program id, for mentees enrolled in Y
+    pairings: dict[int, PairingMetrics]  # pairings active in Y of the scope's mentees
+
+    def summary(self) -> list[SummaryRow]:
+        """One row per program of the scope, then "All programs"."""
+        by_program: dict[int, list[PairingMetrics]] = defaultdict(list)
+        for p in self.pairings.values():
+            by_program[p.program_id].append(p)
+        mentees: dict[int, list[int]] = defaultdict(list)
+        for mentee_id, program_id in self.enrolled_mentees.items():
+            mentees[program_id].append(mentee_id)
+        rows = [summarize(name, pid, mentees[pid], by_program[pid]) for pid, name in self.programs.items()]
+        rows.append(summarize(ALL_PROGRAMS, None, self.enrolled_mentees, self.pairings.values()))
+        return rows
+
+    def total(self) -> SummaryRow:
+        """The "All programs" row."""
+        return summarize(ALL_PROGRAMS, None, self.enrolled_mentees, self.pairings.values())
+
+    def for_program(self, program_id: int) -> SummaryRow:
+        """The Summary row of one program."""
+        return summarize(
+            self.programs[program_id],
+            program_id,
+            [m for m, p in self.enrolled_mentees.items() if p == program_id],
+            [p for p in self.pairings.values() if p.program_id == program_id],
+        )
+
+    def status_counts(self, program_id: int | None = None) -> dict[str, int]:
+        """Pairings active in Y by status flag (every status present, zero if none)."""
+        counts = Counter(
+            p.status for p in self.pairings.values() if program_id is None or p.program_id == program_id
+        )
+        return {status: counts.get(status, 0) for status in STATUSES}
+
+
+def programs_in_scope(program_ids: Collection[int] | None) -> dict[int, str]:
+    """Programs of the scope, id -> name, ordered by name."""
+    query = select(Program.id, Program.name).order_by(Program.name)
+    if program_ids is not None:
+        query = query.where(Program.id.in_(sorted(program_ids)))
+    return dict(db.session.execute(query).all())
+
+
+def year_metrics(
+    ay: AcademicYear, as_of: dt.date, settings: MetricSettings, program_ids: Collection[int] | None = None
+) -> YearMetrics:
+    """Load §3 for year `ay` as of `as_of` over `program_ids` (None = every program)."""
+    programs = programs_in_scope(program_ids)
+    scope = mentee_scope(program_ids)
+    enrolled = dict(
+        db.session.execute(
+            select(MenteeProfile.id, MenteeProfile.program_id).where(
+                enrolled_in_year(MenteeProfile, ay), scope
+            )
+        ).all()
+    )
+    return YearMetrics(ay, as_of, settings, programs, enrolled, pairing_metrics(ay, as_of, settings, scope))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Mentors, meetings, topics and months.
+
+
+@dataclass(frozen=True)
+class MentorLoad:
+    """A mentor of the scope: load at the report date (all programs) against capacity."""
+
+    mentor_id: int
+    name: str
+    sort_name: str
+    email: str
+    mentor_type: str
+    department: str | None
+    program: str | None
+    capacity: int
+    active_pairings: int  # pairings active at D, in any program: the mentor's real load
+    enrolled: bool
+    selfid: SelfIdentification | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def load_share(self) -> float | None:
+        """Share of capacity in use."""
+        return share(self.active_pairings, self.capacity)
+
+
+def mentor_loads(
+    ay: AcademicYear,
+    as_of: dt.date,
+    program_ids: Collection[int] | None = None,
+    with_identity: bool = False,
+) -> list[MentorLoad]:
+    """Mentors enrolled in Y in the scope, plus every mentor of a pairing active in Y in the scope."""
+    scope = mentee_scope(program_ids)
+    paired = (
+        select(Pairing.mentor_id)
+        .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
+        .where(active_in_year(ay), scope)
+    )
+    if program_ids is None:
+        in_scope = true()
+    else:
+        ever = (
+            select(Pairing.mentor_id)
+            .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
+            .where(MenteeProfile.program_id.in_(sorted(program_ids)))
+        )
+        in_scope = or_(MentorProfile.program_id.in_(sorted(program_ids)), MentorProfile.id.in_(ever))
+    load = (
+        select(Pairing.mentor_id.label("mentor_id"), func.count(Pairing.id).label("n"))
+        .where(active_on(as_of))
+        .group_by(Pairing.mentor_id)
+        .subquery()
+    )
+    enrolled = enrolled_in_year(MentorProfile, ay)
+    query = (
+        select(MentorProfile, func.coalesce(load.c.n, 0), enrolled)
+        .join(Person, Person.id == MentorProfile.person_id)
+        .outerjoin(load, load.c.mentor_id == MentorProfile.id)
+        .where(or_(and_(enrolled, in_scope), MentorProfile.id.in_(paired)))
+        .order_by(Person.last_name, Person.first_name, MentorProfile.id)
+    )
+    options = [selectinload(MentorProfile.person), selectinload(MentorProfile.program)]
+    if with_identity:
+        options.append(
+            selectinload(MentorProfile.person)
+            .selectinload(Person.self_identification)
+            .selectinload(SelfIdentification.races)
+        )
+    rows = []
+    for mentor, active, is_enrolled in db.session.execute(query.options(*options)):
+        rows.append(
+            MentorLoad(
+                mentor_id=mentor.id,
+                name=mentor.person.full_name,
+                sort_name=mentor.person.sort_name,
+                email=mentor.person.email,
+                mentor_type=mentor.mentor_type,
+                department=mentor.department,
+                program=mentor.program.name if mentor.program is not None else None,
+                capacity=mentor.capacity,
+                active_pairings=int(active),
+                enrolled=bool(is_enrolled),
+                selfid=mentor.person.self_identification if with_identity else None,
+            )
+        )
+    return rows
+
+
+def _meetings_in_report(ay: AcademicYear, as_of: dt.date, program_ids: Collection[int] | None):
+    """Meetings (not deleted) dated in Y and not after D, of the scope's mentees' pairings."""
+    return and_(
+        Meeting.deleted_at.is_(None),
+        Meeting.date >= ay.start,
+        Meeting.date <= min(ay.end, as_of),
+        mentee_scope(program_ids),
+    )
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    meeting_id: int
+    pairing_id: int
+    program: str
+    mentee: str
+    mentor: str
+    date: dt.date
+    minutes: int
+    modality: str
+    status: str
+    logged_as: str
+    confirmed: bool
+    topics: tuple[str, ...]
+
+
+def meeting_rows(
+    ay: AcademicYear, as_of: dt.date, program_ids: Collection[int] | None = None
+) -> list[MeetingRow]:
+    """Every meeting of Y up to D in the scope, any status (notes are never read); two queries."""
+    mentee_person = Person.__table__.alias("mentee_person")
+    mentor_person = Person.__table__.alias("mentor_person")
+    query = (
+        select(
+            Meeting.id,
+            Meeting.pairing_id,
+            Program.name,
+            mentee_person.c.first_name,
+            mentee_person.c.last_name,
+            mentor_person.c.first_name,
+            mentor_person.c.last_name,
+            Meeting.date,
+            Meeting.duration_minutes,
+            Meeting.modality,
+            Meeting.status,
+            Meeting.logged_as,
+            Meeting.confirmed_at.is_not(None),
+        )
+        .join(Pairing, Pairing.id == Meeting.pairing_id)
+        .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
+        .join(Program, Program.id == MenteeProfile.program_id)
+        .join(mentee_person, mentee_person.c.id == MenteeProfile.person_id)
+        .join(MentorProfile, MentorProfile.id == Pairing.mentor_id)
+        .join(mentor_person, mentor_person.c.id == MentorProfile.person_id)
+        .where(_meetings_in_report(ay, as_of, program_ids))
+        .order_by(Meeting.date, Meeting.id)
+    )
+    topics: dict[int, list[str]] = defaultdict(list)
+    topic_query = (
+        select(MeetingTopic.meeting_id, MeetingTopic.topic)
+        .join(Meeting, Meeting.id == MeetingTopic.meeting_id)
+        .join(Pairing, Pairing.id == Meeting.pairing_id)
+        .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
+        .where(_meetings_in_report(ay, as_of, program_ids))
+        .order_by(MeetingTopic.meeting_id, MeetingTopic.topic)
+    )
+    for meeting_id, topic in db.session.execute(topic_query):
+        topics[meeting_id].append(topic)
+    return [
+        MeetingRow(
+            meeting_id=mid,
+            pairing_id=pid,
+            program=program,
+            mentee=f"{mf} {ml}".strip(),
+            mentor=f"{tf} {tl}".strip(),
+            date=date,
+            minutes=minutes,
+            modality=modality,
+            status=status,
+            logged_as=logged_as,
+            confirmed=bool(confirmed),
+            topics=tuple(topics.get(mid, ())),
+        )
+        for (mid, pid, program, mf, ml, tf, tl, date, minutes, modality, status, logged_as, confirmed) in (
+            db.session.execute(query)
+        )
+    ]
+
+
+def topic_counts(
+    ay: AcademicYear, as_of: dt.date, program_ids: Collection[int] | None = None
+) -> dict[tuple[int, str], int]:
+    """Counted meetings (held, in Y, up to D) per (program id, topic); one aggregate query."""
+    query = (
+        select(MenteeProfile.program_id, MeetingTopic.topic, func.count(Meeting.id))
+        .join(Meeting, Meeting.id == MeetingTopic.meeting_id)
+        .join(Pairing, Pairing.id == Meeting.pairing_id)
+        .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
+        .where(_meetings_in_report(ay, as_of, program_ids), Meeting.status == "held")
+        .group_by(MenteeProfile.program_id, MeetingTopic.topic)
+    )
+    return {(pid, topic): int(n) for pid, topic, n in db.session.execute(query)}
+
+
+def meetings_per_month(
+    ay: AcademicYear, as_of: dt.date, program_ids: Collection[int] | None = None
+) -> list[tuple[dt.date, int, float]]:
+    """Counted meetings and hours per calendar month of Y (every month of Y listed); one aggregate query."""
+    year, month = extract("year", Meeting.date), extract("month", Meeting.date)
+    query = (
+        select(year, month, func.count(Meeting.id), func.coalesce(func.sum(Meeting.duration_minutes), 0))
+        .join(Pairing, Pairing.id == Meeting.pairing_id)
+        .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
+        .where(_meetings_in_report(ay, as_of, program_ids), Meeting.status == "held")
+        .group_by(year, month)
+    )
+    found = {(int(y), int(m)): (int(n), int(minutes) / 60) for y, m, n, minutes in db.session.execute(query)}
+    rows, day = [], ay.start.replace(day=1)
+    while day <= ay.end:
+        n, hours = found.get((day.year, day.month), (0, 0.0))
+        rows.append((day, n, hours))
+        day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Groups for the inclusivity report (aggregate only; suppression is applied by the report, §4).
+
+DIMENSIONS = ("gender", "urim", "img", "first_generation", "pgy")
+
+
+def identity_groups(
+    selfid: SelfIdentification | None, urim_categories: Collection[str]
+) -> dict[str, str | None]:
+    """A person's group code per self-identified dimension; None = not disclosed (blank or prefer not)."""
+
+    def answer(value: str | None, allowed: Collection[str]) -> str | None:
+        return value if value in allowed else None
+
+    return {
+        "gender": answer(selfid.gender if selfid else None, ("woman", "man", "nonbinary", "self_described")),
+        "urim": effective_urim(selfid, urim_categories),
+        "img": answer(selfid.img if selfid else None, ("yes", "no")),
+        "first_generation": answer(selfid.first_generation if selfid else None, ("yes", "no")),
+    }
+
+
+@dataclass(frozen=True)
+class MenteeIdentity:
+    mentee_id: int
+    program_id: int
+    groups: dict[str, str | None]  # dimension -> group code (pgy as "1".."10")
+    concordance_gender: bool
+    concordance_urim: bool
+
+
+def mentee_identities(
+    ay: AcademicYear, program_ids: Collection[int] | None, urim_categories: Collection[str]
+) -> list[MenteeIdentity]:
+    """Mentees enrolled in Y in the scope with their groups; a fixed number of queries."""
+    mentees = db.session.execute(
+        select(MenteeProfile)
+        .where(enrolled_in_year(MenteeProfile, ay), mentee_scope(program_ids))
+        .options(
+            selectinload(MenteeProfile.person)
+            .selectinload(Person.self_identification)
+            .selectinload(SelfIdentification.races)
+        )
+        .order_by(MenteeProfile.id)
+    ).scalars()
+    return [
+        MenteeIdentity(
+            mentee_id=m.id,
+            program_id=m.program_id,
+            groups={**identity_groups(m.person.self_identification, urim_categories), "pgy": str(m.pgy)},
+            concordance_gender=m.concordance_gender,
+            concordance_urim=m.concordance_urim,
+        )
+        for m in mentees
+    ]
+
+
+@dataclass(frozen=True)
+class GroupStats:
+    """§3 figures of one group of mentees, with the number of people each figure rests on (for §4)."""
+
+    mentees: int
+    with_mentor: int
+    pairings: int
+    pairing_people: int  # distinct mentees behind the pairing figures
+    median_meetings: float | None
+    engaged_pairings: int
+    median_days_to_first_meeting: float | None
+    first_meeting_people: int  # distinct mentees behind the median days to first meeting
+
+    @property
+    def coverage(self) -> float | None:
+        return share(self.with_mentor, self.mentees)
+
+    @property
+    def engaged_share(self) -> float | None:
+        return share(self.engaged_pairings, self.pairings)
+
+
+def group_stats(mentee_ids: Collection[int], pairings: Iterable[PairingMetrics]) -> GroupStats:
+    """Figures of enrolled mentees `mentee_ids` over their pairings active in Y (from `pairings`)."""
+    ids = set(mentee_ids)
+    mine = [p for p in pairings if p.mentee_id in ids]
+    first = [p for p in mine if p.days_to_first_meeting is not None]
+    return GroupStats(
+        mentees=len(ids),
+        with_mentor=len({p.mentee_id for p in mine}),
+        pairings=len(mine),
+        pairing_people=len({p.mentee_id for p in mine}),
+        median_meetings=median(p.meetings for p in mine),
+        engaged_pairings=sum(p.engaged for p in mine),
+        median_days_to_first_meeting=median(p.days_to_first_meeting for p in first),
+        first_meeting_people=len({p.mentee_id for p in first}),
+    )
+
+
+@dataclass(frozen=True)
+class Concordance:
+    """Concordance requests of one kind: made, of those with a pairing in Y, and met."""
+
+    kind: str
+    requested: int
+    paired: int
+    met: int
+
+
+def concordance(
+    mentees: Iterable[MenteeIdentity],
+    pairings: Iterable[PairingMetrics],
+    mentor_groups: dict[int, dict[str, str | None]],
+) -> list[Concordance]:
+    """A request is met when a pairing active in Y has a mentor of the same disclosed gender / both URiM."""
+    by_mentee: dict[int, list[int]] = defaultdict(list)
+    for p in pairings:
+        by_mentee[p.mentee_id].append(p.mentor_id)
+    result = []
+    for kind in ("gender", "urim"):
+        requested = paired = met = 0
+        for m in mentees:
+            if not (m.concordance_gender if kind == "gender" else m.concordance_urim):
+                continue
+            requested += 1
+            mentors = by_mentee.get(m.mentee_id, [])
+            paired += bool(mentors)
+            mine = m.groups[kind]
+            wanted = mine is not None and (kind == "gender" or mine == "yes")
+            if wanted and any(mentor_groups.get(x, {}).get(kind) == mine for x in mentors):
+                met += 1
+        result.append(Concordance(kind, requested, paired, met))
     return result

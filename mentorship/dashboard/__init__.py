@@ -1,0 +1,1 @@
+"""The staff dashboard and report downloads."""

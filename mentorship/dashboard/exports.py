@@ -1,0 +1,80 @@
+"""Building, naming and auditing report exports; shared by the dashboard downloads and `flask report`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from mentorship.models import User
+from mentorship.services import ServiceError, audit
+from mentorship.services import report_data as data
+from mentorship.services.metrics import programs_in_scope
+from reports import annual_review, engagement, inclusivity
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def now() -> dt.datetime:
+    """The "generated at" time (UTC, whole seconds); tests replace it to compare bytes."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def request_for(
+    config: Mapping[str, Any],
+    year: int,
+    program_ids: Collection[int] | None,
+    generated_by: str,
+    generated_at: dt.datetime | None = None,
+    today: dt.date | None = None,
+) -> data.ReportRequest:
+    """A report request with the app's settings."""
+    return data.ReportRequest(
+        year=year,
+        program_ids=None if program_ids is None else tuple(sorted(program_ids)),
+        today=today or dt.date.today(),
+        generated_at=generated_at or now(),
+        generated_by=generated_by,
+        settings=data.ReportSettings.from_config(config),
+    )
+
+
+def build_report(report: str, req: data.ReportRequest) -> bytes:
+    """The workbook bytes of `report` ("engagement", "inclusivity" or "annual-review")."""
+    if report == "engagement":
+        return engagement.build(data.engagement_data(req))
+    if report == "inclusivity":
+        return inclusivity.build(data.inclusivity_data(req))
+    if report == "annual-review":
+        return annual_review.build(data.annual_review_data(req))
+    raise ServiceError(f"Unknown report {report!r}.")
+
+
+def filename(report: str, year: int, program_ids: Collection[int] | None) -> str:
+    """A download name such as engagement-AY2025-all-programs.xlsx."""
+    if program_ids is None:
+        scope = "all-programs"
+    else:
+        names = list(programs_in_scope(program_ids).values())
+        scope = "-".join(_slug(n) for n in names)[:60] or "programs"
+    return f"{report}-AY{year}-{scope}.xlsx"
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+
+
+def record_export(
+    actor: User | None, report: str, req: data.ReportRequest, via: str, destination: str | None = None
+) -> None:
+    """Audit one export: who, when (the event time), which report, which filters."""
+    programs = None if req.program_ids is None else list(programs_in_scope(req.program_ids).values())
+    details: dict[str, Any] = {
+        "report": report,
+        "year": req.year,
+        "programs": programs if programs is not None else "all",
+        "via": via,
+    }
+    if destination:
+        details["file"] = destination
+    audit.record(actor, "report.export", None, **details)

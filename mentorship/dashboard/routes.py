@@ -1,0 +1,141 @@
+"""The staff home: the Summary KPIs, a five-year trend, status counts, charts and report downloads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask_login import current_user
+
+from mentorship.access import roles_required, scope_of
+from mentorship.dashboard import charts, exports
+from mentorship.extensions import db
+from mentorship.services import metrics
+from mentorship.services import report_data as data
+from mentorship.services.academic_year import year_of
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+YEARS_BACK = 8
+
+
+class BadFilter(Exception):
+    """A year or program in the query string that cannot be used; the message is shown."""
+
+
+def _filters() -> tuple[int, tuple[int, ...] | None, dict[int, str]]:
+    """The validated ?year= and ?program= of the request, within the user's scope.
+
+    Returns the year, the program ids to report on (None = every program) and the programs the user may pick.
+    A malformed year raises BadFilter; an unknown program is a 404 and one outside the scope a 403.
+    """
+    config = current_app.config
+    current = year_of(dt.date.today(), config["ACADEMIC_YEAR_START_MONTH"])
+    raw_year = request.args.get("year", "").strip()
+    if raw_year:
+        if not raw_year.isdigit() or not current - 50 <= int(raw_year) <= current:
+            raise BadFilter(
+                f"“{raw_year[:20]}” is not an academic year to report on: pick one from the list."
+            )
+        year = int(raw_year)
+    else:
+        year = current
+    scope = scope_of(current_user)
+    allowed = metrics.programs_in_scope(scope.program_ids)
+    raw_program = request.args.get("program", "").strip()
+    if not raw_program:
+        mine = None if scope.program_ids is None else tuple(sorted(scope.program_ids))
+        return year, mine, allowed
+    if not raw_program.isdigit():
+        raise BadFilter("That program is not one you can pick: choose one from the list.")
+    program_id = int(raw_program)
+    if program_id not in allowed:
+        if metrics.programs_in_scope([program_id]):
+            abort(403)
+        abort(404)
+    return year, (program_id,), allowed
+
+
+def _scope_ids(program_ids):
+    """`program_ids` as the metrics service takes it (None = every program)."""
+    return None if program_ids is None else tuple(program_ids)
+
+
+@bp.route("/")
+@roles_required("staff")
+def index():
+    config = current_app.config
+    current = year_of(dt.date.today(), config["ACADEMIC_YEAR_START_MONTH"])
+    years = list(range(current, current - YEARS_BACK, -1))
+    try:
+        year, program_ids, allowed = _filters()
+    except BadFilter as exc:
+        return render_template(
+            "dashboard/index.html", error=str(exc), years=years, programs={}, year=current, program=None
+        ), 400
+    settings = data.ReportSettings.from_config(config)
+    trend = data.trend(year, _scope_ids(program_ids), dt.date.today(), settings)
+    now = trend[-1]
+    summary = now.summary()
+    total = summary[-1]
+    statuses = now.status_counts()
+    trend_rows = [(y.ay.label, y.total()) for y in trend]
+    labels = [label for label, _row in trend_rows]
+    charts_ = {
+        "trend": charts.lines(
+            "Coverage and engaged share by academic year",
+            labels,
+            [
+                ("Coverage", [row.coverage for _l, row in trend_rows]),
+                ("Engaged share", [row.engaged_share for _l, row in trend_rows]),
+                ("Overdue share", [row.overdue_share for _l, row in trend_rows]),
+            ],
+        ),
+        "status": charts.bars(
+            "Pairings by status",
+            [data.STATUS_LABELS[s] for s in statuses],
+            list(statuses.values()),
+            ("#146c43", "#997404", "#b02a37"),
+        ),
+        "meetings": charts.bars(
+            "Held meetings by academic year", labels, [row.meetings for _l, row in trend_rows]
+        ),
+    }
+    picked = program_ids[0] if program_ids and len(program_ids) == 1 and request.args.get("program") else None
+    return render_template(
+        "dashboard/index.html",
+        error=None,
+        years=years,
+        programs=allowed,
+        year=year,
+        program=picked,
+        ay=now.ay,
+        as_of=now.as_of,
+        summary=summary,
+        total=total,
+        statuses=statuses,
+        trend_rows=trend_rows,
+        charts=charts_,
+        reports=data.REPORTS,
+        settings=settings,
+    )
+
+
+@bp.route("/export/<any('engagement', 'inclusivity', 'annual-review'):report>")
+@roles_required("staff")
+def export(report: str):
+    try:
+        year, program_ids, _allowed = _filters()
+    except BadFilter:
+        abort(400)
+    req = exports.request_for(current_app.config, year, _scope_ids(program_ids), current_user.email)
+    content = exports.build_report(report, req)
+    exports.record_export(current_user, report, req, via="web")
+    db.session.commit()
+    return send_file(
+        io.BytesIO(content),
+        mimetype=exports.XLSX,
+        as_attachment=True,
+        download_name=exports.filename(report, year, req.program_ids),
+    )
