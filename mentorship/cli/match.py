@@ -23,7 +23,7 @@ from mentorship.services import ServiceError, audit
 from mentorship.services import matching as matching_service
 from mentorship.services import pairings as pairings_service
 from mentorship.services.academic_year import academic_year
-from reports.xlsx import neutralise
+from reports.xlsx import FORMULA_PREFIXES, neutralise
 
 group = AppGroup("match", help="Suggest an optimal matching and apply a suggestion file (PRODUCT.md §8).")
 
@@ -82,10 +82,18 @@ def read_table(path: Path) -> list[tuple[int, dict[str, str]]]:
         raise ServiceError(f"Row 1: missing column(s) {', '.join(missing)}.")
     rows = []
     for number, values in enumerate(raw[1:], start=2):
-        cells = {h: ("" if v is None else str(v)).strip() for h, v in zip(header, values, strict=False) if h}
+        cells = {h: _unneutralise(v) for h, v in zip(header, values, strict=False) if h}
         if any(cells.values()):
             rows.append((number, cells))
     return rows
+
+
+def _unneutralise(value) -> str:
+    """Cell text as written by a person: undo the apostrophe `neutralise` put before a formula prefix."""
+    text = "" if value is None else str(value)
+    if text.startswith("'") and text[1:2] in FORMULA_PREFIXES and text[1:2]:
+        text = text[1:]
+    return text.strip()
 
 
 @group.command("suggest")

@@ -346,13 +346,12 @@ def matching_problem(
     history: set[tuple[int, int]] = set()
     for start in range(0, len(mentee_ids_loaded), 900):
         chunk = mentee_ids_loaded[start : start + 900]
-        history.update(
-            db.session.execute(
-                select(Pairing.mentee_id, Pairing.mentor_id).where(
-                    Pairing.kind == kind, Pairing.mentee_id.in_(chunk)
-                )
-            ).tuples()
+        rows = db.session.execute(
+            select(Pairing.mentee_id, Pairing.mentor_id).where(
+                Pairing.kind == kind, Pairing.mentee_id.in_(chunk)
+            )
         )
+        history.update((mentee_id, mentor_id) for mentee_id, mentor_id in rows)
     return m.Problem(
         mentees=tuple(
             m.MenteeIn(
