@@ -149,7 +149,7 @@ _CHUNK = 500
 
 def canonical(text: str) -> str:
     """Header or sheet name folded for matching: case, spaces, hyphens and underscores alike."""
-    return vocab.slug(re.sub(r"\(.*?\)", "", str(text)).replace("*", ""))
+    return vocab.slug(re.sub(r"\(.*?\)", "", str(text)).replace("*", "").replace("/", " "))
 
 
 def sheet_for(name: str) -> str | None:
@@ -611,6 +611,7 @@ class _Planner:
         self.mentors: dict[str, _Ref] = {}
         self.mentees: dict[str, _Ref] = {}
         self.pairs: dict[tuple[str, str], list[_Ref]] = defaultdict(list)
+        self.listed: dict[str, set[str]] = {"Mentors": set(), "Mentees": set()}
 
     # -- helpers -------------------------------------------------------------------------------------------
 
@@ -728,6 +729,7 @@ class _Planner:
         return data if row.ok else None
 
     def parse_person(self, row: _Row, sheet: str) -> dict | None:
+        self.listed[sheet].add(people_service.normalise_email(_text(row.values.get("email"))))
         data: dict[str, Any] = {
             "email": row.email("email", required=True),
             "first_name": row.text("first_name", required=True, max_len=100),
@@ -776,6 +778,7 @@ class _Planner:
     def parse_self_identification(self, row: _Row) -> dict | None:
         if not any(row.has(column) for column in SELF_ID_COLUMNS):
             return None
+        gender = row.choice("gender", vocab.GENDERS, "an allowed answer", private=True)
         races: list[str] = []
         race_prefer_not = False
         for part in _list(_text(row.values.get("race_ethnicity"))):
@@ -789,7 +792,7 @@ class _Planner:
                     "an entry is not one of the categories (see the Instructions sheet; separate with ;)",
                 )
         return {
-            "gender": row.choice("gender", vocab.GENDERS, "an allowed answer", private=True),
+            "gender": gender,
             "races": sorted(set(races)),
             "race_prefer_not": race_prefer_not,
             "urim": row.yes_no("urim"),
@@ -1065,6 +1068,8 @@ class _Planner:
             for other in data[column] or ():
                 if other == email:
                     row.error(column, "lists the mentee themself")
+                elif other in self.listed["Mentors"] and other not in self.mentors:
+                    row.ok = False  # that mentor's own row has a problem, already reported
                 elif other not in self.mentors and not (
                     (p := self.db_people.get(other)) is not None and p.mentor is not None
                 ):
@@ -1141,7 +1146,9 @@ class _Planner:
             if ref is None:
                 person = self.db_people.get(email)
                 profile = getattr(person, role) if person is not None else None
-                if person is None and email not in self.people:
+                if email in self.listed[f"{role.title()}s"] and (person is None or profile is None):
+                    row.ok = False  # that person's own row has a problem, already reported
+                elif person is None and email not in self.people:
                     row.error(column, f"{email} is not in the {role.title()}s sheet or the database")
                 elif profile is None:
                     row.error(column, f"{email} is not a {role}")

@@ -1,0 +1,1 @@
+"""Roster import pages: upload, preview, confirm."""
