@@ -1,0 +1,123 @@
+"""PRODUCT.md §3 on the hand-built institution, straight from the metrics service."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import event
+
+from mentorship.extensions import db
+from mentorship.services import metrics
+from mentorship.services.academic_year import academic_year
+from mentorship.services.metrics import MetricSettings
+from mentorship.services.report_data import summary_tuple
+from tests.reports import institution
+
+SETTINGS = MetricSettings(4, 60)
+AY = academic_year(institution.YEAR)
+
+
+def _neutral(rows):
+    # The workbook neutralises "=Gamma"; the service returns the raw name.
+    return [(r[0].removeprefix("'"), *r[1:]) for r in rows]
+
+
+def test_summary_rows_match_hand_computed(f):
+    institution.build(f)
+    year = metrics.year_metrics(AY, institution.D, SETTINGS)
+    assert [summary_tuple(r) for r in year.summary()] == _neutral(institution.SUMMARY)
+
+
+def test_pairing_metrics_edges(f):
+    objs = institution.build(f)
+    pm = metrics.pairing_metrics(AY, institution.D, SETTINGS)
+    p1 = pm[objs["p1"].id]
+    # Cancelled, no-show, soft-deleted and after-D meetings do not count.
+    assert (p1.meetings, p1.minutes, p1.last_meeting, p1.days_since_last_meeting) == (
+        4,
+        240,
+        dt.date(2025, 1, 15),
+        75,
+    )
+    assert p1.overdue and p1.engaged and p1.status == "overdue"
+    p2 = pm[objs["p2"].id]  # ended inside Y; first meeting was in the previous year
+    assert (p2.meetings, p2.days_to_first_meeting, p2.active_at_report_date, p2.status) == (
+        2,
+        14,
+        False,
+        "behind",
+    )
+    p8 = pm[objs["p8"].id]  # younger than 30 days: not overdue although no meeting
+    assert (p8.overdue, p8.days_to_first_meeting, p8.status) == (False, None, "behind")
+    assert set(pm) == {objs[k].id for k in ("p1", "p2", "p3", "p4", "p6", "p7", "p8")}
+
+
+def test_scope_restricts_everything(f):
+    objs = institution.build(f)
+    year = metrics.year_metrics(AY, institution.D, SETTINGS, [objs["beta"].id])
+    assert [summary_tuple(r) for r in year.summary()] == [
+        ("Beta Surgery", 4, 3, 0.75, 3, 6, 5.5, 1, 1, 12.5),
+        ("All programs", 4, 3, 0.75, 3, 6, 5.5, 1, 1, 12.5),
+    ]
+    assert year.status_counts() == {"on_track": 1, "behind": 1, "overdue": 1}
+
+
+def test_report_date_is_end_of_year_when_over(f):
+    objs = institution.build(f)
+    ay = academic_year(institution.YEAR)
+    pm = metrics.pairing_metrics(ay, ay.end, SETTINGS)
+    # The 2025-04-15 meeting now counts: 5 meetings, last on 04-15, 76 days before 06-30 -> overdue.
+    assert (pm[objs["p1"].id].meetings, pm[objs["p1"].id].days_since_last_meeting) == (5, 76)
+
+
+def test_median_of_empty_group_is_blank_not_zero():
+    assert metrics.median([None, None]) is None
+    assert metrics.median([3, None, 4]) == 3.5
+    assert metrics.summarize("x", None, [], []).median_days_to_first_meeting is None
+    assert metrics.summarize("x", None, [], []).coverage is None
+
+
+def test_mentor_loads_and_months_and_topics(f):
+    objs = institution.build(f)
+    loads = {m.name: m for m in metrics.mentor_loads(AY, institution.D)}
+    assert (loads["Max Moore"].active_pairings, loads["Max Moore"].capacity) == (2, 3)
+    assert loads["Nia Nash"].active_pairings == 0
+    assert (loads["Pam Park"].active_pairings, loads["Pam Park"].load_share) == (1, 0.5)
+    months = metrics.meetings_per_month(AY, institution.D)
+    assert len(months) == 12 and sum(n for _m, n, _h in months) == 15
+    assert {m: n for m, n, _h in months}[dt.date(2024, 7, 1)] == 1
+    topics = metrics.topic_counts(AY, institution.D)
+    assert topics == {
+        (objs["alpha"].id, "research"): 1,
+        (objs["alpha"].id, "career planning"): 1,
+        (objs["beta"].id, "research"): 1,
+    }
+    rows = metrics.meeting_rows(AY, institution.D)
+    assert len(rows) == 18 and sum(r.status == "held" for r in rows) == 15
+
+
+def test_fixed_number_of_queries(f):
+    """Loading a year costs the same number of queries whatever the number of pairings."""
+
+    def count_queries(fn) -> int:
+        n = 0
+
+        def before(*_args, **_kw):
+            nonlocal n
+            n += 1
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            fn()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+        return n
+
+    institution.build(f)
+    small = count_queries(lambda: metrics.year_metrics(AY, institution.D, SETTINGS).summary())
+    for _ in range(10):
+        p = f.pairing(start_date=dt.date(2024, 9, 1))
+        f.meeting(p, dt.date(2024, 10, 1))
+    db.session.flush()
+    large = count_queries(lambda: metrics.year_metrics(AY, institution.D, SETTINGS).summary())
+    assert small == large <= 3
