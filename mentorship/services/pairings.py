@@ -294,6 +294,78 @@ def _urim(selfid: SelfIdentification | None, categories: Iterable[str]) -> bool 
     return None if value is None else value == "yes"
 
 
+def _mentee_in(x: MenteeProfile, categories: tuple[str, ...]) -> m.MenteeIn:
+    return m.MenteeIn(
+        id=x.id,
+        person_id=x.person_id,
+        email=x.person.email,
+        name=x.person.full_name,
+        pgy=x.pgy,
+        program_id=x.program_id,
+        program_specialty=x.program.specialty,
+        interests=tuple(x.interests),
+        preferred=frozenset(p.id for p in x.preferred),
+        excluded=frozenset(p.id for p in x.excluded),
+        wants_gender_concordance=x.concordance_gender,
+        wants_urim_concordance=x.concordance_urim,
+        gender=_gender(x.person.self_identification),
+        urim=_urim(x.person.self_identification, categories),
+    )
+
+
+def _mentor_in(x: MentorProfile, load: int, categories: tuple[str, ...]) -> m.MentorIn:
+    return m.MentorIn(
+        id=x.id,
+        person_id=x.person_id,
+        email=x.person.email,
+        name=x.person.full_name,
+        capacity=x.capacity,
+        load=load,
+        mentor_type=x.mentor_type,
+        pgy=x.pgy,
+        program_id=x.program_id,
+        department=x.department,
+        specialty=x.specialty,
+        interests=tuple(x.interests),
+        gender=_gender(x.person.self_identification),
+        urim=_urim(x.person.self_identification, categories),
+    )
+
+
+def _mentee_options():
+    return (
+        selectinload(MenteeProfile.person)
+        .selectinload(Person.self_identification)
+        .selectinload(SelfIdentification.races),
+        selectinload(MenteeProfile.program),
+        selectinload(MenteeProfile.interest_rows),
+        selectinload(MenteeProfile.preferred),
+        selectinload(MenteeProfile.excluded),
+    )
+
+
+def pool_mentors(
+    pool_programs: frozenset[int] | None, on: dt.date, enrolled_by: dt.date, categories: tuple[str, ...]
+) -> tuple[list[MentorProfile], tuple[m.MentorIn, ...]]:
+    """Mentors of the pool enrolled by `enrolled_by` and not left before `on`, with their load on `on`."""
+    query = (
+        select(MentorProfile)
+        .where(MentorProfile.enrolled_on <= enrolled_by)
+        .where(or_(MentorProfile.left_on.is_(None), MentorProfile.left_on >= on))
+        .where(mentor_pool(pool_programs))
+        .options(
+            selectinload(MentorProfile.person)
+            .selectinload(Person.self_identification)
+            .selectinload(SelfIdentification.races),
+            selectinload(MentorProfile.interest_rows),
+            selectinload(MentorProfile.program),
+        )
+    )
+    mentors = list(db.session.execute(query).scalars())
+    loads = mentor_loads([x.id for x in mentors], on)
+    return mentors, tuple(_mentor_in(x, loads.get(x.id, 0), categories) for x in mentors)
+
+
 def matching_problem(
     *,
     kind: str,
@@ -302,98 +374,61 @@ def matching_problem(
     mentee_programs: frozenset[int] | None,
     pool_programs: frozenset[int] | None,
     urim_categories: Iterable[str],
-    mentee_ids: Iterable[int] | None = None,
 ) -> m.Problem:
     """Load a §8 problem: mentees of the programs enrolled in `ay`, still there on `on`, with no open
     pairing of `kind`; every enrolled mentor of the pool with their load on `on`."""
-    urim_categories = tuple(urim_categories)
-    person_opts = selectinload(MenteeProfile.person).selectinload(Person.self_identification)
+    categories = tuple(urim_categories)
     has_kind = exists().where(Pairing.mentee_id == MenteeProfile.id, Pairing.kind == kind, open_on(on))
     query = (
         select(MenteeProfile)
         .where(MenteeProfile.enrolled_on <= ay.end)
         .where(or_(MenteeProfile.left_on.is_(None), MenteeProfile.left_on >= on))
         .where(~has_kind)
-        .options(
-            person_opts.selectinload(SelfIdentification.races),
-            selectinload(MenteeProfile.program),
-            selectinload(MenteeProfile.interest_rows),
-            selectinload(MenteeProfile.preferred),
-            selectinload(MenteeProfile.excluded),
-        )
+        .options(*_mentee_options())
     )
     if mentee_programs is not None:
         query = query.where(MenteeProfile.program_id.in_(mentee_programs) if mentee_programs else false())
-    if mentee_ids is not None:
-        query = query.where(MenteeProfile.id.in_(list(mentee_ids)))
     mentees = list(db.session.execute(query).scalars())
-
-    mentor_query = (
-        select(MentorProfile)
-        .where(MentorProfile.enrolled_on <= ay.end)
-        .where(or_(MentorProfile.left_on.is_(None), MentorProfile.left_on >= on))
-        .where(mentor_pool(pool_programs))
-        .options(
-            selectinload(MentorProfile.person)
-            .selectinload(Person.self_identification)
-            .selectinload(SelfIdentification.races),
-            selectinload(MentorProfile.interest_rows),
-        )
-    )
-    mentors = list(db.session.execute(mentor_query).scalars())
-    loads = mentor_loads([x.id for x in mentors], on)
-    mentee_ids_loaded = [x.id for x in mentees]
+    _, mentors = pool_mentors(pool_programs, on, ay.end, categories)
+    ids = [x.id for x in mentees]
     history: set[tuple[int, int]] = set()
-    for start in range(0, len(mentee_ids_loaded), 900):
-        chunk = mentee_ids_loaded[start : start + 900]
+    for start in range(0, len(ids), 900):
         rows = db.session.execute(
             select(Pairing.mentee_id, Pairing.mentor_id).where(
-                Pairing.kind == kind, Pairing.mentee_id.in_(chunk)
+                Pairing.kind == kind, Pairing.mentee_id.in_(ids[start : start + 900])
             )
         )
         history.update((mentee_id, mentor_id) for mentee_id, mentor_id in rows)
     return m.Problem(
-        mentees=tuple(
-            m.MenteeIn(
-                id=x.id,
-                person_id=x.person_id,
-                email=x.person.email,
-                name=x.person.full_name,
-                pgy=x.pgy,
-                program_id=x.program_id,
-                program_specialty=x.program.specialty,
-                interests=tuple(x.interests),
-                preferred=frozenset(p.id for p in x.preferred),
-                excluded=frozenset(p.id for p in x.excluded),
-                wants_gender_concordance=x.concordance_gender,
-                wants_urim_concordance=x.concordance_urim,
-                gender=_gender(x.person.self_identification),
-                urim=_urim(x.person.self_identification, urim_categories),
-            )
-            for x in mentees
-        ),
-        mentors=tuple(
-            m.MentorIn(
-                id=x.id,
-                person_id=x.person_id,
-                email=x.person.email,
-                name=x.person.full_name,
-                capacity=x.capacity,
-                load=loads.get(x.id, 0),
-                mentor_type=x.mentor_type,
-                pgy=x.pgy,
-                program_id=x.program_id,
-                department=x.department,
-                specialty=x.specialty,
-                interests=tuple(x.interests),
-                gender=_gender(x.person.self_identification),
-                urim=_urim(x.person.self_identification, urim_categories),
-            )
-            for x in mentors
-        ),
+        mentees=tuple(_mentee_in(x, categories) for x in mentees),
+        mentors=mentors,
         kind=kind,
         history=frozenset(history),
     )
+
+
+def manual_candidates(
+    mentee: MenteeProfile,
+    kind: str,
+    pool_programs: frozenset[int] | None,
+    today: dt.date,
+    urim_categories: Iterable[str],
+    weights: m.Weights,
+) -> tuple[m.ScoreTable, dict[int, MentorProfile]]:
+    """Score every pool mentor for one mentee (manual pairing). Only a pair already running this kind
+    counts as "already had it": a coordinator may pair an earlier pair again by hand."""
+    categories = tuple(urim_categories)
+    profiles, mentors = pool_mentors(pool_programs, today, today, categories)
+    running = db.session.execute(
+        select(Pairing.mentor_id).where(Pairing.mentee_id == mentee.id, Pairing.kind == kind, open_on(today))
+    ).scalars()
+    problem = m.Problem(
+        mentees=(_mentee_in(mentee, categories),),
+        mentors=mentors,
+        kind=kind,
+        history=frozenset((mentee.id, r) for r in running),
+    )
+    return m.score(problem, weights), {x.id: x for x in profiles}
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,9 @@ def pair_job(mentor_id, mentee_id):
 
 
 def load_of(mentor_id):
-    return db.session.execute(select(func.count(Pairing.id)).where(Pairing.mentor_id == mentor_id)).scalar_one()
+    return db.session.execute(
+        select(func.count(Pairing.id)).where(Pairing.mentor_id == mentor_id)
+    ).scalar_one()
 
 
 def test_two_concurrent_manual_pairings_never_exceed_capacity(app, f, slow_count):

@@ -1,0 +1,1 @@
+"""Pairings: the list, manual pairing with guards, ending and rematching."""

@@ -1,0 +1,232 @@
+"""Pairings: the list in scope, manual pairing from a mentee, ending and rematching."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased, selectinload
+
+from mentorship import vocab
+from mentorship.access import roles_required, scope_of, staff_can_see_person
+from mentorship.extensions import db
+from mentorship.models import MenteeProfile, MentorProfile, Pairing, Person, Program
+from mentorship.pairings.forms import CandidateFilterForm, EndForm, PairForm, PairingFilterForm
+from mentorship.services import ServiceError
+from mentorship.services import matching as matching_service
+from mentorship.services import pairings as svc
+
+bp = Blueprint("pairings", __name__, url_prefix="/pairings")
+
+MAX_CANDIDATES = 50
+
+
+def program_choices(blank: str | None = None) -> list[tuple[int, str]]:
+    """Programs in the current user's scope."""
+    scope = scope_of(current_user)
+    query = select(Program).order_by(Program.name)
+    if not scope.everything:
+        query = query.where(Program.id.in_(scope.program_ids or []))
+    choices = [(p.id, p.name) for p in db.session.execute(query).scalars()]
+    return ([(0, blank)] if blank else []) + choices
+
+
+def pairing_in_scope(pairing_id: int) -> Pairing:
+    """The pairing, or 404 when it does not exist or its mentee is outside the user's programs."""
+    pairing = db.session.execute(
+        select(Pairing).where(Pairing.id == pairing_id, scope_of(current_user).pairings())
+    ).scalar_one_or_none()
+    if pairing is None:
+        abort(404)
+    return pairing
+
+
+def mentee_in_scope(person_id: int | None) -> MenteeProfile:
+    """The mentee profile of a person the user may pair, or 404."""
+    person = db.session.get(Person, person_id) if person_id else None
+    if person is None or person.mentee is None:
+        abort(404)
+    if not scope_of(current_user).covers_program(person.mentee.program_id):
+        abort(404)
+    return person.mentee
+
+
+@bp.route("/")
+@roles_required("staff")
+def index():
+    form = PairingFilterForm(request.args)
+    form.program.choices = program_choices("Any program")
+    scope = scope_of(current_user)
+    mentee_person = aliased(Person)
+    mentor_person = aliased(Person)
+    query = (
+        select(Pairing)
+        .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
+        .join(mentee_person, mentee_person.id == MenteeProfile.person_id)
+        .join(MentorProfile, MentorProfile.id == Pairing.mentor_id)
+        .join(mentor_person, mentor_person.id == MentorProfile.person_id)
+        .where(scope.pairings())
+    )
+    person = None
+    if form.person.data:
+        if not staff_can_see_person(current_user, form.person.data):
+            abort(404)
+        person = db.session.get(Person, form.person.data)
+        query = query.where(or_(mentee_person.id == person.id, mentor_person.id == person.id))
+    q = (form.q.data or "").strip().lower()
+    if q:
+        like = f"%{q}%"
+        query = query.where(
+            or_(
+                *(
+                    cond
+                    for p in (mentee_person, mentor_person)
+                    for cond in (
+                        func.lower(p.email).like(like),
+                        func.lower(p.first_name + " " + p.last_name).like(like),
+                    )
+                )
+            )
+        )
+    if form.program.data:
+        query = query.where(MenteeProfile.program_id == form.program.data)
+    if form.kind.data in vocab.PAIRING_KINDS:
+        query = query.where(Pairing.kind == form.kind.data)
+    today = dt.date.today()
+    status = form.status.data if person is None else (request.args.get("status") or "all")
+    if status == "active":
+        query = query.where(Pairing.start_date <= today, svc.open_on(today))
+    elif status == "ended":
+        query = query.where(Pairing.end_date < today)
+    query = query.options(
+        selectinload(Pairing.mentor).selectinload(MentorProfile.person),
+        selectinload(Pairing.mentee).selectinload(MenteeProfile.person),
+        selectinload(Pairing.mentee).selectinload(MenteeProfile.program),
+    ).order_by(Pairing.start_date.desc(), Pairing.id.desc())
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    return render_template("pairings/index.html", form=form, page=page, person=person, status=status)
+
+
+@bp.route("/<int:pairing_id>")
+@roles_required("staff")
+def show(pairing_id: int):
+    pairing = pairing_in_scope(pairing_id)
+    return render_template("pairings/show.html", pairing=pairing, end_form=EndForm())
+
+
+@bp.route("/<int:pairing_id>/end", methods=["POST"])
+@roles_required("staff")
+def end(pairing_id: int):
+    pairing = pairing_in_scope(pairing_id)
+    form = EndForm()
+    if form.validate_on_submit():
+        try:
+            svc.end_pairing(
+                pairing,
+                form.end_date.data,
+                form.reason.data,
+                current_user,
+                form.rating_value(),
+                form.comment.data,
+            )
+        except ServiceError as exc:
+            db.session.rollback()
+            form.end_date.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash("The pairing is ended. It stays in the history.", "success")
+            return redirect(url_for("pairings.show", pairing_id=pairing.id))
+    return render_template("pairings/show.html", pairing=pairing, end_form=form), 400
+
+
+def _candidates(mentee: MenteeProfile, filters: CandidateFilterForm) -> tuple[list[dict], int]:
+    """Mentors allowed for this mentee (capacity aside), best first, filtered; and how many matched."""
+    scope = scope_of(current_user)
+    kind = filters.kind.data if filters.kind.data in vocab.PAIRING_KINDS else "career"
+    table, profiles = svc.manual_candidates(
+        mentee,
+        kind,
+        scope.program_ids,
+        dt.date.today(),
+        current_app.config["URIM_CATEGORIES"],
+        matching_service.Weights.from_config(current_app.config),
+    )
+    department = vocab.slug(filters.department.data or "")
+    specialty = vocab.slug(filters.specialty.data or "")
+    interest = " ".join((filters.interest.data or "").split()).lower()
+    rows = []
+    for j, score, reason in matching_service.ranked_mentors(table, 0):
+        mentor = table.problem.mentors[j]
+        if department and department not in vocab.slug(mentor.department or ""):
+            continue
+        if specialty and specialty not in vocab.slug(mentor.specialty or ""):
+            continue
+        if interest and not any(interest in x for x in mentor.interests):
+            continue
+        rows.append({"mentor": mentor, "profile": profiles[mentor.id], "score": score, "reason": reason})
+    return rows[:MAX_CANDIDATES], len(rows)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required("staff")
+def new():
+    filters = CandidateFilterForm(request.args)
+    if not filters.validate():
+        abort(404)
+    mentee = mentee_in_scope(filters.mentee.data)
+    previous = None
+    if filters.rematch.data:
+        previous = pairing_in_scope(filters.rematch.data)
+        if previous.mentee_id != mentee.id or previous.end_date is not None:
+            abort(404)
+        filters.kind.data = previous.kind
+    form = PairForm()
+    if request.method == "GET":
+        form.kind.data = filters.kind.data
+    if form.validate_on_submit():
+        mentor = db.session.get(MentorProfile, form.mentor_id.data)
+        scope = scope_of(current_user)
+        kind = previous.kind if previous else form.kind.data
+        if mentor is None or (
+            not scope.everything
+            and mentor.program_id is not None
+            and not scope.covers_program(mentor.program_id)
+        ):
+            form.mentor_id.errors.append("Choose one of the mentors listed.")
+        elif kind not in vocab.PAIRING_KINDS:
+            form.mentor_id.errors.append("Unknown pairing kind.")
+        else:
+            try:
+                if previous is not None:
+                    pairing = svc.rematch(
+                        previous, mentor, form.start_date.data, current_user, form.override_capacity.data
+                    )
+                else:
+                    pairing = svc.create_pairing(
+                        mentor, mentee, kind, form.start_date.data, current_user, form.override_capacity.data
+                    )
+            except ServiceError as exc:
+                db.session.rollback()
+                form.mentor_id.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(
+                    f"{mentee.person.full_name} is paired with {mentor.person.full_name} "
+                    f"({vocab.label(vocab.PAIRING_KINDS, kind).lower()}).",
+                    "success",
+                )
+                return redirect(url_for("pairings.show", pairing_id=pairing.id))
+    candidates, total = _candidates(mentee, filters)
+    return render_template(
+        "pairings/new.html",
+        mentee=mentee,
+        filters=filters,
+        form=form,
+        candidates=candidates,
+        total=total,
+        previous=previous,
+        may_override=svc.may_override_capacity(current_user),
+        max_candidates=MAX_CANDIDATES,
+    ), (400 if form.errors else 200)

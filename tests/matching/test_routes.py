@@ -1,0 +1,166 @@
+"""The matching pages: run, review the draft, change and remove rows, apply; permissions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from mentorship.extensions import db
+from mentorship.models import AuditEvent, Pairing
+from mentorship.services.academic_year import year_of
+
+YEAR = year_of(dt.date.today())
+
+
+@pytest.fixture
+def world(f):
+    prog = f.program("Surgery", specialty="Surgery")
+    other = f.program("Pediatrics", specialty="Pediatrics")
+    a = f.mentee(f.person("a@example.org", "Ann", "Alpha"), prog=prog, interests=["research"])
+    b = f.mentee(f.person("b@example.org", "Bob", "Beta"), prog=prog, interests=["teaching"])
+    kid = f.mentee(f.person("k@example.org", "Kim", "Kidd"), prog=other)
+    x = f.mentor(f.person("x@example.org", "Xena", "X"), interests=["research"], capacity=1)
+    y = f.mentor(f.person("y@example.org", "Yuri", "Y"), interests=["teaching"], capacity=1)
+    admin = f.user(is_admin=True)
+    coordinator = f.user(programs=[prog])
+    other_coordinator = f.user(programs=[other])
+    db.session.commit()
+    return locals()
+
+
+def run(b, program_id, kind="career"):
+    return b.post("/matching/run", data={"program": program_id, "kind": kind, "year": YEAR})
+
+
+def draft_fields(html):
+    """The draft form as a browser would send it: every hidden field and each select's selected value."""
+    data = {}
+    mentees = re.findall(r'name="mentee" value="(\d+)"', html)
+    for name in ("program", "kind", "year"):
+        data[name] = re.search(rf'id="{name}" name="{name}" type="hidden" value="([^"]*)"', html).group(1)
+    for mentee_id in mentees:
+        select_html = re.search(
+            rf'<select[^>]*name="mentor-{mentee_id}"[^>]*>(.*?)</select>', html, re.S
+        ).group(1)
+        chosen = re.search(r'<option value="(\d*)" selected>', select_html)
+        data[f"mentor-{mentee_id}"] = chosen.group(1) if chosen else ""
+    data["mentee"] = mentees
+    return data
+
+
+def pairing_count():
+    return db.session.execute(select(func.count(Pairing.id))).scalar_one()
+
+
+def test_run_shows_the_draft_and_pairs_nothing(world, login):
+    w = world
+    b = login(w["coordinator"])
+    page = b.get("/matching/")
+    assert page.status_code == 200 and "Pediatrics" not in page.get_data(as_text=True)
+    r = run(b, w["prog"].id)
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    assert "Ann Alpha" in html and "Bob Beta" in html and "Kim Kidd" not in html
+    assert "1 shared interest: research" in html and "1 shared interest: teaching" in html
+    assert pairing_count() == 0
+    assert db.session.execute(select(AuditEvent).where(AuditEvent.action == "match.suggest")).scalar_one()
+
+
+def test_apply_the_draft_as_suggested(world, login):
+    w = world
+    b = login(w["coordinator"])
+    data = draft_fields(run(b, w["prog"].id).get_data(as_text=True))
+    assert data[f"mentor-{w['a'].id}"] == str(w["x"].id)
+    assert data[f"mentor-{w['b'].id}"] == str(w["y"].id)
+    data.update(start_date=dt.date.today().isoformat(), apply="Apply")
+    r = b.post("/matching/apply", data=data)
+    assert r.status_code == 302, r.get_data(as_text=True)
+    pairs = set(db.session.execute(select(Pairing.mentee_id, Pairing.mentor_id)).all())
+    assert pairs == {(w["a"].id, w["x"].id), (w["b"].id, w["y"].id)}
+    event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "match.apply")).scalar_one()
+    assert event.details["created"] == 2
+
+
+def test_change_and_remove_rows_then_review_and_apply(world, login):
+    w = world
+    b = login(w["admin"])
+    data = draft_fields(run(b, w["prog"].id).get_data(as_text=True))
+    data[f"mentor-{w['a'].id}"] = str(w["y"].id)  # change
+    data[f"mentor-{w['b'].id}"] = ""  # remove
+    review = b.post(
+        "/matching/apply", data={**data, "start_date": dt.date.today().isoformat(), "review": "1"}
+    )
+    assert review.status_code == 200
+    reviewed = draft_fields(review.get_data(as_text=True))
+    assert reviewed[f"mentor-{w['a'].id}"] == str(w["y"].id) and reviewed[f"mentor-{w['b'].id}"] == ""
+    assert pairing_count() == 0
+    r = b.post("/matching/apply", data={**data, "start_date": dt.date.today().isoformat(), "apply": "1"})
+    assert r.status_code == 302
+    assert set(db.session.execute(select(Pairing.mentee_id, Pairing.mentor_id)).all()) == {
+        (w["a"].id, w["y"].id)
+    }
+
+
+def test_apply_revalidates_and_is_all_or_nothing(world, login, f):
+    w = world
+    b = login(w["coordinator"])
+    data = draft_fields(run(b, w["prog"].id).get_data(as_text=True))
+    # Meanwhile someone fills Yuri's only place by hand.
+    f.pairing(w["y"], f.mentee(prog=w["prog"]), start_date=dt.date.today())
+    db.session.commit()
+    r = b.post("/matching/apply", data={**data, "start_date": dt.date.today().isoformat(), "apply": "1"})
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert "Nothing was paired" in html and "Row 2:" in html and "no free capacity" in html
+    assert pairing_count() == 1
+
+
+def test_both_rows_on_one_single_place_mentor_is_refused(world, login):
+    w = world
+    b = login(w["coordinator"])
+    data = draft_fields(run(b, w["prog"].id).get_data(as_text=True))
+    data[f"mentor-{w['b'].id}"] = str(w["x"].id)
+    r = b.post("/matching/apply", data={**data, "start_date": dt.date.today().isoformat(), "apply": "1"})
+    assert r.status_code == 400 and "no free capacity" in r.get_data(as_text=True)
+    assert pairing_count() == 0
+
+
+def test_coordinator_cannot_run_or_apply_for_another_program(world, login):
+    w = world
+    b = login(w["other_coordinator"])
+    assert run(b, w["prog"].id).status_code == 404
+    # Posting a row for a mentee of another program is refused.
+    own = draft_fields(run(b, w["other"].id).get_data(as_text=True))
+    own["mentee"] = [str(w["a"].id)]
+    own[f"mentor-{w['a'].id}"] = str(w["x"].id)
+    r = b.post("/matching/apply", data={**own, "start_date": dt.date.today().isoformat(), "apply": "1"})
+    assert r.status_code == 400 and "not in your programs" in r.get_data(as_text=True)
+    assert pairing_count() == 0
+
+
+@pytest.mark.parametrize("who", ["x", "a"])
+def test_mentors_and_mentees_get_403(world, login, f, who):
+    w = world
+    user = f.user(w[who].person)
+    db.session.commit()
+    b = login(user)
+    assert b.get("/matching/").status_code == 403
+    assert run(b, w["prog"].id).status_code == 403
+    assert b.post("/matching/apply", data={"kind": "career", "year": YEAR}).status_code == 403
+
+
+def test_bad_draft_posts_do_not_500(world, login):
+    b = login(world["admin"])
+    assert b.post("/matching/run", data={"program": "x", "kind": "career", "year": "soon"}).status_code == 400
+    r = b.post(
+        "/matching/apply", data={"kind": "nope", "year": YEAR, "program": 0, "start_date": "2025-09-01"}
+    )
+    assert r.status_code == 400
+    r = b.post(
+        "/matching/apply",
+        data={"kind": "career", "year": YEAR, "program": 0, "start_date": "2025-09-01", "mentee": "x"},
+    )
+    assert r.status_code == 400
