@@ -56,9 +56,7 @@ def _run(
 
 def _command(report: str, help_text: str):
     @group.command(report, help=help_text)
-    @click.option(
-        "--year", type=int, required=True, help="Academic year, e.g. 2025 for 2025-07-01 to 2026-06-30."
-    )
+    @click.option("--year", required=True, help="Academic year, e.g. 2025 for 2025-07-01 to 2026-06-30.")
     @click.option(
         "--program", "programs", multiple=True, help="Program name (repeat for several; default all)."
     )
