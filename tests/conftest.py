@@ -6,6 +6,7 @@ import os
 import re
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from config import TestConfig
@@ -14,6 +15,22 @@ from mentorship.extensions import db, limiter
 from tests import factories
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context and database session, as in production.
+
+    The test's own session is committed first (so the request sees the factories' rows) and expired after
+    (so the test sees what the request wrote). Without this, Flask reuses the test's app context and `g`,
+    and a signed-in user would leak from one client to another.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +46,7 @@ def app(tmp_path_factory):
         )
 
     app = create_app(SessionConfig)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         db.drop_all()
         db.create_all()

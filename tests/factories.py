@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
+
+from werkzeug.security import generate_password_hash
 
 from mentorship.extensions import db
 from mentorship.models import (
@@ -102,9 +105,15 @@ def meeting(pairing_: Pairing, date: dt.date, minutes: int = 60, topics: list[st
     return m
 
 
+@functools.cache
+def _hash(password: str) -> str:
+    # Hashed once per password: the production hash is deliberately slow.
+    return generate_password_hash(password)
+
+
 def user(who: Person | None = None, password: str = PASSWORD, programs: list[Program] = (), **grants) -> User:
-    u = User(person=who or person(), **grants)
-    u.set_password(password)
+    u = User(person=who or person(), session_version=1, **grants)
+    u.password_hash = _hash(password)
     if programs:
         u.is_coordinator = True
         u.programs = list(programs)

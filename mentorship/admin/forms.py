@@ -1,8 +1,10 @@
 """Forms for accounts and their grants."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectMultipleField, StringField, SubmitField, widgets
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField, widgets
+from wtforms.validators import Length, Optional
+
+from mentorship.forms import email_field
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -20,7 +22,7 @@ class GrantsForm(FlaskForm):
 
 
 class NewAccountForm(GrantsForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    email = email_field()
     first_name = StringField("First name", validators=[Optional(), Length(max=100)])
     last_name = StringField("Last name", validators=[Optional(), Length(max=100)])
     submit = SubmitField("Create account and send invitation")

@@ -137,7 +137,7 @@ def change_password():
                 audit.record(current_user, "password.change", current_user)
                 db.session.commit()
                 # The new session version signs out other devices; keep this one signed in.
-                login_user(current_user)
+                login_user(current_user._get_current_object())
                 flash("Your password is changed. Other devices are signed out.", "success")
                 return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

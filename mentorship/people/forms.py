@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from mentorship import vocab
+from mentorship.forms import email_field
 
 
 class PersonFields(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    email = email_field()
     first_name = StringField("First name", validators=[DataRequired(), Length(max=100)])
     last_name = StringField("Last name", validators=[DataRequired(), Length(max=100)])
 
@@ -27,7 +28,7 @@ class MentorForm(PersonFields):
     )
     pgy = IntegerField("PGY (near-peer mentors)", validators=[Optional(), NumberRange(1, 10)])
     capacity = IntegerField(
-        "Capacity (most active mentees)", default=3, validators=[DataRequired(), NumberRange(1, 30)]
+        "Capacity (most active mentees)", default=3, validators=[InputRequired(), NumberRange(1, 30)]
     )
     interests = StringField(
         "Interests",
@@ -37,13 +38,17 @@ class MentorForm(PersonFields):
     enrolled_on = DateField("Enrolled on", validators=[Optional()])
     submit = SubmitField("Save")
 
-    def validate_pgy(self, field):
-        if self.mentor_type.data == "near_peer" and not field.data:
-            raise ValidationError("A near-peer mentor needs a PGY level.")
-
-    def validate_program_id(self, field):
-        if self.mentor_type.data == "near_peer" and not field.data:
-            raise ValidationError("A near-peer mentor needs their residency program.")
+    def validate(self, extra_validators=None) -> bool:
+        # Checked here, not per field: Optional() would stop a field's own checks when it is blank.
+        valid = super().validate(extra_validators)
+        if self.mentor_type.data == "near_peer":
+            if not self.pgy.data:
+                self.pgy.errors.append("A near-peer mentor needs a PGY level.")
+                valid = False
+            if not self.program_id.data:
+                self.program_id.errors.append("A near-peer mentor needs their residency program.")
+                valid = False
+        return valid
 
 
 class MenteeForm(PersonFields):

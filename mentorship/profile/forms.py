@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from mentorship import vocab
 from mentorship.admin.forms import MultiCheckboxField
@@ -15,7 +15,7 @@ class MentorProfileForm(FlaskForm):
     specialty = StringField("Specialty", validators=[Optional(), Length(max=200)])
     rank = StringField("Academic rank", validators=[Optional(), Length(max=100)])
     capacity = IntegerField(
-        "How many mentees can you take at once?", validators=[DataRequired(), NumberRange(1, 30)]
+        "How many mentees can you take at once?", validators=[InputRequired(), NumberRange(1, 30)]
     )
     interests = StringField("Interests", description=INTERESTS_HELP, validators=[Length(max=2000)])
     submit = SubmitField("Save")

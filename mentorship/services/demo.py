@@ -51,41 +51,171 @@ SIZES = {
 }
 
 SPECIALTIES = [
-    ("Internal Medicine", "residency", 3), ("General Surgery", "residency", 5), ("Pediatrics", "residency", 3),
-    ("Emergency Medicine", "residency", 3), ("Psychiatry", "residency", 4), ("Obstetrics and Gynecology", "residency", 4),
-    ("Neurology", "residency", 4), ("Anesthesiology", "residency", 4), ("Radiology", "residency", 4),
-    ("Family Medicine", "residency", 3), ("Dermatology", "residency", 3), ("Orthopaedic Surgery", "residency", 5),
-    ("Pathology", "residency", 4), ("Urology", "residency", 5), ("Ophthalmology", "residency", 3),
-    ("Otolaryngology", "residency", 5), ("Physical Medicine", "residency", 3), ("Radiation Oncology", "residency", 4),
-    ("Neurosurgery", "residency", 5), ("Plastic Surgery", "residency", 5),
-    ("Cardiology", "fellowship", 3), ("Gastroenterology", "fellowship", 3), ("Pulmonary and Critical Care", "fellowship", 3),
-    ("Hematology and Oncology", "fellowship", 3), ("Infectious Diseases", "fellowship", 2), ("Nephrology", "fellowship", 2),
-    ("Endocrinology", "fellowship", 2), ("Rheumatology", "fellowship", 2), ("Geriatrics", "fellowship", 1),
-    ("Neonatology", "fellowship", 3), ("Pediatric Cardiology", "fellowship", 3), ("Child Psychiatry", "fellowship", 2),
-    ("Sports Medicine", "fellowship", 1), ("Palliative Care", "fellowship", 1), ("Interventional Radiology", "fellowship", 2),
-    ("Surgical Critical Care", "fellowship", 1), ("Vascular Surgery", "fellowship", 2), ("Hand Surgery", "fellowship", 1),
-    ("Addiction Medicine", "fellowship", 1), ("Sleep Medicine", "fellowship", 1),
+    ("Internal Medicine", "residency", 3),
+    ("General Surgery", "residency", 5),
+    ("Pediatrics", "residency", 3),
+    ("Emergency Medicine", "residency", 3),
+    ("Psychiatry", "residency", 4),
+    ("Obstetrics and Gynecology", "residency", 4),
+    ("Neurology", "residency", 4),
+    ("Anesthesiology", "residency", 4),
+    ("Radiology", "residency", 4),
+    ("Family Medicine", "residency", 3),
+    ("Dermatology", "residency", 3),
+    ("Orthopaedic Surgery", "residency", 5),
+    ("Pathology", "residency", 4),
+    ("Urology", "residency", 5),
+    ("Ophthalmology", "residency", 3),
+    ("Otolaryngology", "residency", 5),
+    ("Physical Medicine", "residency", 3),
+    ("Radiation Oncology", "residency", 4),
+    ("Neurosurgery", "residency", 5),
+    ("Plastic Surgery", "residency", 5),
+    ("Cardiology", "fellowship", 3),
+    ("Gastroenterology", "fellowship", 3),
+    ("Pulmonary and Critical Care", "fellowship", 3),
+    ("Hematology and Oncology", "fellowship", 3),
+    ("Infectious Diseases", "fellowship", 2),
+    ("Nephrology", "fellowship", 2),
+    ("Endocrinology", "fellowship", 2),
+    ("Rheumatology", "fellowship", 2),
+    ("Geriatrics", "fellowship", 1),
+    ("Neonatology", "fellowship", 3),
+    ("Pediatric Cardiology", "fellowship", 3),
+    ("Child Psychiatry", "fellowship", 2),
+    ("Sports Medicine", "fellowship", 1),
+    ("Palliative Care", "fellowship", 1),
+    ("Interventional Radiology", "fellowship", 2),
+    ("Surgical Critical Care", "fellowship", 1),
+    ("Vascular Surgery", "fellowship", 2),
+    ("Hand Surgery", "fellowship", 1),
+    ("Addiction Medicine", "fellowship", 1),
+    ("Sleep Medicine", "fellowship", 1),
 ]
 FIRST_NAMES = [
-    "Amara", "Ben", "Chen", "Dana", "Elena", "Farid", "Grace", "Hiro", "Isabel", "Jamal", "Kavya", "Liam", "Maya",
-    "Nikhil", "Olivia", "Pedro", "Quinn", "Rosa", "Samir", "Tanya", "Uma", "Victor", "Wen", "Ximena", "Yusuf",
-    "Zoë", "Aisha", "Bruno", "Chloé", "Diego", "Esther", "Femi", "Gabriel", "Hana", " Igor", "Joaquín", "Keisha",
-    "Luis", "Mei", "Noah", "Priya", "Rahul", "Sofia", "Thomas", "Valentina", "Will", "Yara", "Zane",
+    "Amara",
+    "Ben",
+    "Chen",
+    "Dana",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hiro",
+    "Isabel",
+    "Jamal",
+    "Kavya",
+    "Liam",
+    "Maya",
+    "Nikhil",
+    "Olivia",
+    "Pedro",
+    "Quinn",
+    "Rosa",
+    "Samir",
+    "Tanya",
+    "Uma",
+    "Victor",
+    "Wen",
+    "Ximena",
+    "Yusuf",
+    "Zoë",
+    "Aisha",
+    "Bruno",
+    "Chloé",
+    "Diego",
+    "Esther",
+    "Femi",
+    "Gabriel",
+    "Hana",
+    " Igor",
+    "Joaquín",
+    "Keisha",
+    "Luis",
+    "Mei",
+    "Noah",
+    "Priya",
+    "Rahul",
+    "Sofia",
+    "Thomas",
+    "Valentina",
+    "Will",
+    "Yara",
+    "Zane",
 ]
 LAST_NAMES = [
-    "Adeyemi", "Brown", "Castillo", "D'Souza", "Eriksen", "Fernández", "Garcia", "Haddad", "Ibrahim", "Johnson",
-    "Kim", "Lee", "Martínez", "Nguyen", "O'Brien", "Patel", "Quintero", "Rossi", "Singh", "Tanaka", "Usman",
-    "Vasquez", "Williams", "Xu", "Yamamoto", "Zhang", "Okafor", "Nakamura", "Cohen", "Dubois", "Hernández",
-    "Kowalski", "Mensah", "Novak", "Park", "Reyes", "Schmidt", "Thompson", "Walker", "Begay",
+    "Adeyemi",
+    "Brown",
+    "Castillo",
+    "D'Souza",
+    "Eriksen",
+    "Fernández",
+    "Garcia",
+    "Haddad",
+    "Ibrahim",
+    "Johnson",
+    "Kim",
+    "Lee",
+    "Martínez",
+    "Nguyen",
+    "O'Brien",
+    "Patel",
+    "Quintero",
+    "Rossi",
+    "Singh",
+    "Tanaka",
+    "Usman",
+    "Vasquez",
+    "Williams",
+    "Xu",
+    "Yamamoto",
+    "Zhang",
+    "Okafor",
+    "Nakamura",
+    "Cohen",
+    "Dubois",
+    "Hernández",
+    "Kowalski",
+    "Mensah",
+    "Novak",
+    "Park",
+    "Reyes",
+    "Schmidt",
+    "Thompson",
+    "Walker",
+    "Begay",
 ]
 INTERESTS = [
-    "research", "global health", "qi", "medical education", "health equity", "leadership", "wellness",
-    "clinical skills", "advocacy", "informatics", "academic career", "private practice", "fellowship applications",
-    "work-life balance", "procedures", "public health", "ethics", "simulation",
+    "research",
+    "global health",
+    "qi",
+    "medical education",
+    "health equity",
+    "leadership",
+    "wellness",
+    "clinical skills",
+    "advocacy",
+    "informatics",
+    "academic career",
+    "private practice",
+    "fellowship applications",
+    "work-life balance",
+    "procedures",
+    "public health",
+    "ethics",
+    "simulation",
 ]
 DEPARTMENTS = [
-    "Medicine", "Surgery", "Pediatrics", "Emergency Medicine", "Psychiatry", "Obstetrics and Gynecology",
-    "Neurology", "Anesthesiology", "Radiology", "Family Medicine", "Pathology",
+    "Medicine",
+    "Surgery",
+    "Pediatrics",
+    "Emergency Medicine",
+    "Psychiatry",
+    "Obstetrics and Gynecology",
+    "Neurology",
+    "Anesthesiology",
+    "Radiology",
+    "Family Medicine",
+    "Pathology",
 ]
 RANKS = ["Instructor", "Assistant Professor", "Associate Professor", "Professor"]
 NOTES = [
@@ -115,8 +245,16 @@ def seed(size_name: str, today: dt.date, progress: Callable[[str], None] | None 
     programs = []
     for i in range(size.programs):
         name, kind, length = SPECIALTIES[i % len(SPECIALTIES)]
-        programs.append({"id": i + 1, "name": name if i < len(SPECIALTIES) else f"{name} {i}", "specialty": name,
-                         "kind": kind, "_length": length, "_activity": rng.choice([0.35, 0.9, 1.0, 1.0, 1.2, 1.5])})
+        programs.append(
+            {
+                "id": i + 1,
+                "name": name if i < len(SPECIALTIES) else f"{name} {i}",
+                "specialty": name,
+                "kind": kind,
+                "_length": length,
+                "_activity": rng.choice([0.35, 0.9, 1.0, 1.0, 1.2, 1.5]),
+            }
+        )
     step("programs")
 
     people, selfids, races = [], [], []
@@ -134,18 +272,23 @@ def seed(size_name: str, today: dt.date, progress: Callable[[str], None] | None 
         people.append({"id": pid, "email": email, "first_name": first, "last_name": last})
         if rng.random() < 0.85:
             sid = len(selfids) + 1
-            gender = rng.choices(["woman", "man", "nonbinary", "self_described", "prefer_not", None],
-                                 [46, 44, 2, 1, 4, 3])[0]
+            gender = rng.choices(
+                ["woman", "man", "nonbinary", "self_described", "prefer_not", None], [46, 44, 2, 1, 4, 3]
+            )[0]
             chosen = rng.sample(list(vocab.RACE_CATEGORIES), k=rng.choices([0, 1, 2], [10, 80, 10])[0])
-            selfids.append({
-                "id": sid, "person_id": pid, "gender": gender,
-                "gender_description": "genderfluid" if gender == "self_described" else None,
-                "race_prefer_not": not chosen and rng.random() < 0.5,
-                "urim": rng.choices([None, "yes", "no", "prefer_not"], [70, 12, 15, 3])[0],
-                "img": rng.choices([None, "yes", "no"], [20, 20, 60])[0],
-                "first_generation": rng.choices([None, "yes", "no"], [25, 20, 55])[0],
-                "given_on": today - dt.timedelta(days=rng.randint(10, 600)),
-            })
+            selfids.append(
+                {
+                    "id": sid,
+                    "person_id": pid,
+                    "gender": gender,
+                    "gender_description": "genderfluid" if gender == "self_described" else None,
+                    "race_prefer_not": not chosen and rng.random() < 0.5,
+                    "urim": rng.choices([None, "yes", "no", "prefer_not"], [70, 12, 15, 3])[0],
+                    "img": rng.choices([None, "yes", "no"], [20, 20, 60])[0],
+                    "first_generation": rng.choices([None, "yes", "no"], [25, 20, 55])[0],
+                    "given_on": today - dt.timedelta(days=rng.randint(10, 600)),
+                }
+            )
             races.extend({"self_identification_id": sid, "category": c} for c in chosen)
         return pid
 
@@ -154,18 +297,23 @@ def seed(size_name: str, today: dt.date, progress: Callable[[str], None] | None 
         near_peer = i >= size.faculty
         program = rng.choice(programs)
         mid = i + 1
-        mentors.append({
-            "id": mid, "person_id": new_person("np" if near_peer else "fac", i),
-            "mentor_type": "near_peer" if near_peer else "faculty",
-            "department": None if near_peer else rng.choice(DEPARTMENTS),
-            "specialty": program["specialty"] if near_peer or rng.random() < 0.6 else rng.choice(SPECIALTIES)[0],
-            "rank": None if near_peer else rng.choice(RANKS),
-            "program_id": program["id"] if near_peer or rng.random() < 0.5 else None,
-            "pgy": rng.randint(3, 5) if near_peer else None,
-            "capacity": rng.choice([2, 3, 3, 3, 4, 5]) if not near_peer else 2,
-            "enrolled_on": academic_year(first_year - 1, start_month).start,
-            "left_on": None,
-        })
+        mentors.append(
+            {
+                "id": mid,
+                "person_id": new_person("np" if near_peer else "fac", i),
+                "mentor_type": "near_peer" if near_peer else "faculty",
+                "department": None if near_peer else rng.choice(DEPARTMENTS),
+                "specialty": program["specialty"]
+                if near_peer or rng.random() < 0.6
+                else rng.choice(SPECIALTIES)[0],
+                "rank": None if near_peer else rng.choice(RANKS),
+                "program_id": program["id"] if near_peer or rng.random() < 0.5 else None,
+                "pgy": rng.randint(3, 5) if near_peer else None,
+                "capacity": rng.choice([2, 3, 3, 3, 4, 5]) if not near_peer else 2,
+                "enrolled_on": academic_year(first_year - 1, start_month).start,
+                "left_on": None,
+            }
+        )
         for interest in rng.sample(INTERESTS, k=rng.randint(2, 5)):
             mentor_interests.append({"mentor_id": mid, "interest": interest})
     step("mentors")
@@ -197,13 +345,22 @@ def seed(size_name: str, today: dt.date, progress: Callable[[str], None] | None 
         if senior is not None and i == size.mentees - 1:
             arrival, left, pgy_now = current - senior["pgy"] + 1, None, senior["pgy"]
             enrolled = academic_year(arrival, start_month).start
-        mentees.append({
-            "id": mid, "program_id": program["id"],
-            "person_id": senior["person_id"] if senior and i == size.mentees - 1 else new_person("res", i),
-            "pgy": max(1, min(pgy_now, 10)) if left is None else length,
-            "concordance_gender": rng.random() < 0.12, "concordance_urim": rng.random() < 0.08,
-            "enrolled_on": enrolled, "left_on": left, "_activity": program["_activity"], "_off_cycle": off_cycle,
-        })
+        mentees.append(
+            {
+                "id": mid,
+                "program_id": program["id"],
+                "person_id": senior["person_id"]
+                if senior and i == size.mentees - 1
+                else new_person("res", i),
+                "pgy": max(1, min(pgy_now, 10)) if left is None else length,
+                "concordance_gender": rng.random() < 0.12,
+                "concordance_urim": rng.random() < 0.08,
+                "enrolled_on": enrolled,
+                "left_on": left,
+                "_activity": program["_activity"],
+                "_off_cycle": off_cycle,
+            }
+        )
         for interest in rng.sample(INTERESTS, k=rng.randint(1, 4)):
             mentee_interests.append({"mentee_id": mid, "interest": interest})
     step("mentees")
@@ -228,9 +385,28 @@ def seed(size_name: str, today: dt.date, progress: Callable[[str], None] | None 
     logins = _demo_logins(people, mentors, mentees, pairings, programs)
     _reset_sequences()
     return {
-        "programs": len(programs), "mentors": len(mentors), "mentees": len(mentees),
-        "pairings": len(pairings), "meetings": len(meetings), "logins": logins,
+        "programs": len(programs),
+        "mentors": len(mentors),
+        "mentees": len(mentees),
+        "pairings": len(pairings),
+        "meetings": len(meetings),
+        "logins": logins,
     }
+
+
+def existing_logins() -> list[tuple[str, str]]:
+    """The demo accounts of an already seeded database, as (role, email)."""
+    users = db.session.execute(
+        select(User).join(Person).where(Person.email.endswith("@demo.example.org")).order_by(User.id)
+    ).scalars()
+    labels = {
+        "admin": "admin (GME office)",
+        "coordinator": "program coordinator",
+        "mentor": "faculty mentor",
+        "mentee": "resident mentee",
+    }
+    order = ["admin", "coordinator", "mentor", "mentee"]
+    return [(labels[next(r for r in order if r in u.roles)], u.email) for u in users if u.roles]
 
 
 def vocab_topics() -> list[str]:
@@ -264,8 +440,10 @@ def _pairings_and_meetings(rng, size, mentors, mentees, today, topics, with_note
             if start > today:
                 continue
             candidates = [
-                m for m in rng.sample(mentor_ids, k=min(40, len(mentor_ids)))
-                if free(m, start) and (near_peer_pgy[m] is None or near_peer_pgy[m] > mentee["pgy"])
+                m
+                for m in rng.sample(mentor_ids, k=min(40, len(mentor_ids)))
+                if free(m, start)
+                and (near_peer_pgy[m] is None or near_peer_pgy[m] > mentee["pgy"])
                 and mentors[m - 1]["person_id"] != mentee["person_id"]
             ]
             if not candidates:
@@ -279,16 +457,37 @@ def _pairings_and_meetings(rng, size, mentors, mentees, today, topics, with_note
                 reason = rng.choice(["mentor_left", "other", "rematched"])
             pid = len(pairings) + 1
             ends[mentor_id].append(end)
-            pairings.append({
-                "id": pid, "mentor_id": mentor_id, "mentee_id": mentee["id"], "kind": kind,
-                "start_date": start, "end_date": end, "end_reason": reason, "capacity_override": False,
-            })
-            _meetings_for(rng, pid, start, min(end or today, today), today, rng.choice(styles),
-                          mentee["_activity"] * size.meetings_per_year, topics, with_notes, meetings, meeting_topics)
+            pairings.append(
+                {
+                    "id": pid,
+                    "mentor_id": mentor_id,
+                    "mentee_id": mentee["id"],
+                    "kind": kind,
+                    "start_date": start,
+                    "end_date": end,
+                    "end_reason": reason,
+                    "capacity_override": False,
+                }
+            )
+            _meetings_for(
+                rng,
+                pid,
+                start,
+                min(end or today, today),
+                today,
+                rng.choice(styles),
+                mentee["_activity"] * size.meetings_per_year,
+                topics,
+                with_notes,
+                meetings,
+                meeting_topics,
+            )
     return pairings, meetings, meeting_topics
 
 
-def _meetings_for(rng, pairing_id, start, stop, today, style, per_year, topics, with_notes, meetings, topic_rows):
+def _meetings_for(
+    rng, pairing_id, start, stop, today, style, per_year, topics, with_notes, meetings, topic_rows
+):
     if style == "never" or per_year <= 0:
         return
     mean_gap = 365 / per_year * {"steady": 1.0, "keen": 0.6, "drifting": 1.0, "slow": 2.2}[style]
@@ -299,14 +498,19 @@ def _meetings_for(rng, pairing_id, start, stop, today, style, per_year, topics, 
     while day <= min(stop, quiet_from):
         mid = len(meetings) + 1
         status = rng.choices(["held", "cancelled", "no_show"], [86, 10, 4])[0]
-        meetings.append({
-            "id": mid, "pairing_id": pairing_id, "date": day,
-            "duration_minutes": rng.choice([20, 30, 30, 45, 60, 60, 90]),
-            "modality": rng.choices(["in_person", "video", "phone"], [55, 35, 10])[0], "status": status,
-            "notes": rng.choice(NOTES) if with_notes and rng.random() < 0.5 else None,
-            "logged_as": rng.choices(["mentor", "mentee", "coordinator"], [70, 25, 5])[0],
-            "confirmed_at": dt.datetime.combine(day, dt.time(18)) if rng.random() < 0.6 else None,
-        })
+        meetings.append(
+            {
+                "id": mid,
+                "pairing_id": pairing_id,
+                "date": day,
+                "duration_minutes": rng.choice([20, 30, 30, 45, 60, 60, 90]),
+                "modality": rng.choices(["in_person", "video", "phone"], [55, 35, 10])[0],
+                "status": status,
+                "notes": rng.choice(NOTES) if with_notes and rng.random() < 0.5 else None,
+                "logged_as": rng.choices(["mentor", "mentee", "coordinator"], [70, 25, 5])[0],
+                "confirmed_at": dt.datetime.combine(day, dt.time(18)) if rng.random() < 0.6 else None,
+            }
+        )
         for topic in rng.sample(topics, k=rng.randint(1, 3)):
             topic_rows.append({"meeting_id": mid, "topic": topic})
         day += dt.timedelta(days=max(7, int(mean_gap * rng.uniform(0.6, 1.3))))
@@ -324,10 +528,18 @@ def _demo_logins(people, mentors, mentees, pairings, programs) -> list[tuple[str
     mentee_id = next(p["mentee_id"] for p in active if p["mentor_id"] == mentor_id)
     mentee = mentees[mentee_id - 1]
 
-    admin_person = {"id": len(people) + 1, "email": "admin@demo.example.org", "first_name": "Alex",
-                    "last_name": "Admin"}
-    coord_person = {"id": len(people) + 2, "email": "coordinator@demo.example.org", "first_name": "Casey",
-                    "last_name": "Coordinator"}
+    admin_person = {
+        "id": len(people) + 1,
+        "email": "admin@demo.example.org",
+        "first_name": "Alex",
+        "last_name": "Admin",
+    }
+    coord_person = {
+        "id": len(people) + 2,
+        "email": "coordinator@demo.example.org",
+        "first_name": "Casey",
+        "last_name": "Coordinator",
+    }
     _bulk(Person, [admin_person, coord_person])
     from werkzeug.security import generate_password_hash
 
@@ -338,8 +550,21 @@ def _demo_logins(people, mentors, mentees, pairings, programs) -> list[tuple[str
         {"id": 3, "person_id": mentor["person_id"]},
         {"id": 4, "person_id": mentee["person_id"]},
     ]
-    _bulk(User, [{"password_hash": hashed, "session_version": 1, "is_admin": False, "is_coordinator": False,
-                  "view_demographics": False, "can_override_capacity": False} | u for u in users])
+    _bulk(
+        User,
+        [
+            {
+                "password_hash": hashed,
+                "session_version": 1,
+                "is_admin": False,
+                "is_coordinator": False,
+                "view_demographics": False,
+                "can_override_capacity": False,
+            }
+            | u
+            for u in users
+        ],
+    )
     db.session.execute(insert(coordinator_programs), [{"user_id": 2, "program_id": mentee["program_id"]}])
     program_name = next(p["name"] for p in programs if p["id"] == mentee["program_id"])
     return [
@@ -361,7 +586,9 @@ def _reset_sequences() -> None:
         return
     for table in db.metadata.sorted_tables:
         if "id" in table.c and table.c.id.autoincrement and table.c.id.primary_key:
-            db.session.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608 (table names from metadata)
-                f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
-            ))
+            db.session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608 (table names from metadata)
+                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                )
+            )
