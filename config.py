@@ -16,12 +16,23 @@ DEFAULT_TOPICS = (
 )
 
 
+def _number(kind: type, name: str, default):
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return kind(raw)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise ValueError(f"Setting {name} must be {what}, not {raw!r}.") from None
+
+
 def _int(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
+    return _number(int, name, default)
 
 
 def _float(name: str, default: float) -> float:
-    return float(os.environ.get(name, default))
+    return _number(float, name, default)
 
 
 def _bool(name: str, default: bool) -> bool:
