@@ -39,6 +39,7 @@ FORMATS = {
     "datetime": "yyyy-mm-dd hh:mm",
     "month": "mmm yyyy",
 }
+_UNSTYLED = frozenset({"text", "int", "date"})
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 TITLE_FONT = Font(bold=True, size=13)
@@ -110,11 +111,10 @@ def sheet_title(name: str, taken: set[str]) -> str:
 
 def _cell(ws, value: Any, kind: str = "text", font: Font | None = None, fill=None, wrap: bool = False):
     value = neutralise(value)
-    fmt = (
-        FORMATS.get(kind)
-        if isinstance(value, int | float | dt.date) and not isinstance(value, bool)
-        else None
-    )
+    # Plain ints need no format and openpyxl gives plain dates yyyy-mm-dd itself: only the rest are styled.
+    fmt = None
+    if kind not in _UNSTYLED and isinstance(value, int | float | dt.date) and not isinstance(value, bool):
+        fmt = FORMATS.get(kind)
     if fmt is None and font is None and fill is None and not wrap:
         return value
     cell = WriteOnlyCell(ws, value)
