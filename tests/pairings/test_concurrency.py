@@ -59,8 +59,9 @@ def run_together(app, jobs):
     return outcomes
 
 
-def pair_job(mentor_id, mentee_id):
+def pair_job(mentor_id, mentee_id, delay=0.0):
     def job():
+        time.sleep(delay)
         mentor = db.session.get(MentorProfile, mentor_id)
         mentee = db.session.get(MenteeProfile, mentee_id)
         svc.create_pairing(mentor, mentee, "career", TODAY, None, today=TODAY)
@@ -99,7 +100,9 @@ def test_manual_pairing_racing_a_batch_apply(app, f, slow_count):
     def apply_job():
         svc.apply_rows(rows, None, TODAY, today=TODAY)
 
-    outcomes = run_together(app, [apply_job, pair_job(mentor_id, manual_id)])
+    # The manual pairing counts while the batch is between its last count and its commit: without the
+    # lock it would see a free place and make three.
+    outcomes = run_together(app, [apply_job, pair_job(mentor_id, manual_id, delay=0.5)])
     db.session.expire_all()
     assert load_of(mentor_id) <= 2
     assert sum(o == "ok" for o in outcomes) == 1, outcomes
