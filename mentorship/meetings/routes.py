@@ -7,9 +7,21 @@ Notes are shown only to the pairing's two people; a coordinator's view of a pair
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -89,32 +101,43 @@ def pairing(pairing_id: int):
 @roles_required(*ANYONE)
 def new(pairing_id: int):
     pairing, role = _pairing_or_404(pairing_id)
-    form = MeetingForm()
+    form = QuickMeetingForm()  # with a one-time nonce, so a double tap or a resubmit logs once
     form.set_topics(_topics())
     if role == "staff":
         del form.notes  # a coordinator logs on the pair's behalf and never writes notes
-    if form.validate_on_submit():
+    if request.method == "GET":
+        form.nonce.data = secrets.token_urlsafe(24)
+    valid = form.validate_on_submit()
+    if form.nonce.errors:
+        form.nonce.data = secrets.token_urlsafe(24)  # a form that lost its nonce gets a new one
+    if valid:
         logged_as = "coordinator" if role == "staff" else role
+        back = url_for("meetings.pairing", pairing_id=pairing.id) if role == "staff" else url_for("main.home")
         try:
-            meeting = service.log_meeting(
+            meeting = service.log_once(
                 pairing,
                 form.to_input(),
+                nonce=form.nonce.data,
                 by=current_user.person,
                 logged_as=logged_as,
                 today=dt.date.today(),
                 allowed_topics=_topics(),
             )
+            audit.record(current_user, "meeting.create", meeting, **_safe_meeting_details(meeting))
+            db.session.commit()
+        except (service.AlreadyLogged, IntegrityError):
+            db.session.rollback()
+            flash("This meeting was already logged.", "info")
+            return redirect(back)
         except ServiceError as exc:
             _show_error(form, exc)
         else:
-            audit.record(current_user, "meeting.create", meeting, **_safe_meeting_details(meeting))
-            db.session.commit()
-            other = service.other_person(pairing, current_user.person_id)
             if role == "staff":
                 flash("Meeting logged on the pair’s behalf.", "success")
-                return redirect(url_for("meetings.pairing", pairing_id=pairing.id))
-            flash(f"Meeting logged. {other.first_name} will be asked to confirm it.", "success")
-            return redirect(url_for("main.home"))
+            else:
+                other = service.other_person(pairing, current_user.person_id)
+                flash(f"Meeting logged. {other.first_name} will be asked to confirm it.", "success")
+            return redirect(back)
     return render_template("meetings/form.html", form=form, pairing=pairing, role=role, meeting=None)
 
 
@@ -225,9 +248,27 @@ def _link_pairing(token: str):
 
 
 def _already(pairing: Pairing, token: str, meeting: Meeting | None):
-    return render_template(
-        "meetings/quick_done.html", pairing=pairing, meeting=meeting, token=token, again=True
+    return _no_store(
+        render_template("meetings/quick_done.html", pairing=pairing, meeting=meeting, token=token, again=True)
     )
+
+
+def _no_store(body, status: int = 200):
+    # The browser must ask again after "back", so that the server (not a cached page) says "already logged".
+    response = make_response(body, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _form_nonce(token: str, fresh: bool) -> str:
+    """The one-time nonce of this browser's form for this link: the same one until "log another"."""
+    key = hashlib.sha256(token.encode()).hexdigest()[:16]
+    saved = session.get("quick_form")
+    if not fresh and isinstance(saved, dict) and saved.get("t") == key and saved.get("n"):
+        return saved["n"]
+    nonce = secrets.token_urlsafe(24)
+    session["quick_form"] = {"t": key, "n": nonce}
+    return nonce
 
 
 @bp.route("/quick/<token>", methods=["GET", "POST"])
@@ -238,19 +279,21 @@ def quick(token: str):
     form = QuickMeetingForm()
     form.set_topics(_topics())
     del form.status  # the short form logs a held meeting
-    if request.method == "GET":
-        form.nonce.data = secrets.token_urlsafe(24)
-    elif form.nonce.data:
+    nonce = (
+        form.nonce.data if request.method == "POST" else _form_nonce(token, request.args.get("new") == "1")
+    )
+    if nonce:
         try:
-            use = service.link_use(form.nonce.data, pairing)
+            use = service.link_use(nonce, pairing)
         except service.LinkError as exc:
             return render_template("meetings/link_error.html", message=str(exc)), 400
         if use is not None:
             return _already(
                 pairing, token, db.session.get(Meeting, use.meeting_id) if use.meeting_id else None
             )
+    if request.method == "GET":
+        form.nonce.data = nonce
     if form.validate_on_submit():
-        nonce = form.nonce.data
         try:
             meeting = service.log_via_link(
                 pairing, form.to_input(), nonce=nonce, today=dt.date.today(), allowed_topics=_topics()
@@ -273,7 +316,7 @@ def quick(token: str):
             _show_error(form, exc)
         else:
             return redirect(url_for("meetings.quick_done", token=token, nonce=nonce))
-    return render_template("meetings/quick.html", form=form, pairing=pairing)
+    return _no_store(render_template("meetings/quick.html", form=form, pairing=pairing))
 
 
 @bp.route("/quick/<token>/done/<nonce>")

@@ -317,6 +317,36 @@ def link_use(nonce: str, pairing: Pairing) -> LogLinkUse | None:
     return use
 
 
+def log_once(
+    pairing: Pairing,
+    data: MeetingInput,
+    *,
+    nonce: str,
+    by: Person,
+    logged_as: str,
+    today: dt.date,
+    allowed_topics: Iterable[str],
+    now: dt.datetime | None = None,
+) -> Meeting:
+    """Log a meeting from a form carrying a one-time nonce: a second submit raises AlreadyLogged.
+
+    The LogLinkUse row is added in the same transaction as the meeting, so two racing submits cannot both
+    commit (the loser hits the primary key); the route turns that IntegrityError into AlreadyLogged too.
+    """
+    if not nonce or len(nonce) > 64:
+        raise LinkError("This form is not valid. Open it again.")
+    use = link_use(nonce, pairing)
+    if use is not None:
+        raise AlreadyLogged(db.session.get(Meeting, use.meeting_id) if use.meeting_id else None)
+    now = now or utcnow()
+    meeting = log_meeting(
+        pairing, data, by=by, logged_as=logged_as, today=today, allowed_topics=allowed_topics, now=now
+    )
+    db.session.add(LogLinkUse(nonce=nonce, pairing_id=pairing.id, meeting_id=meeting.id, used_at=now))
+    db.session.flush()
+    return meeting
+
+
 def log_via_link(
     pairing: Pairing,
     data: MeetingInput,
@@ -326,29 +356,17 @@ def log_via_link(
     allowed_topics: Iterable[str],
     now: dt.datetime | None = None,
 ) -> Meeting:
-    """Log a meeting from a one-click form once: a second submit of the same nonce raises AlreadyLogged.
-
-    The LogLinkUse row is added in the same transaction as the meeting, so two racing submits cannot both
-    commit (the loser hits the primary key); the route turns that IntegrityError into AlreadyLogged too.
-    """
-    if not nonce or len(nonce) > 64:
-        raise LinkError("This form is not valid. Open the link again.")
-    use = link_use(nonce, pairing)
-    if use is not None:
-        raise AlreadyLogged(db.session.get(Meeting, use.meeting_id) if use.meeting_id else None)
-    now = now or utcnow()
-    meeting = log_meeting(
+    """Log a meeting from the one-click form of a reminder: always as the pairing's mentor, once per nonce."""
+    return log_once(
         pairing,
         data,
+        nonce=nonce,
         by=pairing.mentor.person,
         logged_as="mentor",
         today=today,
         allowed_topics=allowed_topics,
         now=now,
     )
-    db.session.add(LogLinkUse(nonce=nonce, pairing_id=pairing.id, meeting_id=meeting.id, used_at=now))
-    db.session.flush()
-    return meeting
 
 
 def get_meeting(meeting_id: int) -> Meeting:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import secrets
 import zipfile
 
 import pytest
@@ -19,6 +21,7 @@ SECRET = "Talked about leaving medicine; keep this private"
 
 def _form(**overrides):
     data = {
+        "nonce": secrets.token_urlsafe(12),
         "date": TODAY.isoformat(),
         "duration_minutes": "45",
         "modality": "video",
@@ -301,3 +304,19 @@ def test_ended_pairing_takes_no_meeting_after_its_end(pair, login):
         data=_form(date=(TODAY - dt.timedelta(days=10)).isoformat()),
     )
     assert ok.status_code == 302
+
+
+def test_a_resubmitted_form_logs_once(pair, login):
+    b = login(pair.mentor_user)
+    page = b.get(f"/meetings/pairing/{pair.pairing.id}/new").get_data(as_text=True)
+    nonce = re.search(r'name="nonce" type="hidden" value="([^"]+)"', page).group(1)
+    data = _form(nonce=nonce)
+    assert b.post(f"/meetings/pairing/{pair.pairing.id}/new", data=data).status_code == 302
+    again = b.post(f"/meetings/pairing/{pair.pairing.id}/new", data=data, follow_redirects=True)
+    assert "already logged" in again.get_data(as_text=True)
+    assert len(_meetings()) == 1
+    # a form without its nonce is shown again with a new one, not an error
+    data.pop("nonce")
+    r = b.post(f"/meetings/pairing/{pair.pairing.id}/new", data=data)
+    assert r.status_code == 200
+    assert re.search(r'name="nonce" type="hidden" value="([^"]+)"', r.get_data(as_text=True))

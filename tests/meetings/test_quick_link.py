@@ -84,11 +84,27 @@ def test_link_logs_without_a_password_once(pair, app, client):
     assert "Already logged" in again.get_data(as_text=True)
     assert TODAY.isoformat() in again.get_data(as_text=True)
     assert _count() == 1
-    # opening the link again gives a fresh form that can log another meeting
-    csrf2, nonce2 = _open(client, url)
+    # back button / reopening the link: the server says it is logged rather than offering the same form
+    back = client.get(url)
+    assert back.status_code == 200 and "Already logged" in back.get_data(as_text=True)
+    assert back.headers["Cache-Control"] == "no-store"
+    assert 'name="nonce"' not in back.get_data(as_text=True)
+    # "Log another meeting" gives a fresh form that can log another meeting
+    assert f"{url}?new=1" in back.get_data(as_text=True)
+    csrf2, nonce2 = _open(client, f"{url}?new=1")
     assert nonce2 != nonce
     assert _post(client, url, csrf2, nonce2).status_code == 302
     assert _count() == 2
+
+
+def test_reloading_the_form_keeps_its_nonce(pair, app, client):
+    url = service.QUICK_PATH.format(token=_token(app, pair.pairing))
+    _csrf, first = _open(client, url)
+    _csrf, second = _open(client, url)
+    assert first == second
+    # another browser (another session) gets its own form
+    _csrf, other = _open(app.test_client(), url)
+    assert other != first
 
 
 def test_racing_submit_hits_the_primary_key_not_a_500(pair, app, client, monkeypatch):
