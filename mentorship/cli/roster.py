@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -38,9 +39,7 @@ def import_(paths: tuple[str, ...], dry_run: bool) -> None:
     """Import one .xlsx workbook or one or more .csv files (mentors.csv, mentees.csv, ...), all or nothing."""
     try:
         roster = roster_import.read_paths(paths, current_app.config["IMPORT_MAX_BYTES"])
-        with click.progressbar(
-            length=roster.row_count, label="Checking rows", file=click.get_text_stream("stderr")
-        ) as bar:
+        with click.progressbar(length=roster.row_count, label="Checking rows", file=sys.stderr) as bar:
             result = roster_import.import_roster(
                 roster,
                 actor=None,

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import selectinload
 
 from mentorship import vocab
@@ -1313,6 +1313,42 @@ class _Planner:
 # ---------------------------------------------------------------------------------------------------------
 
 
+def _allocate_ids(table: str, count: int) -> list[int]:
+    """`count` fresh primary keys for `table`, taken from its sequence on PostgreSQL."""
+    if db.engine.dialect.name == "postgresql":
+        rows = db.session.execute(
+            text(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, :n)"),  # noqa: S608
+            {"n": count},
+        )
+        return [row[0] for row in rows]
+    start = db.session.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar_one()  # noqa: S608
+    return list(range(start + 1, start + 1 + count))
+
+
+def _prepare_bulk_insert() -> None:
+    """Give new rows their keys and timestamps up front so the ORM inserts them in batches.
+
+    Without this, every row whose key or server-side default must be read back is inserted on its own
+    (SQLite cannot batch those), which makes a 10,000-row roster take half a minute instead of seconds.
+    """
+    if db.engine.dialect.name not in {"sqlite", "postgresql"}:
+        return
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    by_class: dict[type, list] = defaultdict(list)
+    for obj in db.session.new:
+        by_class[type(obj)].append(obj)
+    for cls, objects in by_class.items():
+        if hasattr(cls, "created_at"):
+            for obj in objects:
+                if obj.created_at is None:
+                    obj.created_at = now
+        if "id" in cls.__table__.c and cls.__table__.c.id.primary_key:
+            missing = [obj for obj in objects if obj.id is None]
+            if missing:
+                for obj, new_id in zip(missing, _allocate_ids(cls.__tablename__, len(missing)), strict=True):
+                    obj.id = new_id
+
+
 def import_roster(
     roster: Roster,
     *,
@@ -1340,6 +1376,7 @@ def import_roster(
     with db.session.no_autoflush:
         for op in planner.ops:
             op()
+        _prepare_bulk_insert()
     db.session.flush()
     audit.record(actor, "roster.import", None, file=roster.filename, counts=planner.preview.counts)
     return result
