@@ -29,6 +29,8 @@ test: install
 	else echo "TEST_DATABASE_URL is not set: the PostgreSQL run is skipped."; fi
 
 test-sqlite: install
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -n "$$CHROMIUM_PATH" ] || \
+	  echo "NOTE: Chromium is not installed, so the browser tests (tests/e2e) will be skipped. apt-get install chromium"
 	env -u TEST_DATABASE_URL $(BIN)/pytest
 
 test-postgres: install
