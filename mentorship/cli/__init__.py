@@ -1,4 +1,4 @@
-"""Command-line groups (PRODUCT.md §6): each module here defines a click group named `group`."""
+"""Command line (PRODUCT.md §6): each module here defines a click group `group` or a single `command`."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from flask import Flask
 
 
 def register_cli(app: Flask) -> None:
-    """Add every command group in this package to `app.cli`."""
-    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        app.cli.add_command(importlib.import_module(f"{__name__}.{module.name}").group)
+    """Add every command group and command of this package to `app.cli`."""
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        app.cli.add_command(getattr(module, "group", None) or module.command)
 
 
 def fail(message: str) -> None:
