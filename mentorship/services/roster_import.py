@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import selectinload
 
 from mentorship import vocab
@@ -612,6 +612,8 @@ class _Planner:
         self.mentees: dict[str, _Ref] = {}
         self.pairs: dict[tuple[str, str], list[_Ref]] = defaultdict(list)
         self.listed: dict[str, set[str]] = {"Mentors": set(), "Mentees": set()}
+        self.new_pairings: list[tuple[_Ref, _Ref, _Ref, dict]] = []
+        self.new_meetings: list[tuple[_Ref, dict]] = []
 
     # -- helpers -------------------------------------------------------------------------------------------
 
@@ -1121,6 +1123,59 @@ class _Planner:
         )
         self._write_mentee_lists(ref.obj, data)
 
+    # -- writing ------------------------------------------------------------------------------------------
+
+    def write(self) -> None:
+        """Run the queued changes, then insert new pairings and meetings in bulk."""
+        with db.session.no_autoflush:
+            for op in self.ops:
+                op()
+            _prepare_bulk_insert()
+        db.session.flush()  # every profile now has its id
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        ids = iter(_allocate_ids("pairings", len(self.new_pairings)) if self.new_pairings else [])
+        rows = []
+        for ref, mentor, mentee, data in self.new_pairings:
+            ref.data["id"] = next(ids)
+            rows.append(
+                {
+                    "id": ref.data["id"],
+                    "mentor_id": mentor.obj.id,
+                    "mentee_id": mentee.obj.id,
+                    "kind": data["kind"],
+                    "start_date": data["start_date"],
+                    "end_date": data["end_date"],
+                    "end_reason": data["end_reason"],
+                    "capacity_override": False,
+                    "created_at": now,
+                }
+            )
+        for chunk in _chunks(rows, 1000):
+            db.session.execute(insert(Pairing.__table__), chunk)
+        ids = iter(_allocate_ids("meetings", len(self.new_meetings)) if self.new_meetings else [])
+        rows, topics = [], []
+        for pairing, data in self.new_meetings:
+            meeting_id = next(ids)
+            rows.append(
+                {
+                    "id": meeting_id,
+                    "pairing_id": pairing.obj.id if pairing.obj is not None else pairing.data["id"],
+                    "date": data["date"],
+                    "duration_minutes": data["duration_minutes"],
+                    "modality": data["modality"],
+                    "status": data["status"] or "held",
+                    "notes": data["notes"],
+                    "logged_by_id": None,
+                    "logged_as": "import",
+                    "created_at": now,
+                }
+            )
+            topics += [{"meeting_id": meeting_id, "topic": topic} for topic in data["topics"] or ()]
+        for chunk in _chunks(rows, 1000):
+            db.session.execute(insert(Meeting.__table__), chunk)
+        for chunk in _chunks(topics, 1000):
+            db.session.execute(insert(MeetingTopic.__table__), chunk)
+
     # -- pairings and meetings -----------------------------------------------------------------------------
 
     def index_db_pairings(self) -> None:
@@ -1201,18 +1256,8 @@ class _Planner:
         if existing is None:
             self.note("pairings", "create", label)
 
-            def create(ref=ref, mentor=mentor, mentee=mentee, data=data):
-                ref.obj = Pairing(
-                    mentor=mentor.obj,
-                    mentee=mentee.obj,
-                    kind=data["kind"],
-                    start_date=data["start_date"],
-                    end_date=data["end_date"],
-                    end_reason=data["end_reason"],
-                )
-                db.session.add(ref.obj)
-
-            self.ops.append(create)
+            # New pairings and meetings are many and simple: inserted in bulk after the people (see write).
+            self.new_pairings.append((ref, mentor, mentee, data))
             return
         changes = {
             k: data[k]
@@ -1273,20 +1318,7 @@ class _Planner:
         if existing is None:
             self.note("meetings", "create", label)
 
-            def create(pairing=pairing, data=data):
-                meeting = Meeting(
-                    pairing=pairing.obj,
-                    date=data["date"],
-                    duration_minutes=data["duration_minutes"],
-                    modality=data["modality"],
-                    status=data["status"] or "held",
-                    notes=data["notes"],
-                    logged_as="import",
-                )
-                meeting.topic_rows = [MeetingTopic(topic=t) for t in data["topics"] or ()]
-                db.session.add(meeting)
-
-            self.ops.append(create)
+            self.new_meetings.append((pairing, data))
             return
         changes: dict[str, Any] = {
             k: data[k] for k in ("status", "notes") if data[k] is not None and getattr(existing, k) != data[k]
@@ -1373,11 +1405,7 @@ def import_roster(
     result = ImportResult(roster.filename, dry_run, planner.preview, roster.ignored_sheets)
     if dry_run:
         return result
-    with db.session.no_autoflush:
-        for op in planner.ops:
-            op()
-        _prepare_bulk_insert()
-    db.session.flush()
+    planner.write()
     audit.record(actor, "roster.import", None, file=roster.filename, counts=planner.preview.counts)
     return result
 
