@@ -400,3 +400,67 @@ def test_template_examples_import_cleanly():
     result = ri.import_roster(roster, topics=TOPICS)
     counts = result.preview.counts
     assert counts["mentors"]["create"] == 2 and counts["meetings"]["create"] == 1
+
+
+def test_one_person_can_be_a_near_peer_mentor_and_a_mentee(f):
+    existing = f.mentee(f.person("senior@x.org", "Ada", "Lovelace"), pgy=3)  # already a mentee on the site
+    db.session.commit()
+    sheets = {
+        "Mentors": [
+            ["email", "first_name", "last_name", "mentor_type", "program", "pgy"],
+            ["SENIOR@x.org", "Ada", "Lovelace", "near_peer", existing.program.name, 3],
+            ["both@x.org", "Bo", "Öberg", "near_peer", existing.program.name, 4],
+        ],
+        "Mentees": [
+            ["email", "first_name", "last_name", "program", "pgy"],
+            ["both@x.org", "Bo", "Öberg", existing.program.name, 4],
+        ],
+    }
+    result = run(sheets)
+    assert result.preview.items["people"] == {
+        "create": ["Bo Öberg <both@x.org>"],
+        "update": [],
+        "unchanged": ["Ada Lovelace <senior@x.org>"],
+    }
+    assert result.preview.counts["mentors"]["create"] == 2 and result.preview.counts["mentees"]["create"] == 1
+    data = dump()
+    assert (
+        data["people"]["senior@x.org"]["mentor"][5] == 3
+        and data["people"]["senior@x.org"]["mentee"] is not None
+    )
+    assert (
+        data["people"]["both@x.org"]["mentor"][0] == "near_peer"
+        and data["people"]["both@x.org"]["mentee"][1] == 4
+    )
+
+
+def test_names_that_differ_between_sheets_are_an_error():
+    sheets = {
+        "Mentors": [
+            ["email", "first_name", "last_name", "mentor_type", "pgy"],
+            ["a@x.org", "Ana", "Lee", "near_peer", 3],
+        ],
+        "Mentees": [
+            ["email", "first_name", "last_name", "program", "pgy"],
+            ["a@x.org", "Anna", "Lee", "IM", 2],
+        ],
+    }
+    assert errors_of(sheets) == [
+        "Mentees row 2, column first_name: the name differs from Mentors row 2 for a@x.org"
+    ]
+
+
+def test_preferences_and_program_change_on_a_newer_roster():
+    run(messy_sheets())
+    sheets = messy_sheets()
+    sheets["MENTEES"][1][3] = "Cardiology Fellowship"
+    sheets["MENTEES"][1][6] = "sam.lee@hospital.org"  # preferred mentor changes
+    sheets["MENTEES"][1][7] = "dr.jane@hospital.org"  # and the former one is now excluded
+    result = run(sheets)
+    assert result.preview.items["mentees"]["update"] == [
+        "José Muñoz-O'Neil <resident.one@hospital.org>: program, preferred_mentors, do_not_match"
+    ]
+    mentee = dump()["people"]["resident.one@hospital.org"]["mentee"]
+    assert mentee[0] == "Cardiology Fellowship"
+    assert mentee[5:7] == (("sam.lee@hospital.org",), ("dr.jane@hospital.org",))
+    assert not run(sheets).preview.changed
