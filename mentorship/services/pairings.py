@@ -298,7 +298,7 @@ def _mentee_in(x: MenteeProfile, categories: tuple[str, ...]) -> m.MenteeIn:
     return m.MenteeIn(
         id=x.id,
         person_id=x.person_id,
-        email=x.person.email,
+        email=normalise_email(x.person.email),
         name=x.person.full_name,
         pgy=x.pgy,
         program_id=x.program_id,
@@ -317,7 +317,7 @@ def _mentor_in(x: MentorProfile, load: int, categories: tuple[str, ...]) -> m.Me
     return m.MentorIn(
         id=x.id,
         person_id=x.person_id,
-        email=x.person.email,
+        email=normalise_email(x.person.email),
         name=x.person.full_name,
         capacity=x.capacity,
         load=load,
@@ -466,10 +466,10 @@ def apply_rows(
     for start in range(0, len(email_list), 900):
         for person in db.session.execute(
             select(Person)
-            .where(func.lower(Person.email).in_(email_list[start : start + 900]))
+            .where(func.lower(func.trim(Person.email)).in_(email_list[start : start + 900]))
             .options(selectinload(Person.mentor), selectinload(Person.mentee))
         ).scalars():
-            people[person.email.lower()] = person
+            people[normalise_email(person.email)] = person
     lock_mentors(p.mentor.id for p in people.values() if p.mentor is not None)
     seen: dict[tuple[str, str], int] = {}
     created = []

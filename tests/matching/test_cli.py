@@ -170,3 +170,19 @@ def test_apply_missing_columns(f, runner, tmp_path):
     path.write_text("email,mentor\n", encoding="utf-8")
     result = runner.invoke(args=["match", "apply", str(path)])
     assert result.exit_code == 1 and "missing column(s) mentee_email, mentor_email" in result.stderr
+
+
+def test_stored_emails_with_stray_spaces_round_trip(f, runner, tmp_path):
+    # Legacy data may hold an email with a stray space; the file shows it trimmed and apply finds it.
+    prog = f.program()
+    f.mentee(f.person("e@example.org"), prog=prog)
+    mentor_person = f.person("m@example.org")
+    mentor_person.email = " m@example.org"
+    f.mentor(mentor_person)
+    db.session.commit()
+    out = tmp_path / "s.csv"
+    assert runner.invoke(args=["match", "suggest", "--year", "2025", "--out", str(out)]).exit_code == 0
+    assert read_csv(out)[1][:2] == ["e@example.org", "m@example.org"]
+    result = runner.invoke(args=["match", "apply", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert pairing_count() == 1
