@@ -107,8 +107,9 @@ def meeting(pairing_: Pairing, date: dt.date, minutes: int = 60, topics: list[st
 
 @functools.cache
 def _hash(password: str) -> str:
-    # Hashed once per password: the production hash is deliberately slow.
-    return generate_password_hash(password)
+    # A fast hash for test accounts: the production default (scrypt) is deliberately slow to check,
+    # and every login in the suite would pay for it.
+    return generate_password_hash(password, method="pbkdf2:sha256:1000")
 
 
 def user(who: Person | None = None, password: str = PASSWORD, programs: list[Program] = (), **grants) -> User:
