@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from mentorship.extensions import db
 from mentorship.models import AuditEvent, PulseCheck, Reminder
@@ -113,3 +113,28 @@ def test_a_mentors_no_does_not_flag(pair, f, login):
     answer = {f"pulse{pair.pairing.id}-rating": "2", f"pulse{pair.pairing.id}-fit": "no"}
     login(pair.mentor_user).post(f"/meetings/pairing/{pair.pairing.id}/pulse", data=answer)
     assert "Riley Mentee" not in login(pair.coordinator).get("/reminders/attention").get_data(as_text=True)
+
+
+def test_attention_page_query_count_is_fixed(pair, f, login):
+    b = login(pair.coordinator)
+
+    def count():
+        n = 0
+
+        def bump(*_args, **_kwargs):
+            nonlocal n
+            n += 1
+
+        event.listen(db.engine, "before_cursor_execute", bump)
+        try:
+            html = b.get("/reminders/attention").get_data(as_text=True)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", bump)
+        return n, html.count("Remind now")
+
+    few = count()
+    for i in range(5):
+        f.pairing(mentee_=f.mentee(prog=pair.program), start_date=TODAY - dt.timedelta(days=90 + i))
+    many = count()
+    assert (few[1], many[1]) == (1, 6)
+    assert many[0] == few[0]
