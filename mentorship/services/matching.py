@@ -37,8 +37,8 @@ class MenteeIn:
     excluded: frozenset[int] = frozenset()  # do-not-match mentor profile ids
     wants_gender_concordance: bool = False
     wants_urim_concordance: bool = False
-    gender: str | None = None
-    urim: bool | None = None
+    gender: str | None = field(default=None, repr=False)  # never shown or logged
+    urim: bool | None = field(default=None, repr=False)
     name: str = ""
 
 
@@ -57,8 +57,8 @@ class MentorIn:
     department: str | None = None
     specialty: str | None = None
     interests: tuple[str, ...] = ()
-    gender: str | None = None
-    urim: bool | None = None
+    gender: str | None = field(default=None, repr=False)  # never shown or logged
+    urim: bool | None = field(default=None, repr=False)
     name: str = ""
 
     @property

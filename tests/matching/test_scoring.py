@@ -256,3 +256,10 @@ def test_suggestions_never_break_a_rule_and_match_the_most_mentees(problem):
         if s.mentor
     ]
     assert (len(got), sum(int(table.units[i, j]) for i, j in got)) == best
+
+
+def test_empty_problems_and_demographics_stay_out_of_repr():
+    assert m.suggest(m.Problem((), ()), m.Weights()) == []
+    (s,) = m.suggest(m.Problem((mentee(1, gender="woman", urim=True),), ()), m.Weights())
+    assert s.mentor is None and s.reason == "no mentor with free capacity"
+    assert "woman" not in repr(s) and "urim=True" not in repr(s)
