@@ -51,6 +51,9 @@ def send(dry_run: bool) -> None:
             current_app.logger.error("Reminder for pairing %s not sent: %s", item.pairing.id, exc)
             failed.append(item.pairing.id)
             continue
+        # Mail cannot be unsent: record each reminder as soon as it went, so a crash later in the run
+        # never makes the next run remind the same pair again.
+        db.session.commit()
         sent.append(item.pairing.id)
         click.echo(f"{item.mentor_email}\t{item.mentee_email}\t{item.why}")
     audit.record(None, "reminders.send", None, via="cli", pairings=sent, failed=failed)

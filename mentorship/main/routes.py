@@ -38,7 +38,9 @@ def home():
     )
     current = [p for p in pairings if p.is_active_on(today) or p.start_date > today]
     past = [p for p in pairings if p not in current]
-    waiting = meetings_service.awaiting_answer(me, [p.id for p in current])
+    waiting = meetings_service.awaiting_answer(
+        me, [p.id for p in current], since=today - dt.timedelta(days=meetings_service.CONFIRM_ASK_DAYS)
+    )
     by_id = {p.id: p for p in pairings}
     pulse_due = pulse_service.due_pairings(me, [p for p in current if p.is_active_on(today)], today)
     pulse_forms = {p.id: PulseForm(prefix=f"pulse{p.id}", formdata=None) for p in pulse_due}

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, true
 from sqlalchemy.orm import selectinload
 
 from mentorship import vocab
@@ -19,6 +19,9 @@ from mentorship.models import LogLinkUse, Meeting, MeetingTopic, MenteeProfile, 
 from mentorship.services import NotFound, ServiceError
 
 EDIT_WINDOW_DAYS = 14
+CONFIRM_ASK_DAYS = (
+    30  # the home page asks to confirm meetings of the last month; older ones wait on the pairing page
+)
 MIN_MINUTES, MAX_MINUTES = 1, 600
 LOG_LINK_SALT = "log-link"
 # The path of the one-click form; the meetings blueprint serves it (a test checks they agree).
@@ -252,8 +255,11 @@ def live_meetings(pairing_ids: Iterable[int]) -> dict[int, list[Meeting]]:
     return result
 
 
-def awaiting_answer(person: Person, pairing_ids: Iterable[int]) -> list[Meeting]:
-    """Meetings in these pairings logged by someone else that `person` has not confirmed or disputed."""
+def awaiting_answer(
+    person: Person, pairing_ids: Iterable[int], since: dt.date | None = None
+) -> list[Meeting]:
+    """Meetings in these pairings (dated on or after `since`) logged by someone else that `person` has not
+    confirmed or disputed."""
     ids = list(pairing_ids)
     if not ids:
         return []
@@ -267,6 +273,7 @@ def awaiting_answer(person: Person, pairing_ids: Iterable[int]) -> list[Meeting]
                 Meeting.logged_as != "import",
                 Meeting.confirmed_at.is_(None),
                 Meeting.disputed_at.is_(None),
+                Meeting.date >= since if since is not None else true(),
             )
             .options(selectinload(Meeting.topic_rows))
             .order_by(Meeting.date.desc(), Meeting.id.desc())

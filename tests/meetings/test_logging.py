@@ -320,3 +320,16 @@ def test_a_resubmitted_form_logs_once(pair, login):
     r = b.post(f"/meetings/pairing/{pair.pairing.id}/new", data=data)
     assert r.status_code == 200
     assert re.search(r'name="nonce" type="hidden" value="([^"]+)"', r.get_data(as_text=True))
+
+
+def test_home_asks_to_confirm_only_recent_meetings(pair, f, login):
+    f.meeting(
+        pair.pairing, TODAY - dt.timedelta(days=31), logged_as="mentee", logged_by_id=pair.mentee.person_id
+    )
+    b = login(pair.mentor_user)
+    assert "Please confirm" not in b.get("/").get_data(as_text=True)
+    assert "Confirm" in b.get(f"/meetings/pairing/{pair.pairing.id}").get_data(as_text=True)
+    f.meeting(
+        pair.pairing, TODAY - dt.timedelta(days=30), logged_as="mentee", logged_by_id=pair.mentee.person_id
+    )
+    assert "Please confirm" in b.get("/").get_data(as_text=True)
