@@ -127,9 +127,9 @@ def end(pairing_id: int):
                 pairing,
                 form.end_date.data,
                 form.reason.data,
-                current_user,
                 form.rating_value(),
                 form.comment.data,
+                actor=current_user,
             )
         except ServiceError as exc:
             db.session.rollback()

@@ -200,9 +200,9 @@ def end_pairing(
     pairing: Pairing,
     end_date: dt.date,
     reason: str,
-    actor: User | None = None,
     rating: int | None = None,
     comment: str | None = None,
+    actor: User | None = None,
 ) -> None:
     """Close a pairing with a reason (and optional 1-5 rating and comment); it is never deleted."""
     if pairing.end_date is not None:
@@ -232,7 +232,7 @@ def rematch(
     """End `pairing` as "rematched" on `on` and pair its mentee with `new_mentor` from `on`, in one step."""
     if new_mentor.id == pairing.mentor_id:
         raise ServiceError("Choose a different mentor to rematch with.")
-    end_pairing(pairing, on, "rematched", actor)
+    end_pairing(pairing, on, "rematched", actor=actor)
     new = create_pairing(
         new_mentor, pairing.mentee, pairing.kind, on, actor, override_capacity, today=today, source="rematch"
     )
