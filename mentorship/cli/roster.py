@@ -75,11 +75,11 @@ def _print_result(result: roster_import.ImportResult) -> None:
         click.echo(line)
     if not result.dry_run:
         return
-    words = {"create": "would be created", "update": "would be updated", "unchanged": "unchanged"}
+    words = {"create": "would be created", "update": "would be updated", "unchanged": "are unchanged"}
     for category in roster_import.CATEGORIES:
         for action in roster_import.ACTIONS:
             labels = result.preview.items[category][action]
-            if not labels or action == "unchanged":
+            if not labels:
                 continue
             click.echo(f"\n{category.title()} that {words[action]} ({len(labels)}):")
             for label in labels[:LIST_LIMIT]:
