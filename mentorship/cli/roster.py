@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -39,14 +40,17 @@ def import_(paths: tuple[str, ...], dry_run: bool) -> None:
     """Import one .xlsx workbook or one or more .csv files (mentors.csv, mentees.csv, ...), all or nothing."""
     try:
         roster = roster_import.read_paths(paths, current_app.config["IMPORT_MAX_BYTES"])
-        with click.progressbar(length=roster.row_count, label="Checking rows", file=sys.stderr) as bar:
+        # A progress bar on a terminal; nothing extra on stderr when output is captured (cron, CI).
+        tty = sys.stderr.isatty()
+        bar = click.progressbar(length=roster.row_count, label="Checking rows", file=sys.stderr)
+        with bar if tty else contextlib.nullcontext(bar):
             result = roster_import.import_roster(
                 roster,
                 actor=None,
                 scope=None,
                 topics=current_app.config["MEETING_TOPICS"],
                 dry_run=dry_run,
-                progress=bar.update,
+                progress=bar.update if tty else None,
             )
     except roster_import.ImportInvalid as exc:
         db.session.rollback()

@@ -893,6 +893,8 @@ class _Planner:
             if existing is None and self.scope is None:
                 self.note("programs", "create", f"{name} (named in {row.sheet} row {row.number})")
                 self.ops.append(lambda ref=ref, n=name: self._create_program(ref, n, None, None))
+            elif existing is not None:
+                self.note("programs", "unchanged", existing.name)
         if self.scope is not None and not self.covers(ref):
             row.error("program", f"{_quote(name)} is not one of your programs")
             return None
