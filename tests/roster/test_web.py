@@ -146,3 +146,20 @@ def test_only_staff_may_import(login, f, client):
     assert browser.get("/roster/").status_code == 403
     assert browser.get("/roster/template.xlsx").status_code == 403
     assert client.get("/roster/").status_code == 302  # to the sign-in page
+
+
+def test_confirm_rechecks_the_file_against_the_database(login, f, uploads):
+    browser = login(f.user(is_admin=True))
+    mentor = f.mentor(f.person("old@x.org"))
+    sheets = messy_sheets()
+    sheets["Pairings"].append(["old@x.org", "amy@hospital.org", "2024-09-01", None, None, None])
+    upload(browser, xlsx(sheets))
+    assert "Import now" in browser.get("/roster/preview").get_data(as_text=True)
+    db.session.delete(mentor)  # someone removes the mentor between the preview and the confirmation
+    before = snapshot()
+    response = browser.post("/roster/confirm")
+    assert response.headers["Location"].endswith("/roster/preview")
+    db.session.expire_all()
+    assert snapshot() == before
+    page = browser.get("/roster/preview").get_data(as_text=True)
+    assert "<td>Pairings</td><td>5</td><td>mentor_email</td>" in page
