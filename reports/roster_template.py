@@ -194,8 +194,8 @@ SHEETS: dict[str, list[tuple[str, bool, str, str, list[str] | None]]] = {
             "an email address",
             None,
         ),
-        ("date", True, "Meeting date", DATE, None),
-        ("duration_minutes", True, "Length in minutes", "a whole number 1-1440", None),
+        ("date", True, "Meeting date (not in the future)", DATE, None),
+        ("duration_minutes", True, "Length in minutes", "a whole number 1-600", None),
         (
             "modality",
             False,
@@ -362,7 +362,7 @@ def build_template(topics: Iterable[str]) -> bytes:
                     showInputMessage=True,
                 )
             elif name in {"pgy", "capacity", "duration_minutes"}:
-                low, high = {"pgy": (1, 10), "capacity": (0, 30), "duration_minutes": (1, 1440)}[name]
+                low, high = {"pgy": (1, 10), "capacity": (0, 30), "duration_minutes": (1, 600)}[name]
                 dv = DataValidation(
                     type="whole",
                     operator="between",

@@ -39,6 +39,7 @@ from mentorship.models import (
 )
 from mentorship.services import ServiceError, audit
 from mentorship.services import people as people_service
+from mentorship.services.meetings import MAX_MINUTES, MIN_MINUTES
 
 # ---------------------------------------------------------------------------------------------------------
 # The template's shape (PRODUCT.md §7)
@@ -840,12 +841,14 @@ class _Planner:
             "mentor_email": row.email("mentor_email", required=True),
             "mentee_email": row.email("mentee_email", required=True),
             "date": row.date("date", required=True),
-            "duration_minutes": row.whole("duration_minutes", 1, 1440, required=True),
+            "duration_minutes": row.whole("duration_minutes", MIN_MINUTES, MAX_MINUTES, required=True),
             "modality": row.choice("modality", vocab.MODALITIES, "a modality") or "in_person",
             "status": row.choice("status", vocab.MEETING_STATUSES, "a meeting status"),
             "topics": topics,
             "notes": notes,
         }
+        if data["date"] is not None and data["date"] > dt.date.today():
+            row.error("date", f"{data['date'].isoformat()} is in the future")
         return data if row.ok else None
 
     # -- programs ------------------------------------------------------------------------------------------

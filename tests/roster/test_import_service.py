@@ -298,7 +298,11 @@ ERROR_CASES = {
     ),
     "duration_zero": (
         ("Meetings", 1, 3, 0),
-        'Meetings row 2, column duration_minutes: "0" is not a whole number from 1 to 1440',
+        'Meetings row 2, column duration_minutes: "0" is not a whole number from 1 to 600',
+    ),
+    "meeting_in_the_future": (
+        ("Meetings", 1, 2, "2099-01-01"),
+        "Meetings row 2, column date: 2099-01-01 is in the future",
     ),
     "bad_program_kind": (
         ("programs", 1, 2, "college"),
