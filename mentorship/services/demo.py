@@ -127,7 +127,7 @@ FIRST_NAMES = [
     "Femi",
     "Gabriel",
     "Hana",
-    " Igor",
+    "Igor",
     "Joaquín",
     "Keisha",
     "Luis",
