@@ -468,3 +468,22 @@ def test_preferences_and_program_change_on_a_newer_roster():
     assert mentee[0] == "Cardiology Fellowship"
     assert mentee[5:7] == (("sam.lee@hospital.org",), ("dr.jane@hospital.org",))
     assert not run(sheets).preview.changed
+
+
+def test_a_meeting_already_logged_in_the_app_is_not_duplicated(f):
+    pairing = f.pairing(
+        f.mentor(f.person("m@x.org")), f.mentee(f.person("e@x.org")), start_date=dt.date(2024, 7, 1)
+    )
+    f.meeting(pairing, dt.date(2024, 8, 1), minutes=30, modality="video", topics=["research"])
+    db.session.commit()
+    sheet = {
+        "Meetings": [
+            ["mentor_email", "mentee_email", "date", "duration_minutes", "modality", "topics"],
+            ["m@x.org", "e@x.org", "8/1/2024", 30, "Video", "Research"],
+            ["m@x.org", "e@x.org", "8/1/2024", 30, "phone", None],
+        ]
+    }
+    result = run(sheet)
+    assert result.preview.counts["meetings"] == {"create": 1, "update": 0, "unchanged": 1}
+    rows = db.session.execute(select(Meeting.modality, Meeting.logged_as).order_by(Meeting.id)).all()
+    assert rows == [("video", "mentor"), ("phone", "import")]
