@@ -28,8 +28,7 @@ ERRORS_SHOWN = 500
 
 
 def _upload_root() -> Path:
-    root = current_app.config.get("ROSTER_UPLOAD_DIR") or Path(current_app.instance_path) / "roster-uploads"
-    return Path(root)
+    return Path(current_app.config["ROSTER_UPLOAD_DIR"])
 
 
 def _upload_dir(token: str) -> Path | None:
