@@ -17,6 +17,7 @@ from mentorship.people.forms import FilterForm, LeaveForm, MenteeForm, MentorFor
 from mentorship.services import ServiceError, audit
 from mentorship.services import people as people_service
 from mentorship.services.accounts import ensure_user
+from mentorship.services.pairings import history, involving
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -187,34 +188,9 @@ def _person_or_404(person_id: int, staff_only: bool = False) -> Person:
 @login_required
 def show(person_id: int):
     person = _person_or_404(person_id)
-    pairings = []
-    profiles = [p for p in (person.mentor, person.mentee) if p is not None]
-    if profiles:
-        conditions = []
-        if person.mentor is not None:
-            conditions.append(Pairing.mentor_id == person.mentor.id)
-        if person.mentee is not None:
-            conditions.append(Pairing.mentee_id == person.mentee.id)
-        query = select(Pairing).where(or_(*conditions))
-        if current_user.is_staff:
-            query = query.where(scope_of(current_user).pairings())
-        elif current_user.person_id != person.id:
-            mine = []
-            if current_user.person.mentor is not None:
-                mine.append(Pairing.mentor_id == current_user.person.mentor.id)
-            if current_user.person.mentee is not None:
-                mine.append(Pairing.mentee_id == current_user.person.mentee.id)
-            query = query.where(or_(*mine))
-        pairings = (
-            db.session.execute(
-                query.options(
-                    selectinload(Pairing.mentor).selectinload(MentorProfile.person),
-                    selectinload(Pairing.mentee).selectinload(MenteeProfile.person),
-                ).order_by(Pairing.start_date.desc())
-            )
-            .scalars()
-            .all()
-        )
+    # Staff see the pairings in their scope; a mentor or mentee only those they share with this person.
+    visible = scope_of(current_user).pairings() if current_user.is_staff else involving(current_user.person)
+    pairings = history(person, visible)
     show_demographics = current_user.can_view_demographics and person.self_identification is not None
     if show_demographics:
         audit.record(current_user, "demographics.view", person)

@@ -17,6 +17,7 @@ from mentorship import vocab
 from mentorship.extensions import db
 from mentorship.models import LogLinkUse, Meeting, MeetingTopic, MenteeProfile, MentorProfile, Pairing, Person
 from mentorship.services import NotFound, ServiceError
+from mentorship.services.pairings import involving
 
 EDIT_WINDOW_DAYS = 14
 CONFIRM_ASK_DAYS = (
@@ -219,14 +220,7 @@ def answer_meeting(meeting: Meeting, *, by: Person, agree: bool, now: dt.datetim
 
 def person_pairings(person: Person, *, active_on: dt.date | None = None) -> list[Pairing]:
     """The person's pairings as mentor or mentee (people loaded), active ones first, newest first."""
-    conditions = []
-    if person.mentor is not None:
-        conditions.append(Pairing.mentor_id == person.mentor.id)
-    if person.mentee is not None:
-        conditions.append(Pairing.mentee_id == person.mentee.id)
-    if not conditions:
-        return []
-    query = select(Pairing).where(or_(*conditions))
+    query = select(Pairing).where(involving(person))
     if active_on is not None:
         query = query.where(
             Pairing.start_date <= active_on, or_(Pairing.end_date.is_(None), Pairing.end_date >= active_on)

@@ -240,18 +240,21 @@ def rematch(
     return new
 
 
-def history(person: Person) -> list[Pairing]:
-    """Every pairing of a person as mentor or mentee, newest first (ended ones included)."""
+def involving(person: Person) -> ColumnElement[bool]:
+    """Condition on Pairing: the person is its mentor or its mentee."""
     conditions = []
     if person.mentor is not None:
         conditions.append(Pairing.mentor_id == person.mentor.id)
     if person.mentee is not None:
         conditions.append(Pairing.mentee_id == person.mentee.id)
-    if not conditions:
-        return []
+    return or_(*conditions) if conditions else false()
+
+
+def history(person: Person, where: ColumnElement[bool] | None = None) -> list[Pairing]:
+    """A person's pairings as mentor or mentee (and matching `where`), newest first, ended ones included."""
     query = (
         select(Pairing)
-        .where(or_(*conditions))
+        .where(involving(person), where if where is not None else true())
         .options(
             selectinload(Pairing.mentor).selectinload(MentorProfile.person),
             selectinload(Pairing.mentee).selectinload(MenteeProfile.person),
