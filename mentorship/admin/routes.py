@@ -7,20 +7,17 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from mentorship.access import roles_required
+from mentorship.access import Scope, roles_required
 from mentorship.admin.forms import AuditFilterForm, GrantsForm, NewAccountForm
 from mentorship.auth.routes import email_password_link
 from mentorship.extensions import db
+from mentorship.forms import program_choices
 from mentorship.models import AuditEvent, Person, Program, User
 from mentorship.services import ServiceError, audit
 from mentorship.services.accounts import ensure_user
 from mentorship.services.people import create_person, find_person
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def _program_choices() -> list[tuple[int, str]]:
-    return [(p.id, p.name) for p in db.session.execute(select(Program).order_by(Program.name)).scalars()]
 
 
 @bp.route("/users")
@@ -67,7 +64,7 @@ def _grants_of(user: User) -> dict:
 def grants(user_id: int):
     user = db.get_or_404(User, user_id)
     form = GrantsForm(obj=user) if request.method == "GET" else GrantsForm()
-    form.programs.choices = _program_choices()
+    form.programs.choices = program_choices(Scope(None))
     if request.method == "GET":
         form.programs.data = [p.id for p in user.programs]
     if form.validate_on_submit():
@@ -86,7 +83,7 @@ def grants(user_id: int):
 @roles_required("admin")
 def new_user():
     form = NewAccountForm()
-    form.programs.choices = _program_choices()
+    form.programs.choices = program_choices(Scope(None))
     if form.validate_on_submit():
         person = find_person(form.email.data)
         if person is None and not (form.first_name.data and form.last_name.data):

@@ -14,9 +14,9 @@ from flask_login import current_user
 from mentorship import vocab
 from mentorship.access import roles_required, scope_of
 from mentorship.extensions import db
+from mentorship.forms import program_choices
 from mentorship.matching.forms import DraftForm, RunForm
 from mentorship.models import Program
-from mentorship.pairings.routes import program_choices
 from mentorship.services import ServiceError, audit
 from mentorship.services import matching as matching_service
 from mentorship.services import pairings as svc
@@ -85,21 +85,28 @@ def _rows(table, suggestions, chosen: dict[int, int | None] | None):
     return rows
 
 
+def _run_form() -> RunForm:
+    form = RunForm()
+    form.program.choices = program_choices(
+        scope_of(current_user), "All programs" if current_user.is_admin else "All my programs"
+    )
+    return form
+
+
 @bp.route("/", methods=["GET"])
 @roles_required("staff")
 def index():
-    form = RunForm()
-    form.program.choices = program_choices("All my programs" if not current_user.is_admin else "All programs")
+    form = _run_form()
     if form.year.data is None:
-        form.year.data = int(request.args.get("year", 0) or 0) or None
+        # A year in the address that is not a number is ignored, not an error page.
+        form.year.data = request.args.get("year", type=int)
     return render_template("matching/index.html", form=form)
 
 
 @bp.route("/run", methods=["POST"])
 @roles_required("staff")
 def run():
-    form = RunForm()
-    form.program.choices = program_choices("All my programs" if not current_user.is_admin else "All programs")
+    form = _run_form()
     raw = request.form.get("program", "")
     if raw.isdigit() and int(raw) and not scope_of(current_user).covers_program(int(raw)):
         abort(404)

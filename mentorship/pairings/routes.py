@@ -12,7 +12,8 @@ from sqlalchemy.orm import aliased, selectinload
 from mentorship import vocab
 from mentorship.access import roles_required, scope_of, staff_can_see_person
 from mentorship.extensions import db
-from mentorship.models import MenteeProfile, MentorProfile, Pairing, Person, Program
+from mentorship.forms import program_choices
+from mentorship.models import MenteeProfile, MentorProfile, Pairing, Person
 from mentorship.pairings.forms import CandidateFilterForm, EndForm, PairForm, PairingFilterForm
 from mentorship.services import ServiceError
 from mentorship.services import matching as matching_service
@@ -21,16 +22,6 @@ from mentorship.services import pairings as svc
 bp = Blueprint("pairings", __name__, url_prefix="/pairings")
 
 MAX_CANDIDATES = 50
-
-
-def program_choices(blank: str | None = None) -> list[tuple[int, str]]:
-    """Programs in the current user's scope."""
-    scope = scope_of(current_user)
-    query = select(Program).order_by(Program.name)
-    if not scope.everything:
-        query = query.where(Program.id.in_(scope.program_ids or []))
-    choices = [(p.id, p.name) for p in db.session.execute(query).scalars()]
-    return ([(0, blank)] if blank else []) + choices
 
 
 def pairing_in_scope(pairing_id: int) -> Pairing:
@@ -57,7 +48,7 @@ def mentee_in_scope(person_id: int | None) -> MenteeProfile:
 @roles_required("staff")
 def index():
     form = PairingFilterForm(request.args)
-    form.program.choices = program_choices("Any program")
+    form.program.choices = program_choices(scope_of(current_user), "Any program")
     scope = scope_of(current_user)
     mentee_person = aliased(Person)
     mentor_person = aliased(Person)

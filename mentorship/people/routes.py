@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -12,24 +23,15 @@ from sqlalchemy.orm import selectinload
 from mentorship.access import can_see_person, roles_required, scope_of, staff_can_see_person
 from mentorship.auth.routes import email_password_link
 from mentorship.extensions import db
-from mentorship.models import MenteeProfile, MentorProfile, Pairing, Person, Program
-from mentorship.people.forms import FilterForm, LeaveForm, MenteeForm, MentorForm
-from mentorship.services import ServiceError, audit
+from mentorship.forms import program_choices
+from mentorship.models import MenteeProfile, MentorProfile, Pairing, Person
+from mentorship.people.forms import EraseForm, FilterForm, LeaveForm, MenteeForm, MentorForm
+from mentorship.services import ServiceError, audit, privacy
 from mentorship.services import people as people_service
 from mentorship.services.accounts import ensure_user
 from mentorship.services.pairings import history, involving
 
 bp = Blueprint("people", __name__, url_prefix="/people")
-
-
-def _program_choices(blank: str | None = None) -> list[tuple[int, str]]:
-    """Programs the current user may enrol people in."""
-    scope = scope_of(current_user)
-    query = select(Program).order_by(Program.name)
-    if not scope.everything:
-        query = query.where(Program.id.in_(scope.program_ids or []))
-    choices = [(p.id, p.name) for p in db.session.execute(query).scalars()]
-    return ([(0, blank)] if blank else []) + choices
 
 
 def active_pairing_counts(role: str, profile_ids: list[int]) -> dict[int, int]:
@@ -47,7 +49,7 @@ def active_pairing_counts(role: str, profile_ids: list[int]) -> dict[int, int]:
 
 def _people_list(role: str):
     form = FilterForm(request.args)
-    form.program.choices = _program_choices("Any program")
+    form.program.choices = program_choices(scope_of(current_user), "Any program")
     scope = scope_of(current_user)
     profile = MenteeProfile if role == "mentee" else MentorProfile
     query = select(profile).join(Person, profile.person_id == Person.id)
@@ -103,7 +105,7 @@ def _save_person(form, person: Person | None) -> Person:
 @roles_required("staff")
 def new_mentor():
     form = MentorForm()
-    form.program_id.choices = _program_choices("None")
+    form.program_id.choices = program_choices(scope_of(current_user), "None")
     if form.validate_on_submit():
         scope = scope_of(current_user)
         if not scope.everything and not form.program_id.data:
@@ -132,7 +134,7 @@ def new_mentor():
 @roles_required("staff")
 def new_mentee():
     form = MenteeForm()
-    form.program_id.choices = _program_choices()
+    form.program_id.choices = program_choices(scope_of(current_user))
     if form.validate_on_submit():
         person = people_service.find_person(form.email.data)
         try:
@@ -191,7 +193,12 @@ def show(person_id: int):
     # Staff see the pairings in their scope; a mentor or mentee only those they share with this person.
     visible = scope_of(current_user).pairings() if current_user.is_staff else involving(current_user.person)
     pairings = history(person, visible)
-    show_demographics = current_user.can_view_demographics and person.self_identification is not None
+    # An erased person's retained answers serve closed years' aggregates only, never an individual screen.
+    show_demographics = (
+        current_user.can_view_demographics
+        and person.self_identification is not None
+        and person.erased_at is None
+    )
     if show_demographics:
         audit.record(current_user, "demographics.view", person)
         db.session.commit()
@@ -203,6 +210,7 @@ def show(person_id: int):
         show_demographics=show_demographics,
         is_staff_view=is_staff_view,
         leave_form=LeaveForm(),
+        erase_form=EraseForm(),
         urim=people_service.effective_urim(person.self_identification, current_app.config["URIM_CATEGORIES"]),
     )
 
@@ -221,7 +229,7 @@ def edit_mentor(person_id: int):
         )
         form.interests.data = "; ".join(mentor.interests)
         form.program_id.data = mentor.program_id or 0
-    form.program_id.choices = _program_choices("None")
+    form.program_id.choices = program_choices(scope_of(current_user), "None")
     if mentor.program_id and mentor.program_id not in {c[0] for c in form.program_id.choices}:
         form.program_id.choices.append((mentor.program_id, mentor.program.name))
     if form.validate_on_submit():
@@ -255,7 +263,7 @@ def edit_mentee(person_id: int):
             person.last_name,
         )
         form.interests.data = "; ".join(mentee.interests)
-    form.program_id.choices = _program_choices()
+    form.program_id.choices = program_choices(scope_of(current_user))
     if form.validate_on_submit():
         try:
             _save_person(form, person)
@@ -306,4 +314,51 @@ def invite(person_id: int):
     audit.record(current_user, "user.invite", user, email=person.email)
     db.session.commit()
     flash(f"An invitation was sent to {person.email}.", "success")
+    return redirect(url_for("people.show", person_id=person.id))
+
+
+def json_download(data: dict, filename: str) -> Response:
+    """A JSON attachment that no browser renders as a page."""
+    response = Response(json.dumps(data, indent=2, ensure_ascii=False), mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/<int:person_id>/export.json")
+@roles_required("admin")
+def export(person_id: int):
+    """An admin downloads a person's data for them (meeting notes withheld: they belong to the pair)."""
+    person = db.get_or_404(Person, person_id)
+    try:
+        data = privacy.export_person(person, include_notes=False)
+    except ServiceError as exc:
+        flash(str(exc), "warning")
+        return redirect(url_for("people.show", person_id=person.id))
+    audit.record(current_user, "person.export", person, by="admin", notes=False)
+    db.session.commit()
+    return json_download(data, f"person-{person.id}-data.json")
+
+
+@bp.route("/<int:person_id>/erase", methods=["POST"])
+@roles_required("admin")
+def erase(person_id: int):
+    person = db.get_or_404(Person, person_id)
+    form = EraseForm()
+    if not form.validate_on_submit():
+        flash("Type the person's email to confirm the erasure.", "danger")
+        return redirect(url_for("people.show", person_id=person.id))
+    if people_service.normalise_email(form.confirm_email.data) != person.email:
+        flash("The email typed does not match this person's email; nothing was erased.", "danger")
+        return redirect(url_for("people.show", person_id=person.id))
+    try:
+        privacy.erase_person(
+            person, current_user, start_month=current_app.config["ACADEMIC_YEAR_START_MONTH"]
+        )
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        flash(f"The person is erased and now appears as {person.full_name}.", "success")
     return redirect(url_for("people.show", person_id=person.id))
