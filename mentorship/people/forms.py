@@ -95,3 +95,11 @@ class FilterForm(FlaskForm):
         choices=[("", "Anyone"), ("both", "Both mentor and mentee")],
         validators=[Optional()],
     )
+
+
+class EraseForm(FlaskForm):
+    """Erasing a person cannot be undone: the admin types the person's email to confirm."""
+
+    confirm_email = StringField(
+        "Type the person's email to confirm", validators=[DataRequired(), Length(max=254)]
+    )

@@ -94,11 +94,20 @@ def mentors():
     return _people_list("mentor")
 
 
-def _save_person(form, person: Person | None) -> Person:
-    if person is None:
-        return people_service.create_person(form.email.data, form.first_name.data, form.last_name.data)
-    people_service.update_person(person, form.email.data, form.first_name.data, form.last_name.data)
-    return person
+def _enrol(role: str, form, fields: dict):
+    """Enrol from an add form; the redirect on success, None (errors on the form) otherwise."""
+    try:
+        profile = people_service.enroll_by_email(
+            role, form.email.data, form.first_name.data, form.last_name.data, **fields
+        )
+    except ServiceError as exc:
+        form.email.errors.append(str(exc))
+        return None
+    db.session.flush()
+    audit.record(current_user, f"{role}.create", profile, email=profile.person.email)
+    db.session.commit()
+    flash(f"{profile.person.full_name} is enrolled as a {role}.", "success")
+    return redirect(url_for("people.show", person_id=profile.person_id))
 
 
 @bp.route("/mentors/new", methods=["GET", "POST"])
@@ -107,26 +116,10 @@ def new_mentor():
     form = MentorForm()
     form.program_id.choices = program_choices(scope_of(current_user), "None")
     if form.validate_on_submit():
-        scope = scope_of(current_user)
-        if not scope.everything and not form.program_id.data:
+        if not scope_of(current_user).everything and not form.program_id.data:
             form.program_id.errors.append("Choose one of your programs so you can see this mentor.")
-        else:
-            # Someone already known in the other role (a near-peer mentor who is also a mentee) is enrolled.
-            person = people_service.find_person(form.email.data)
-            try:
-                if person is not None and person.mentor is not None:
-                    raise people_service.DuplicateEmail(person)
-                if person is None:
-                    person = _save_person(form, None)
-                mentor = people_service.enroll_mentor(person, **_mentor_fields(form))
-            except ServiceError as exc:
-                form.email.errors.append(str(exc))
-            else:
-                db.session.flush()
-                audit.record(current_user, "mentor.create", mentor, email=person.email)
-                db.session.commit()
-                flash(f"{person.full_name} is enrolled as a mentor.", "success")
-                return redirect(url_for("people.show", person_id=person.id))
+        elif done := _enrol("mentor", form, _mentor_fields(form)):
+            return done
     return render_template("people/form.html", form=form, title="Add a mentor")
 
 
@@ -135,22 +128,8 @@ def new_mentor():
 def new_mentee():
     form = MenteeForm()
     form.program_id.choices = program_choices(scope_of(current_user))
-    if form.validate_on_submit():
-        person = people_service.find_person(form.email.data)
-        try:
-            if person is not None and person.mentee is not None:
-                raise people_service.DuplicateEmail(person)
-            if person is None:
-                person = _save_person(form, None)
-            mentee = people_service.enroll_mentee(person, **_mentee_fields(form))
-        except ServiceError as exc:
-            form.email.errors.append(str(exc))
-        else:
-            db.session.flush()
-            audit.record(current_user, "mentee.create", mentee, email=person.email)
-            db.session.commit()
-            flash(f"{person.full_name} is enrolled as a mentee.", "success")
-            return redirect(url_for("people.show", person_id=person.id))
+    if form.validate_on_submit() and (done := _enrol("mentee", form, _mentee_fields(form))):
+        return done
     return render_template("people/form.html", form=form, title="Add a mentee")
 
 
@@ -234,7 +213,7 @@ def edit_mentor(person_id: int):
         form.program_id.choices.append((mentor.program_id, mentor.program.name))
     if form.validate_on_submit():
         try:
-            _save_person(form, person)
+            people_service.update_person(person, form.email.data, form.first_name.data, form.last_name.data)
         except ServiceError as exc:
             form.email.errors.append(str(exc))
         else:
@@ -266,7 +245,7 @@ def edit_mentee(person_id: int):
     form.program_id.choices = program_choices(scope_of(current_user))
     if form.validate_on_submit():
         try:
-            _save_person(form, person)
+            people_service.update_person(person, form.email.data, form.first_name.data, form.last_name.data)
         except ServiceError as exc:
             form.email.errors.append(str(exc))
         else:

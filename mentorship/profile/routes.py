@@ -12,8 +12,9 @@ from sqlalchemy.orm import selectinload
 from mentorship.access import roles_required
 from mentorship.extensions import db
 from mentorship.models import MentorProfile, Person
+from mentorship.people.routes import json_download
 from mentorship.profile.forms import MenteeProfileForm, MentorProfileForm, SelfIdentificationForm
-from mentorship.services import audit
+from mentorship.services import audit, privacy
 from mentorship.services import people as people_service
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
@@ -124,3 +125,14 @@ def self_identification():
         flash("Thank you. Your answers are saved; you can change them at any time.", "success")
         return redirect(url_for("profile.edit"))
     return render_template("profile/self_identification.html", form=form)
+
+
+@bp.route("/export.json")
+@login_required
+def export():
+    """The signed-in person's own data, with the notes of their meetings."""
+    person = current_user.person
+    data = privacy.export_person(person, include_notes=True)
+    audit.record(current_user, "person.export", person, by="self", notes=True)
+    db.session.commit()
+    return json_download(data, "my-mentorship-data.json")

@@ -1,0 +1,108 @@
+# ruff: noqa: E501  (a table reads best one row per line)
+"""The access-control table: every route of the app × every role → the expected answer.
+
+Codes: a number is the HTTP status; `L` is a redirect to the sign-in page; `R` is a redirect elsewhere.
+Roles (columns, in this order): anonymous; mentee / mentor (pairing_a of program A); mentee2 / mentor2
+(pairing_2, also program A: for them pairing_a's ids are "another mentor's" objects); coordinators of
+program A (coordA without, coordA_demo with `view_demographics`) and of program B; an admin.
+Each row: key, method, URL template, codes, and for some POSTs the form fields. The key is the Flask rule; extra rows for the same rule
+(other objects, other filters) add `#label`. Templates are filled from the fixture world (world.py).
+Rows run in this order in one session per role, so destructive ones (delete, erase, logout) come last.
+"""
+
+from __future__ import annotations
+
+# fmt: off
+ROWS = [
+    # key, method, url, "anon mentee mentee2 mentor mentor2 coordA coordA_demo coordB admin"
+    ("/", "GET", "/", "  L 200 200 200 200   R   R   R   R"),
+    ("/static/<path:filename>", "GET", "/static/app.css", "200 200 200 200 200 200 200 200 200"),
+    ("/bootstrap/static/<path:filename>", "GET", "/bootstrap/static/css/bootstrap.min.css", "200 200 200 200 200 200 200 200 200"),
+    ("/auth/login", "GET", "/auth/login", "200   R   R   R   R   R   R   R   R"),
+    ("/auth/forgot", "GET", "/auth/forgot", "200 200 200 200 200 200 200 200 200"),
+    ("/auth/password", "GET", "/auth/password", "  L 200 200 200 200 200 200 200 200"),
+    ("/auth/password/<any(invite, reset):purpose>/<token>", "GET", "/auth/password/invite/{invite_token}", "200 200 200 200 200 200 200 200 200"),
+    ("/admin/audit", "GET", "/admin/audit", "  L 403 403 403 403 403 403 403 200"),
+    ("/admin/users", "GET", "/admin/users", "  L 403 403 403 403 403 403 403 200"),
+    ("/admin/users/new", "GET", "/admin/users/new", "  L 403 403 403 403 403 403 403 200"),
+    ("/admin/users/<int:user_id>", "GET", "/admin/users/{mentee_user}", "  L 403 403 403 403 403 403 403 200"),
+    ("/dashboard/", "GET", "/dashboard/", "  L 403 403 403 403 200 200 200 200"),
+    ("/dashboard/#program-a", "GET", "/dashboard/?program={prog_a}", "  L 403 403 403 403 200 200 403 200"),
+    ("/dashboard/#program-b", "GET", "/dashboard/?program={prog_b}", "  L 403 403 403 403 403 403 200 200"),
+    ("/dashboard/export/<any('engagement', 'inclusivity', 'annual-review'):report>", "GET",
+     "/dashboard/export/engagement", "  L 403 403 403 403 200 200 200 200"),
+    ("/dashboard/export/<report>#inclusivity-a", "GET", "/dashboard/export/inclusivity?program={prog_a}", "  L 403 403 403 403 200 200 403 200"),
+    ("/dashboard/export/<report>#review-b", "GET", "/dashboard/export/annual-review?program={prog_b}", "  L 403 403 403 403 403 403 200 200"),
+    ("/matching/", "GET", "/matching/", "  L 403 403 403 403 200 200 200 200"),
+    ("/meetings/pairing/<int:pairing_id>", "GET", "/meetings/pairing/{pairing_a}", "  L 200 404 200 404 200 200 404 200"),
+    ("/meetings/pairing/<int:pairing_id>#b", "GET", "/meetings/pairing/{pairing_b}", "  L 404 404 404 404 404 404 200 200"),
+    ("/meetings/pairing/<int:pairing_id>/new", "GET", "/meetings/pairing/{pairing_a}/new", "  L 200 404 200 404 200 200 404 200"),
+    ("/meetings/pairing/<int:pairing_id>/new#b", "GET", "/meetings/pairing/{pairing_b}/new", "  L 404 404 404 404 404 404 200 200"),
+    ("/meetings/<int:meeting_id>/edit", "GET", "/meetings/{meeting_a}/edit", "  L 403 404 200 404 403 403 404 403"),
+    ("/meetings/<int:meeting_id>/edit#2", "GET", "/meetings/{meeting_2}/edit", "  L 404 403 404 200 403 403 404 403"),
+    ("/meetings/quick/<token>", "GET", "/meetings/quick/{log_token}", "200 200 200 200 200 200 200 200 200"),
+    ("/meetings/quick/<token>#forged", "GET", "/meetings/quick/{log_token}x", "400 400 400 400 400 400 400 400 400"),
+    ("/meetings/quick/<token>/done/<nonce>", "GET", "/meetings/quick/{log_token}/done/not-a-nonce-at-all", "404 404 404 404 404 404 404 404 404"),
+    ("/pairings/", "GET", "/pairings/", "  L 403 403 403 403 200 200 200 200"),
+    ("/pairings/#person-b", "GET", "/pairings/?person={mentee_b_person}", "  L 403 403 403 403 404 404 200 200"),
+    ("/pairings/<int:pairing_id>", "GET", "/pairings/{pairing_a}", "  L 403 403 403 403 200 200 404 200"),
+    ("/pairings/<int:pairing_id>#b", "GET", "/pairings/{pairing_b}", "  L 403 403 403 403 404 404 200 200"),
+    ("/pairings/new", "GET", "/pairings/new?mentee={mentee_a_person}", "  L 403 403 403 403 200 200 404 200"),
+    ("/pairings/new#b", "GET", "/pairings/new?mentee={mentee_b_person}", "  L 403 403 403 403 404 404 200 200"),
+    ("/people/mentees", "GET", "/people/mentees", "  L 403 403 403 403 200 200 200 200"),
+    ("/people/mentors", "GET", "/people/mentors", "  L 403 403 403 403 200 200 200 200"),
+    ("/people/mentees/new", "GET", "/people/mentees/new", "  L 403 403 403 403 200 200 200 200"),
+    ("/people/mentors/new", "GET", "/people/mentors/new", "  L 403 403 403 403 200 200 200 200"),
+    ("/people/<int:person_id>", "GET", "/people/{mentee_a_person}", "  L 200 403 200 403 200 200 403 200"),
+    ("/people/<int:person_id>#mentor-a", "GET", "/people/{mentor_a_person}", "  L 200 403 200 403 200 200 403 200"),
+    ("/people/<int:person_id>#mentee-2", "GET", "/people/{mentee_2_person}", "  L 403 200 403 200 200 200 403 200"),
+    ("/people/<int:person_id>#mentee-b", "GET", "/people/{mentee_b_person}", "  L 403 403 403 403 403 403 200 200"),
+    ("/people/<int:person_id>/mentee/edit", "GET", "/people/{mentee_a_person}/mentee/edit", "  L 403 403 403 403 200 200 403 200"),
+    ("/people/<int:person_id>/mentee/edit#b", "GET", "/people/{mentee_b_person}/mentee/edit", "  L 403 403 403 403 403 403 200 200"),
+    ("/people/<int:person_id>/mentor/edit", "GET", "/people/{mentor_a_person}/mentor/edit", "  L 403 403 403 403 200 200 403 200"),
+    ("/people/<int:person_id>/mentor/edit#b", "GET", "/people/{mentor_b_person}/mentor/edit", "  L 403 403 403 403 403 403 200 200"),
+    ("/people/<int:person_id>/export.json", "GET", "/people/{mentee_a_person}/export.json", "  L 403 403 403 403 403 403 403 200"),
+    ("/profile/", "GET", "/profile/", "  L 200 200 200 200 403 403 403 403"),
+    ("/profile/mentee", "GET", "/profile/mentee", "  L 200 200 403 403 403 403 403 403"),
+    ("/profile/mentor", "GET", "/profile/mentor", "  L 403 403 200 200 403 403 403 403"),
+    ("/profile/self-identification", "GET", "/profile/self-identification", "  L 200 200 200 200 403 403 403 403"),
+    ("/profile/export.json", "GET", "/profile/export.json", "  L 200 200 200 200 200 200 200 200"),
+    ("/programs/", "GET", "/programs/", "  L 403 403 403 403 403 403 403 200"),
+    ("/programs/new", "GET", "/programs/new", "  L 403 403 403 403 403 403 403 200"),
+    ("/programs/<int:program_id>/edit", "GET", "/programs/{prog_a}/edit", "  L 403 403 403 403 403 403 403 200"),
+    ("/reminders/attention", "GET", "/reminders/attention", "  L 403 403 403 403 200 200 200 200"),
+    ("/roster/", "GET", "/roster/", "  L 403 403 403 403 200 200 200 200"),
+    ("/roster/preview", "GET", "/roster/preview", "  L 403 403 403 403   R   R   R   R"),
+    ("/roster/result", "GET", "/roster/result", "  L 403 403 403 403   R   R   R   R"),
+    ("/roster/template.xlsx", "GET", "/roster/template.xlsx", "  L 403 403 403 403 200 200 200 200"),
+    # POST-only routes, with a valid CSRF token and no other fields (an allowed user gets the form's
+    # own refusal or the action; a refused one must change nothing).
+    ("/matching/run", "POST", "/matching/run", "  L 403 403 403 403 400 400 400 400"),
+    ("/matching/run#b", "POST", "/matching/run", "  L 403 403 403 403 404 404 200 200", {"program": "{prog_b}", "kind": "career", "year": "2025"}),
+    ("/matching/apply", "POST", "/matching/apply", "  L 403 403 403 403   R   R   R   R"),
+    ("/meetings/pairing/<int:pairing_id>/pulse", "POST", "/meetings/pairing/{pairing_a}/pulse", "  L   R 404   R 404 403 403 403 403"),
+    ("/meetings/<int:meeting_id>/<any(confirm, dispute):answer>", "POST", "/meetings/{meeting_a}/confirm", "  L   R 404   R 404 403 403 403 403"),
+    ("/meetings/<int:meeting_id>/<answer>#2", "POST", "/meetings/{meeting_2}/dispute", "  L 404   R 404   R 403 403 403 403"),
+    ("/pairings/<int:pairing_id>/end", "POST", "/pairings/{pairing_a}/end", "  L 403 403 403 403 400 400 404 400"),
+    ("/pairings/<int:pairing_id>/end#b", "POST", "/pairings/{pairing_b}/end", "  L 403 403 403 403 404 404 400 400"),
+    ("/people/<int:person_id>/invite", "POST", "/people/{mentee_a_person}/invite", "  L 403 403 403 403   R   R 403   R"),
+    ("/people/<int:person_id>/invite#b", "POST", "/people/{mentee_b_person}/invite", "  L 403 403 403 403 403 403   R   R"),
+    ("/people/<int:person_id>/<any(mentor, mentee):role>/leave", "POST", "/people/{mentee_a_person}/mentee/leave", "  L 403 403 403 403   R   R 403   R"),
+    ("/people/<int:person_id>/<role>/leave#b", "POST", "/people/{mentee_b_person}/mentee/leave", "  L 403 403 403 403 403 403   R   R"),
+    ("/reminders/pairing/<int:pairing_id>/remind", "POST", "/reminders/pairing/{pairing_a}/remind", "  L 403 403 403 403   R   R 404   R"),
+    ("/reminders/pairing/<int:pairing_id>/remind#b", "POST", "/reminders/pairing/{pairing_b}/remind", "  L 403 403 403 403 404 404   R   R"),
+    ("/reminders/pairing/<int:pairing_id>/resolve", "POST", "/reminders/pairing/{pairing_a}/resolve", "  L 403 403 403 403   R   R 404   R"),
+    ("/reminders/pairing/<int:pairing_id>/resolve#b", "POST", "/reminders/pairing/{pairing_b}/resolve", "  L 403 403 403 403 404 404   R   R"),
+    ("/roster/cancel", "POST", "/roster/cancel", "  L 403 403 403 403   R   R   R   R"),
+    ("/roster/confirm", "POST", "/roster/confirm", "  L 403 403 403 403   R   R   R   R"),
+    ("/meetings/<int:meeting_id>/delete#2", "POST", "/meetings/{meeting_2}/delete", "  L 404 403 404   R 403 403 404 403"),
+    ("/meetings/<int:meeting_id>/delete", "POST", "/meetings/{meeting_a}/delete", "  L 403 404   R 404 403 403 404 403"),
+    ("/people/<int:person_id>/erase", "POST", "/people/{mentee_a_person}/erase", "  L 403 403 403 403 403 403 403   R"),
+    ("/auth/logout", "POST", "/auth/logout", "  L   L   L   L   L   L   L   L   L"),
+]
+# fmt: on
+
+
+def rule_of(key: str) -> str:
+    """The Flask rule a row covers (the key without its #label)."""
+    return key.split("#", 1)[0]

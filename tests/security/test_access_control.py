@@ -1,0 +1,140 @@
+"""The access-control table (access_table.py) against the live app: every route × every role.
+
+A route in `app.url_map` without a row fails `test_every_route_is_in_the_table`. Every refused request
+(403, 404, 400, a redirect to sign in) must change nothing, and no GET may change data (audit events of
+demographic views and exports aside). Private text (meeting notes, a self-described gender) must appear
+only on pages of the people the rules allow.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from mentorship.extensions import db
+from mentorship.services import accounts
+from mentorship.services import meetings as meeting_service
+from tests.conftest import Browser
+from tests.security import world as W
+from tests.security.access_table import ROWS, rule_of
+
+AUDITED_READS = {"demographics.view", "report.export", "person.export"}
+
+# Who may see each piece of private text on a page: notes only the pair; a self-described gender the
+# person themself and users with view_demographics whose scope covers them.
+PRIVATE_TEXT = {
+    W.NOTE_A: {"mentee", "mentor"},
+    W.NOTE_2: {"mentee2", "mentor2"},
+    W.NOTE_B: set(),
+    W.GENDER_TEXT.format("a"): {"mentee", "coordA_demo", "admin"},
+    W.GENDER_TEXT.format("2"): {"mentee2", "coordA_demo", "admin"},
+    W.GENDER_TEXT.format("b"): {"admin"},
+}
+
+
+def _ids(w: W.World, app) -> dict[str, object]:
+    with app.test_request_context():
+        invite = accounts.make_password_token(w.users["mentee"], "invite")
+    return {
+        "prog_a": w.prog_a.id,
+        "prog_b": w.prog_b.id,
+        "pairing_a": w.pairing_a.id,
+        "pairing_b": w.pairing_b.id,
+        "meeting_a": w.meeting_a.id,
+        "meeting_2": w.meeting_2.id,
+        "mentee_a_person": w.mentee_a.person_id,
+        "mentee_2_person": w.mentee_2.person_id,
+        "mentee_b_person": w.mentee_b.person_id,
+        "mentor_a_person": w.mentor_a.person_id,
+        "mentor_b_person": w.mentor_b.person_id,
+        "mentee_user": w.users["mentee"].id,
+        "invite_token": invite,
+        "log_token": meeting_service.make_log_token(w.pairing_a, app.config["SECRET_KEY"]),
+    }
+
+
+def _outcome(response) -> str:
+    if response.status_code in (301, 302, 303):
+        return "L" if "/auth/login" in response.headers["Location"] else "R"
+    return str(response.status_code)
+
+
+def _refused(code: str) -> bool:
+    return code in {"L", "400", "403", "404", "405"}
+
+
+def run_role(app, role: str):
+    """Play every row as `role` in a fresh world; returns [(row, outcome, problems)]."""
+    w = W.build_world()
+    ids = _ids(w, app)
+    browser = Browser(app.test_client())
+    if role != "anonymous":
+        browser.login(w.users[role])
+    results = []
+    for key, method, template, _codes, *extra in ROWS:
+        url = template.format(**ids)
+        fields = {k: v.format(**ids) for k, v in (extra[0] if extra else {}).items()}
+        problems = []
+        before = W.snapshot()
+        audit_before = W.max_audit_id()
+        if method == "GET":
+            response = browser.get(url)
+        else:
+            token = browser.token()
+            response = browser.client.post(url, data={"csrf_token": token, **fields})
+        code = _outcome(response)
+        streamed = response.is_streamed
+        body = b"" if streamed else response.get_data()
+        response.close()  # static files are streamed from an open file
+        db.session.expire_all()
+        if method == "GET" or _refused(code):
+            after = W.snapshot()
+            new_audit = W.audit_actions_since(audit_before)
+            unexpected = [a for a in new_audit if not (method == "GET" and a in AUDITED_READS)]
+            if unexpected:
+                problems.append(f"wrote audit events {unexpected}")
+            changed = [t for t in after if t != "audit_events" and after[t] != before[t]]
+            if changed:
+                problems.append(f"changed tables {changed}")
+        if response.status_code == 200 and not streamed:
+            for secret, allowed in PRIVATE_TEXT.items():
+                if secret.encode() in body and role not in allowed:
+                    problems.append(f"shows {secret!r}")
+        results.append(((key, method, url), code, problems))
+    return results
+
+
+ROLE_INDEX = {role: i for i, role in enumerate(W.ROLES)}
+
+
+@pytest.mark.parametrize("role", W.ROLES)
+def test_access_table(app, role):
+    results = run_role(app, role)
+    if os.environ.get("SECURITY_DISCOVER"):
+        with open(f"/tmp/security-discover-{role}.txt", "w") as out:  # noqa: S108 (developer aid only)
+            for (key, method, _url), code, problems in results:
+                out.write(f"{key}\t{method}\t{code}\t{problems}\n")
+    failures = []
+    for ((key, method, url), code, problems), row in zip(results, ROWS, strict=True):
+        expected = row[3].split()[ROLE_INDEX[role]]
+        if code != expected:
+            failures.append(f"{method} {url} ({key}): expected {expected}, got {code}")
+        failures += [f"{method} {url}: {p}" for p in problems]
+    assert not failures, "\n".join(failures)
+
+
+def test_every_route_is_in_the_table(app):
+    covered = {rule_of(row[0]) for row in ROWS}
+    routes = {rule.rule for rule in app.url_map.iter_rules()}
+    missing = sorted(routes - covered)
+    assert not missing, f"routes without a row in tests/security/access_table.py: {missing}"
+    unknown = sorted(row[0] for row in ROWS if "#" not in row[0] and row[0] not in routes)
+    assert not unknown, f"rows for routes that no longer exist: {unknown}"
+    for key, _method, _url, codes, *_ in ROWS:
+        assert len(codes.split()) == len(W.ROLES) or codes == "?", key
+
+
+def test_table_size():
+    cells = sum(len(W.ROLES) for _ in ROWS)
+    assert len(ROWS) >= 80 and cells == len(ROWS) * len(W.ROLES)

@@ -1,0 +1,115 @@
+"""One fixture world for the security tests: programs A and B, each with mentors, mentees, pairings and
+meetings, and an account for every role of the access-control table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import inspect, select, text
+
+from mentorship.extensions import db
+from mentorship.models import User
+from mentorship.services import people as people_service
+from tests import factories as f
+
+NOTE_A = "NOTE-A-private-words"
+NOTE_2 = "NOTE-2-private-words"
+NOTE_B = "NOTE-B-private-words"
+GENDER_TEXT = "SELFDESC-{}-private"
+
+ROLES = ("anonymous", "mentee", "mentee2", "mentor", "mentor2", "coordA", "coordA_demo", "coordB", "admin")
+
+
+@dataclass
+class World:
+    objects: dict[str, Any] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["objects"][name]
+        except KeyError as exc:
+            raise AttributeError(name) from exc
+
+
+def _account(who, **grants) -> User:
+    return f.user(who, **grants)
+
+
+def build_world() -> World:
+    """Program A: mentor→mentee (pairing_a, meeting_a) and mentor2→mentee2 (pairing_2, meeting_2);
+    program B: mentor_b→mentee_b. Everyone has a login; staff are coordinators of A, of A with
+    view_demographics, of B, and an admin."""
+    w = World()
+    today = dt.date.today()
+    prog_a, prog_b = f.program("Program A"), f.program("Program B")
+    o = w.objects
+    o["prog_a"], o["prog_b"] = prog_a, prog_b
+    for suffix, prog, note in (("a", prog_a, NOTE_A), ("2", prog_a, NOTE_2), ("b", prog_b, NOTE_B)):
+        mentor = f.mentor(f.person(f"mentor-{suffix}@example.org", "Mentor", f"Mentor{suffix.upper()}"))
+        mentor.program_id = prog.id
+        mentee = f.mentee(f.person(f"mentee-{suffix}@example.org", "Mentee", f"Mentee{suffix.upper()}"), prog)
+        pairing = f.pairing(mentor, mentee, start_date=today - dt.timedelta(days=200))
+        meeting = f.meeting(
+            pairing,
+            today - dt.timedelta(days=3),
+            notes=note,
+            logged_by_id=mentor.person_id,
+            logged_as="mentor",
+        )
+        people_service.set_self_identification(
+            mentee.person,
+            gender="self_described",
+            gender_description=GENDER_TEXT.format(suffix),
+            races=["black_african_american"],
+            urim="yes",
+        )
+        o[f"mentor_{suffix}"], o[f"mentee_{suffix}"] = mentor, mentee
+        o[f"pairing_{suffix}"], o[f"meeting_{suffix}"] = pairing, meeting
+    u = w.users
+    u["mentee"] = _account(w.mentee_a.person)
+    u["mentee2"] = _account(w.mentee_2.person)
+    u["mentor"] = _account(w.mentor_a.person)
+    u["mentor2"] = _account(w.mentor_2.person)
+    _account(w.mentor_b.person)
+    _account(w.mentee_b.person)
+    u["coordA"] = _account(f.person("coord-a@example.org", "Coord", "A"), programs=[prog_a])
+    u["coordA_demo"] = _account(
+        f.person("coord-a-demo@example.org", "Coord", "ADemo"), programs=[prog_a], view_demographics=True
+    )
+    u["coordB"] = _account(f.person("coord-b@example.org", "Coord", "B"), programs=[prog_b])
+    u["admin"] = _account(f.person("admin@example.org", "Ada", "Admin"), is_admin=True)
+    db.session.commit()
+    return w
+
+
+def snapshot(skip_audit: bool = False) -> dict[str, list[tuple]]:
+    """Every row of every table (audit_events optional), to prove a request changed nothing."""
+    db.session.expire_all()
+    out = {}
+    for table in db.metadata.sorted_tables:
+        if skip_audit and table.name == "audit_events":
+            continue
+        order = list(table.primary_key.columns) or list(table.columns)
+        rows = db.session.execute(select(table).order_by(*order)).all()
+        out[table.name] = [tuple(r) for r in rows]
+    return out
+
+
+def audit_actions_since(last_id: int) -> list[str]:
+    return list(
+        db.session.execute(
+            text("SELECT action FROM audit_events WHERE id > :i ORDER BY id"), {"i": last_id}
+        ).scalars()
+    )
+
+
+def max_audit_id() -> int:
+    return db.session.execute(text("SELECT COALESCE(MAX(id), 0) FROM audit_events")).scalar_one()
+
+
+def row_counts() -> dict[str, int]:
+    names = inspect(db.engine).get_table_names()
+    return {n: db.session.execute(text(f"SELECT COUNT(*) FROM {n}")).scalar_one() for n in names}  # noqa: S608 (table names from the schema)
