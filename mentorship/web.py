@@ -52,6 +52,8 @@ def register(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if current_user.is_authenticated:
-            response.headers.setdefault("Cache-Control", "no-store")
+        if current_user.is_authenticated and request.endpoint not in ("static", "bootstrap.static"):
+            # Pages and downloads (reports, data exports) of a signed-in user are never kept in a cache;
+            # send_file's own "no-cache" would still let a shared computer's browser store them.
+            response.headers["Cache-Control"] = "no-store"
         return response
