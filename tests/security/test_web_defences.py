@@ -18,7 +18,7 @@ from mentorship.extensions import db
 from tests.conftest import Browser, csrf_from
 from tests.factories import PASSWORD
 from tests.security import world as W
-from tests.security.access_table import ROWS, rule_of
+from tests.security.access_table import ROWS
 from tests.security.test_access_control import _ids
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
