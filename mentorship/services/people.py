@@ -107,6 +107,21 @@ def enroll_mentee(person: Person, enrolled_on: dt.date | None = None, **fields) 
     return mentee
 
 
+def enroll_by_email(
+    role: str, email: str, first_name: str, last_name: str, **fields
+) -> MentorProfile | MenteeProfile:
+    """Enrol the person with `email` as "mentor" or "mentee", adding them if new.
+
+    Someone already known in the other role (a senior resident who mentors) keeps their record.
+    """
+    person = find_person(email)
+    if person is not None and getattr(person, role) is not None:
+        raise DuplicateEmail(person)
+    person = person or create_person(email, first_name, last_name)
+    enroll = enroll_mentor if role == "mentor" else enroll_mentee
+    return enroll(person, **fields)
+
+
 def mark_left(profile: MentorProfile | MenteeProfile, left_on: dt.date) -> None:
     """Record that a mentor or mentee left the program on `left_on`."""
     if left_on < profile.enrolled_on:
