@@ -47,6 +47,26 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"report_{report.when}", report)
+    if report.when == "call" and report.failed and "browser" in item.funcargs:
+        # Every page of every open context (the test's page, a phone, a second signed-in person), saved
+        # while the test's fixtures are still open.
+        save_artifacts(item.nodeid, item.funcargs["browser"])
+
+
+def save_artifacts(nodeid: str, browser) -> None:
+    folder = ARTIFACTS / nodeid.replace("/", "-").replace("::", "-")
+    shutil.rmtree(folder, ignore_errors=True)  # only this run's pages
+    folder.mkdir(parents=True, exist_ok=True)
+    index = 0
+    for context in browser.contexts:
+        for open_page in context.pages:
+            try:
+                (folder / f"page-{index}.html").write_text(open_page.content())
+                open_page.screenshot(path=str(folder / f"page-{index}.png"), full_page=True)
+            except Exception as exc:  # a page that is closing: keep what we have
+                (folder / f"page-{index}.error.txt").write_text(repr(exc))
+            index += 1
+    print(f"\nBrowser artifacts of {nodeid}: {folder}")
 
 
 @pytest.fixture(scope="session")
@@ -79,17 +99,9 @@ def base_url(live_server):
 
 
 @pytest.fixture(autouse=True)
-def _page_setup(request, page):
+def _page_setup(page, browser):
+    """Every test has a desk-sized `page`; failures save every open page (see pytest_runtest_makereport)."""
     page.set_default_timeout(10_000)
-    yield
-    report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
-        folder = ARTIFACTS / request.node.nodeid.replace("/", "-").replace("::", "-")
-        folder.mkdir(parents=True, exist_ok=True)
-        for index, open_page in enumerate(page.context.pages):
-            (folder / f"page-{index}.html").write_text(open_page.content())
-            open_page.screenshot(path=str(folder / f"page-{index}.png"), full_page=True)
-        print(f"\nBrowser artifacts of {request.node.nodeid}: {folder}")
 
 
 @pytest.fixture
@@ -126,5 +138,10 @@ def phone(browser, base_url):
 
 
 def no_horizontal_scroll(page) -> bool:
-    """True if nothing on the page is wider than the viewport."""
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    """True if nothing on the page is wider than the viewport.
+
+    Compared with the viewport the test asked for, not window.innerWidth: a mobile browser widens its layout
+    viewport to fit content that overflows, and innerWidth grows with it.
+    """
+    width = page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
+    return width <= page.viewport_size["width"]
