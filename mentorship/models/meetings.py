@@ -15,7 +15,12 @@ class Meeting(db.Model):
     """A meeting; notes are private to the pairing's two people, deletion is soft."""
 
     __tablename__ = "meetings"
-    __table_args__ = (Index("ix_meetings_pairing_date", "pairing_id", "date"),)
+    # Covers the per-pairing aggregates of services.metrics (held, not deleted, by date): an index-only scan.
+    __table_args__ = (
+        Index(
+            "ix_meetings_pairing_counted", "pairing_id", "date", "status", "deleted_at", "duration_minutes"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"))

@@ -6,11 +6,10 @@ import datetime as dt
 import math
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, and_, case, extract, func, or_, select, true
-from sqlalchemy.orm import selectinload
 
 from mentorship.extensions import db
 from mentorship.models import (
@@ -21,6 +20,7 @@ from mentorship.models import (
     Pairing,
     Person,
     Program,
+    RaceEthnicity,
     SelfIdentification,
 )
 from mentorship.services.academic_year import AcademicYear
@@ -161,50 +161,164 @@ def pairing_metrics(
         .where(active_in_year(ay), condition)
         .order_by(Pairing.id)
     )
-    result = {}
-    for (
-        pid,
-        start,
-        end,
-        meetings,
-        minutes,
-        first,
-        last,
-        mentee_id,
-        mentor_id,
-        program_id,
-        kind,
-    ) in db.session.execute(query):
-        meetings, minutes = meetings or 0, int(minutes or 0)
-        days_since, active, overdue, status = classify(
-            start_date=start,
-            end_date=end,
-            meetings=meetings,
-            last_meeting=last,
-            ay=ay,
-            as_of=as_of,
-            settings=settings,
+    return {
+        row[0]: _pairing_of(row[0], *row[1:], ay=ay, as_of=as_of, settings=settings)
+        for row in db.session.execute(query)
+    }
+
+
+def _pairing_of(
+    pid: int,
+    start: dt.date,
+    end: dt.date | None,
+    meetings: int | None,
+    minutes: int | None,
+    first: dt.date | None,
+    last: dt.date | None,
+    mentee_id: int,
+    mentor_id: int,
+    program_id: int,
+    kind: str,
+    *,
+    ay: AcademicYear,
+    as_of: dt.date,
+    settings: MetricSettings,
+) -> PairingMetrics:
+    """The PairingMetrics of one pairing from its aggregated meetings (held, not deleted, up to `as_of`)."""
+    meetings, minutes = meetings or 0, int(minutes or 0)
+    days_since, active, overdue, status = classify(
+        start_date=start,
+        end_date=end,
+        meetings=meetings,
+        last_meeting=last,
+        ay=ay,
+        as_of=as_of,
+        settings=settings,
+    )
+    return PairingMetrics(
+        pairing_id=pid,
+        start_date=start,
+        end_date=end,
+        meetings=meetings,
+        minutes=minutes,
+        first_meeting=first,
+        last_meeting=last,
+        days_to_first_meeting=(first - start).days if first is not None else None,
+        days_since_last_meeting=days_since,
+        active_at_report_date=active,
+        engaged=meetings >= settings.engagement_target,
+        overdue=overdue,
+        status=status,
+        mentee_id=mentee_id,
+        mentor_id=mentor_id,
+        program_id=program_id,
+        kind=kind,
+    )
+
+
+def years_metrics(
+    spans: Sequence[tuple[AcademicYear, dt.date]],
+    settings: MetricSettings,
+    program_ids: Collection[int] | None = None,
+) -> list[YearMetrics]:
+    """`year_metrics` of consecutive academic years, oldest first, each with its report date; four queries.
+
+    The same definitions as `year_metrics`: the held meetings are aggregated once per pairing and year
+    (a meeting belongs to the year it is dated in) instead of once per year over the whole history.
+    Years that are not consecutive, or an earlier year whose report date is before its end, fall back to
+    `year_metrics` per year.
+    """
+    spans = list(spans)
+    consecutive = all(
+        spans[k][1] == spans[k][0].end and spans[k + 1][0].start == spans[k][0].end + dt.timedelta(days=1)
+        for k in range(len(spans) - 1)
+    )
+    if not spans or not consecutive or spans[-1][1] < spans[-1][0].start:
+        return [year_metrics(ay, as_of, settings, program_ids) for ay, as_of in spans]
+    programs = programs_in_scope(program_ids)
+    scope = mentee_scope(program_ids)
+    first_start, last_end, last_as_of = spans[0][0].start, spans[-1][0].end, spans[-1][1]
+    mentees = db.session.execute(
+        select(MenteeProfile.id, MenteeProfile.program_id, MenteeProfile.enrolled_on, MenteeProfile.left_on)
+        .where(
+            MenteeProfile.enrolled_on <= last_end,
+            or_(MenteeProfile.left_on.is_(None), MenteeProfile.left_on >= first_start),
+            scope,
         )
-        result[pid] = PairingMetrics(
-            pairing_id=pid,
-            start_date=start,
-            end_date=end,
-            meetings=meetings,
-            minutes=minutes,
-            first_meeting=first,
-            last_meeting=last,
-            days_to_first_meeting=(first - start).days if first is not None else None,
-            days_since_last_meeting=days_since,
-            active_at_report_date=active,
-            engaged=meetings >= settings.engagement_target,
-            overdue=overdue,
-            status=status,
-            mentee_id=mentee_id,
-            mentor_id=mentor_id,
-            program_id=program_id,
-            kind=kind,
+        .order_by(MenteeProfile.id)
+    ).all()
+    spanned = and_(
+        Pairing.start_date <= last_end, or_(Pairing.end_date.is_(None), Pairing.end_date >= first_start)
+    )
+    pairing_rows = db.session.execute(
+        select(
+            Pairing.id,
+            Pairing.start_date,
+            Pairing.end_date,
+            Pairing.mentee_id,
+            Pairing.mentor_id,
+            MenteeProfile.program_id,
+            Pairing.kind,
         )
-    return result
+        .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
+        .where(spanned, scope)
+        .order_by(Pairing.id)
+    ).all()
+    # Year k of the spans holds the meetings dated from its start to its report date; -1 = before them all.
+    year_of_meeting = case(
+        (Meeting.date < first_start, -1),
+        *((Meeting.date <= as_of, k) for k, (_ay, as_of) in enumerate(spans[:-1])),
+        else_=len(spans) - 1,
+    )
+    wanted = (
+        select(Pairing.id).join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id).where(spanned, scope)
+    )
+    per_year: dict[int, dict[int, tuple]] = defaultdict(dict)
+    for pid, k, n, minutes, first, last in db.session.execute(
+        select(
+            Meeting.pairing_id,
+            year_of_meeting,
+            func.count(Meeting.id),
+            func.coalesce(func.sum(Meeting.duration_minutes), 0),
+            func.min(Meeting.date),
+            func.max(Meeting.date),
+        )
+        .where(counted_meeting(), Meeting.date <= last_as_of, Meeting.pairing_id.in_(wanted))
+        .group_by(Meeting.pairing_id, year_of_meeting)
+    ):
+        per_year[pid][int(k)] = (n, minutes, first, last)
+    years = []
+    for k, (ay, as_of) in enumerate(spans):
+        enrolled = {
+            mid: program_id
+            for mid, program_id, enrolled_on, left_on in mentees
+            if enrolled_on <= ay.end and (left_on is None or left_on >= ay.start)
+        }
+        pairings = {}
+        for pid, start, end, mentee_id, mentor_id, program_id, kind in pairing_rows:
+            if start > ay.end or (end is not None and end < ay.start):
+                continue
+            buckets = per_year.get(pid, {})
+            upto = [buckets[b] for b in sorted(buckets) if b <= k]
+            n, minutes = buckets[k][:2] if k in buckets else (0, 0)
+            pairings[pid] = _pairing_of(
+                pid,
+                start,
+                end,
+                n,
+                minutes,
+                upto[0][2] if upto else None,
+                upto[-1][3] if upto else None,
+                mentee_id,
+                mentor_id,
+                program_id,
+                kind,
+                ay=ay,
+                as_of=as_of,
+                settings=settings,
+            )
+        years.append(YearMetrics(ay, as_of, settings, programs, enrolled, pairings))
+    return years
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -384,7 +498,7 @@ class MentorLoad:
     capacity: int
     active_pairings: int  # pairings active at D, in any program: the mentor's real load
     enrolled: bool
-    selfid: SelfIdentification | None = field(default=None, compare=False, repr=False)
+    selfid: SelfIdentificationView | None = field(default=None, compare=False, repr=False)
 
     @property
     def load_share(self) -> float | None:
@@ -422,37 +536,102 @@ def mentor_loads(
     )
     enrolled = enrolled_in_year(MentorProfile, ay)
     query = (
-        select(MentorProfile, func.coalesce(load.c.n, 0), enrolled)
+        select(
+            MentorProfile.id,
+            MentorProfile.person_id,
+            Person.first_name,
+            Person.last_name,
+            Person.email,
+            MentorProfile.mentor_type,
+            MentorProfile.department,
+            Program.name,
+            MentorProfile.capacity,
+            func.coalesce(load.c.n, 0),
+            enrolled,
+        )
         .join(Person, Person.id == MentorProfile.person_id)
+        .outerjoin(Program, Program.id == MentorProfile.program_id)
         .outerjoin(load, load.c.mentor_id == MentorProfile.id)
         .where(or_(and_(enrolled, in_scope), MentorProfile.id.in_(paired)))
         .order_by(Person.last_name, Person.first_name, MentorProfile.id)
     )
-    options = [selectinload(MentorProfile.person), selectinload(MentorProfile.program)]
-    if with_identity:
-        options.append(
-            selectinload(MentorProfile.person)
-            .selectinload(Person.self_identification)
-            .selectinload(SelfIdentification.races)
+    found = db.session.execute(query).all()
+    selfids = _self_identifications([row[1] for row in found]) if with_identity else {}
+    return [
+        MentorLoad(
+            mentor_id=mentor_id,
+            name=f"{first} {last}".strip(),
+            sort_name=f"{last}, {first}",
+            email=email,
+            mentor_type=mentor_type,
+            department=department,
+            program=program,
+            capacity=capacity,
+            active_pairings=int(active),
+            enrolled=bool(is_enrolled),
+            selfid=selfids.get(person_id),
         )
-    rows = []
-    for mentor, active, is_enrolled in db.session.execute(query.options(*options)):
-        rows.append(
-            MentorLoad(
-                mentor_id=mentor.id,
-                name=mentor.person.full_name,
-                sort_name=mentor.person.sort_name,
-                email=mentor.person.email,
-                mentor_type=mentor.mentor_type,
-                department=mentor.department,
-                program=mentor.program.name if mentor.program is not None else None,
-                capacity=mentor.capacity,
-                active_pairings=int(active),
-                enrolled=bool(is_enrolled),
-                selfid=mentor.person.self_identification if with_identity else None,
+        for (
+            mentor_id,
+            person_id,
+            first,
+            last,
+            email,
+            mentor_type,
+            department,
+            program,
+            capacity,
+            active,
+            is_enrolled,
+        ) in found
+    ]
+
+
+@dataclass(frozen=True)
+class SelfIdentificationView:
+    """The answers of a SelfIdentification that the metrics read, loaded without the ORM (same attributes)."""
+
+    gender: str | None
+    race_prefer_not: bool
+    urim: str | None
+    img: str | None
+    first_generation: str | None
+    race_codes: tuple[str, ...]
+
+    @property
+    def races(self) -> tuple[str, ...]:
+        return self.race_codes
+
+
+def _self_identifications(person_ids: Collection[int]) -> dict[int, SelfIdentificationView]:
+    """Self-identification answers of `person_ids`, by person id; two queries per 5,000 people."""
+    result: dict[int, SelfIdentificationView] = {}
+    ids = sorted(set(person_ids))
+    for i in range(0, len(ids), 5000):
+        chunk = ids[i : i + 5000]
+        races: dict[int, list[str]] = defaultdict(list)
+        for sid, category in db.session.execute(
+            select(RaceEthnicity.self_identification_id, RaceEthnicity.category)
+            .join(SelfIdentification, SelfIdentification.id == RaceEthnicity.self_identification_id)
+            .where(SelfIdentification.person_id.in_(chunk))
+            .order_by(RaceEthnicity.self_identification_id, RaceEthnicity.category)
+        ):
+            races[sid].append(category)
+        for sid, person_id, gender, race_prefer_not, urim, img, first_generation in db.session.execute(
+            select(
+                SelfIdentification.id,
+                SelfIdentification.person_id,
+                SelfIdentification.gender,
+                SelfIdentification.race_prefer_not,
+                SelfIdentification.urim,
+                SelfIdentification.img,
+                SelfIdentification.first_generation,
+            ).where(SelfIdentification.person_id.in_(chunk))
+        ):
+            result[person_id] = SelfIdentificationView(
+                gender, bool(race_prefer_not), urim, img, first_generation, tuple(races.get(sid, ()))
             )
-        )
-    return rows
+    return result
 
 
 def _meetings_in_report(ay: AcademicYear, as_of: dt.date, program_ids: Collection[int] | None):
@@ -559,6 +738,44 @@ def topic_counts(
     return {(pid, topic): int(n) for pid, topic, n in db.session.execute(query)}
 
 
+def topic_counts_by_year(
+    spans: Sequence[tuple[AcademicYear, dt.date]], program_ids: Collection[int] | None = None
+) -> list[dict[tuple[int, str], int]]:
+    """`topic_counts` of consecutive academic years (oldest first, each with its report date); one query.
+
+    Falls back to one query per year when the years are not consecutive or an earlier one is not over.
+    """
+    spans = list(spans)
+    consecutive = all(
+        spans[k][1] == spans[k][0].end and spans[k + 1][0].start == spans[k][0].end + dt.timedelta(days=1)
+        for k in range(len(spans) - 1)
+    )
+    if not spans or not consecutive:
+        return [topic_counts(ay, as_of, program_ids) for ay, as_of in spans]
+    year_of_meeting = case(
+        *((Meeting.date <= as_of, k) for k, (_ay, as_of) in enumerate(spans[:-1])),
+        else_=len(spans) - 1,
+    )
+    query = (
+        select(year_of_meeting, MenteeProfile.program_id, MeetingTopic.topic, func.count(Meeting.id))
+        .join(Meeting, Meeting.id == MeetingTopic.meeting_id)
+        .join(Pairing, Pairing.id == Meeting.pairing_id)
+        .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
+        .where(
+            Meeting.deleted_at.is_(None),
+            Meeting.date >= spans[0][0].start,
+            Meeting.date <= min(spans[-1][0].end, spans[-1][1]),
+            mentee_scope(program_ids),
+            Meeting.status == "held",
+        )
+        .group_by(year_of_meeting, MenteeProfile.program_id, MeetingTopic.topic)
+    )
+    result: list[dict[tuple[int, str], int]] = [{} for _ in spans]
+    for k, pid, topic, n in db.session.execute(query):
+        result[int(k)][(pid, topic)] = int(n)
+    return result
+
+
 def meetings_per_month(
     ay: AcademicYear, as_of: dt.date, program_ids: Collection[int] | None = None
 ) -> list[tuple[dt.date, int, float]]:
@@ -616,24 +833,27 @@ def mentee_identities(
 ) -> list[MenteeIdentity]:
     """Mentees enrolled in Y in the scope with their groups; a fixed number of queries."""
     mentees = db.session.execute(
-        select(MenteeProfile)
-        .where(enrolled_in_year(MenteeProfile, ay), mentee_scope(program_ids))
-        .options(
-            selectinload(MenteeProfile.person)
-            .selectinload(Person.self_identification)
-            .selectinload(SelfIdentification.races)
+        select(
+            MenteeProfile.id,
+            MenteeProfile.person_id,
+            MenteeProfile.program_id,
+            MenteeProfile.pgy,
+            MenteeProfile.concordance_gender,
+            MenteeProfile.concordance_urim,
         )
+        .where(enrolled_in_year(MenteeProfile, ay), mentee_scope(program_ids))
         .order_by(MenteeProfile.id)
-    ).scalars()
+    ).all()
+    selfids = _self_identifications([m.person_id for m in mentees])
     return [
         MenteeIdentity(
-            mentee_id=m.id,
-            program_id=m.program_id,
-            groups={**identity_groups(m.person.self_identification, urim_categories), "pgy": str(m.pgy)},
-            concordance_gender=m.concordance_gender,
-            concordance_urim=m.concordance_urim,
+            mentee_id=mentee_id,
+            program_id=program_id,
+            groups={**identity_groups(selfids.get(person_id), urim_categories), "pgy": str(pgy)},
+            concordance_gender=concordance_gender,
+            concordance_urim=concordance_urim,
         )
-        for m in mentees
+        for mentee_id, person_id, program_id, pgy, concordance_gender, concordance_urim in mentees
     ]
 
 

@@ -224,14 +224,14 @@ def summary_tuple(row: SummaryRow) -> tuple:
 def trend(
     year: int, program_ids: Collection[int] | None, today: dt.date, settings: ReportSettings
 ) -> list[YearMetrics]:
-    """Year metrics of `year` and up to four earlier years, oldest first (three queries per year)."""
-    years = []
+    """Year metrics of `year` and up to four earlier years, oldest first (three queries in all)."""
+    spans = []
     for y in range(year - TREND_YEARS + 1, year + 1):
         ay = academic_year(y, settings.start_month)
         if ay.start > today:
             continue
-        years.append(metrics.year_metrics(ay, report_date(ay, today), settings.metrics, program_ids))
-    return years
+        spans.append((ay, report_date(ay, today)))
+    return metrics.years_metrics(spans, settings.metrics, program_ids)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -563,7 +563,7 @@ def annual_review_data(req: ReportRequest) -> AnnualReviewData:
     s = req.settings
     years = trend(req.year, req.program_ids, req.today, s)
     current = years[-1]
-    topic_years = [metrics.topic_counts(y.ay, y.as_of, req.program_ids) for y in years]
+    topic_years = metrics.topic_counts_by_year([(y.ay, y.as_of) for y in years], req.program_ids)
     mentees = metrics.mentee_identities(current.ay, req.program_ids, s.urim_categories)
     enrolled = {m.mentee_id for m in mentees}
     dims = ("gender", "urim", "img", "first_generation")
