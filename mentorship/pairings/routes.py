@@ -7,13 +7,13 @@ import datetime as dt
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, contains_eager
 
 from mentorship import vocab
 from mentorship.access import roles_required, scope_of, staff_can_see_person
 from mentorship.extensions import db
 from mentorship.forms import program_choices
-from mentorship.models import MenteeProfile, MentorProfile, Pairing, Person
+from mentorship.models import MenteeProfile, MentorProfile, Pairing, Person, Program
 from mentorship.pairings.forms import CandidateFilterForm, EndForm, PairForm, PairingFilterForm
 from mentorship.services import ServiceError
 from mentorship.services import matching as matching_service
@@ -56,6 +56,7 @@ def index():
         select(Pairing)
         .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
         .join(mentee_person, mentee_person.id == MenteeProfile.person_id)
+        .join(Program, Program.id == MenteeProfile.program_id)
         .join(MentorProfile, MentorProfile.id == Pairing.mentor_id)
         .join(mentor_person, mentor_person.id == MentorProfile.person_id)
         .where(scope.pairings())
@@ -91,12 +92,17 @@ def index():
         query = query.where(Pairing.start_date <= today, svc.open_on(today))
     elif status == "ended":
         query = query.where(Pairing.end_date < today)
+    # The page's people and programs come with its rows, from the joins above: one query for the page.
     query = query.options(
-        selectinload(Pairing.mentor).selectinload(MentorProfile.person),
-        selectinload(Pairing.mentee).selectinload(MenteeProfile.person),
-        selectinload(Pairing.mentee).selectinload(MenteeProfile.program),
+        contains_eager(Pairing.mentor).contains_eager(MentorProfile.person.of_type(mentor_person)),
+        contains_eager(Pairing.mentee).contains_eager(MenteeProfile.person.of_type(mentee_person)),
+        contains_eager(Pairing.mentee).contains_eager(MenteeProfile.program),
     ).order_by(Pairing.start_date.desc(), Pairing.id.desc())
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False, count=False)
+    # Count the ids alone rather than a subquery of every selected column.
+    page.total = db.session.execute(
+        query.with_only_columns(func.count(Pairing.id)).order_by(None)
+    ).scalar_one()
     return render_template("pairings/index.html", form=form, page=page, person=person, status=status)
 
 
