@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import statistics
 from collections import Counter, defaultdict
@@ -82,6 +83,7 @@ def counted_meeting() -> ColumnElement[bool]:
     return and_(Meeting.status == "held", Meeting.deleted_at.is_(None))
 
 
+@functools.lru_cache(maxsize=256)
 def on_track_threshold(ay: AcademicYear, as_of: dt.date, target: int) -> int:
     """⌊target × f⌋ with f the elapsed share of the year (inclusive), capped at 1."""
     elapsed = (as_of - ay.start).days + 1
@@ -736,44 +738,6 @@ def topic_counts(
         .group_by(MenteeProfile.program_id, MeetingTopic.topic)
     )
     return {(pid, topic): int(n) for pid, topic, n in db.session.execute(query)}
-
-
-def topic_counts_by_year(
-    spans: Sequence[tuple[AcademicYear, dt.date]], program_ids: Collection[int] | None = None
-) -> list[dict[tuple[int, str], int]]:
-    """`topic_counts` of consecutive academic years (oldest first, each with its report date); one query.
-
-    Falls back to one query per year when the years are not consecutive or an earlier one is not over.
-    """
-    spans = list(spans)
-    consecutive = all(
-        spans[k][1] == spans[k][0].end and spans[k + 1][0].start == spans[k][0].end + dt.timedelta(days=1)
-        for k in range(len(spans) - 1)
-    )
-    if not spans or not consecutive:
-        return [topic_counts(ay, as_of, program_ids) for ay, as_of in spans]
-    year_of_meeting = case(
-        *((Meeting.date <= as_of, k) for k, (_ay, as_of) in enumerate(spans[:-1])),
-        else_=len(spans) - 1,
-    )
-    query = (
-        select(year_of_meeting, MenteeProfile.program_id, MeetingTopic.topic, func.count(Meeting.id))
-        .join(Meeting, Meeting.id == MeetingTopic.meeting_id)
-        .join(Pairing, Pairing.id == Meeting.pairing_id)
-        .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
-        .where(
-            Meeting.deleted_at.is_(None),
-            Meeting.date >= spans[0][0].start,
-            Meeting.date <= min(spans[-1][0].end, spans[-1][1]),
-            mentee_scope(program_ids),
-            Meeting.status == "held",
-        )
-        .group_by(year_of_meeting, MenteeProfile.program_id, MeetingTopic.topic)
-    )
-    result: list[dict[tuple[int, str], int]] = [{} for _ in spans]
-    for k, pid, topic, n in db.session.execute(query):
-        result[int(k)][(pid, topic)] = int(n)
-    return result
 
 
 def meetings_per_month(

@@ -563,7 +563,7 @@ def annual_review_data(req: ReportRequest) -> AnnualReviewData:
     s = req.settings
     years = trend(req.year, req.program_ids, req.today, s)
     current = years[-1]
-    topic_years = metrics.topic_counts_by_year([(y.ay, y.as_of) for y in years], req.program_ids)
+    topic_years = [metrics.topic_counts(y.ay, y.as_of, req.program_ids) for y in years]
     mentees = metrics.mentee_identities(current.ay, req.program_ids, s.urim_categories)
     enrolled = {m.mentee_id for m in mentees}
     dims = ("gender", "urim", "img", "first_generation")
