@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import pkgutil
+import re
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, render_template, request
 from flask_login import current_user
 
 import mentorship
@@ -20,6 +21,19 @@ CSP = (
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+
+
+# C0 control characters other than tab, newline and carriage return: nobody types them, PostgreSQL refuses
+# NUL in text, and spreadsheets cannot hold them. A request carrying one is refused before any view runs.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _has_control_characters() -> bool:
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if CONTROL_CHARACTERS.search(key) or CONTROL_CHARACTERS.search(value):
+                return True
+    return bool(CONTROL_CHARACTERS.search(request.path))
 
 
 def register(app: Flask) -> None:
@@ -43,6 +57,17 @@ def register(app: Flask) -> None:
             "today": dt.date.today(),
             "current_ay": year_of(dt.date.today(), app.config["ACADEMIC_YEAR_START_MONTH"]),
         }
+
+    @app.before_request
+    def refuse_control_characters():
+        if _has_control_characters():
+            message = (
+                "The form or address contains an invisible control character (perhaps pasted from "
+                "another program). Remove it and try again."
+            )
+            title = "Bad request"
+            return render_template("errors/error.html", code=400, title=title, message=message), 400
+        return None
 
     @app.after_request
     def security_headers(response):

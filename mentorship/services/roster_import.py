@@ -256,6 +256,9 @@ class ImportResult:
 # ---------------------------------------------------------------------------------------------------------
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# The most rows (blank ones included) read from one sheet: far above any roster, far below Excel's 1,048,576.
+MAX_SHEET_ROWS = 200_000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def read_paths(paths: Iterable[str | Path], max_bytes: int) -> Roster:
@@ -373,7 +376,7 @@ def _read_csv(roster: Roster, name: str, data: bytes) -> None:
         )
     if sheet in roster.sheets:
         raise ImportRefused(f"Two files hold the {sheet} sheet ({roster.sheets[sheet].source} and {name}).")
-    if data.startswith((b"PK", OLE_MAGIC)) or b"\x00" in data[:65536]:
+    if data.startswith((b"PK", OLE_MAGIC)) or b"\x00" in data:
         raise ImportRefused(f"{name} is not a text CSV file (it may be a renamed workbook).")
     try:
         text = data.decode("utf-8-sig")
@@ -407,6 +410,13 @@ def _add_sheet(roster: Roster, sheet: str, source: str, rows: Iterator[tuple | l
             positions[column] = index
     data_rows = []
     for number, values in enumerate(rows, start=2):
+        if number > MAX_SHEET_ROWS:
+            # Reading a million empty but formatted rows ties up a web worker for half a minute.
+            raise ImportRefused(
+                f"The {source} sheet has more than {MAX_SHEET_ROWS:,} rows, counting empty rows that only "
+                "carry formatting. Delete the unused rows below your data (or copy the data to a new "
+                "sheet) and upload it again."
+            )
         if not any(_text(v) for v in values):
             continue  # blank (perhaps formatted) rows are ignored
         data_rows.append(
@@ -437,7 +447,8 @@ def _text(value: Any) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return " ".join(str(value).split())
+    # Control characters (a NUL that PostgreSQL refuses, an escape code) become spaces, like line breaks.
+    return " ".join(_CONTROL.sub(" ", str(value)).split())
 
 
 def _quote(text: str, limit: int = 60) -> str:
