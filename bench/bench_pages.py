@@ -52,41 +52,50 @@ def statements_per_page(app) -> dict[str, int]:
     return counts
 
 
-def latencies(url: str, requests: int) -> dict[str, float]:
-    """Median seconds per page over `requests` sequential requests through gunicorn (one worker)."""
+def latencies(url: str, requests: int) -> tuple[dict[str, float], dict[str, float]]:
+    """Median seconds per page over `requests` sequential requests through gunicorn (one worker), and the
+    worker's CPU seconds per request."""
     from mentorship.services.demo import DEMO_PASSWORD
 
     with Server(url, workers=1) as server:
         client = Client(server.base)
         client.login(ADMIN, DEMO_PASSWORD)
         anonymous = Client(server.base)
-        result = {}
+        result, cpu = {}, {}
         for name, path, who in [("login page", BASELINE, anonymous)] + [
             (name, path, client) for name, (path, _g) in PAGES.items()
         ]:
             times = []
-            for i in range(requests + 2):
+            for _ in range(2):  # warm-up
+                who.request(path)
+            used = server.worker_cpu()
+            for _ in range(requests):
                 status, _body, seconds = who.request(path)
                 if status != 200:
                     raise RuntimeError(f"{path} answered HTTP {status}")
-                if i >= 2:  # two warm-up requests
-                    times.append(seconds)
+                times.append(seconds)
+            cpu[name] = (server.worker_cpu() - used) / requests
             result[name] = statistics.median(times)
-    return result
+    return result, cpu
 
 
 def run(large_app, small_app, requests: int = 30, say=print) -> list[dict]:
     large = statements_per_page(large_app)
     small = statements_per_page(small_app)
-    times = latencies(env.sqlite_url("large"), requests)
+    times, cpu = latencies(env.sqlite_url("large"), requests)
     base = times["login page"]
-    say(f"  login page     {base * 1000:7.1f} ms median of {requests} (baseline)")
+    say(
+        f"  login page     {base * 1000:7.1f} ms median of {requests} (baseline); "
+        f"server CPU {cpu['login page'] * 1000:.1f} ms per request"
+    )
     results = []
     for name, (_path, goal) in PAGES.items():
         ratio = times[name] / base
         grows = large[name] > small[name]
         say(
             f"  {name:<14} {times[name] * 1000:7.1f} ms; ratio {ratio:.1f}x (goal <= {goal:g}x); "
+            f"server CPU {cpu[name] * 1000:.1f} ms per request "
+            f"({cpu[name] / cpu['login page'] if cpu['login page'] else float('nan'):.1f}x); "
             f"SQL statements: {large[name]} on the large demo, {small[name]} on the small"
             + ("  << GROWS WITH DATA" if grows else "")
         )
@@ -102,6 +111,8 @@ def run(large_app, small_app, requests: int = 30, say=print) -> list[dict]:
                 "sql_large": large[name],
                 "sql_small": small[name],
                 "sql_ok": not grows,
+                "server_cpu_seconds": cpu[name],
+                "login_server_cpu_seconds": cpu["login page"],
             }
         )
     return results

@@ -106,6 +106,18 @@ class Server:
             self.stop()
             raise RuntimeError("gunicorn did not start within 60 s")
 
+    def worker_cpu(self) -> float:
+        """CPU seconds used so far by the server's worker processes (Linux /proc; 0 elsewhere)."""
+        total = 0.0
+        try:
+            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+            for pid in children:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return 0.0
+        return total
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()

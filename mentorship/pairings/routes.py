@@ -99,10 +99,16 @@ def index():
         contains_eager(Pairing.mentee).contains_eager(MenteeProfile.program),
     ).order_by(Pairing.start_date.desc(), Pairing.id.desc())
     page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False, count=False)
-    # Count the ids alone rather than a subquery of every selected column.
-    page.total = db.session.execute(
-        query.with_only_columns(func.count(Pairing.id)).order_by(None)
-    ).scalar_one()
+    # Count the ids alone rather than a subquery of every selected column; without a person or text filter
+    # the conditions are on pairings and mentee profiles only, so the people and programs are not joined.
+    count = query.with_only_columns(func.count(Pairing.id)).order_by(None)
+    if person is None and not q:
+        count = (
+            select(func.count(Pairing.id))
+            .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
+            .where(query.whereclause)
+        )
+    page.total = db.session.execute(count).scalar_one()
     return render_template("pairings/index.html", form=form, page=page, person=person, status=status)
 
 
