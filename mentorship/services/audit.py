@@ -16,6 +16,8 @@ def record(
     **details: Any,
 ) -> AuditEvent:
     """Add an audit event for `action` by `actor` on `target` (any model with an id)."""
+    if hasattr(target, "_get_current_object"):
+        target = target._get_current_object()  # current_user: record the User, not the proxy's class
     event = AuditEvent(
         at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
         actor_id=actor.id if actor is not None else None,
