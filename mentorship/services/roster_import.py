@@ -1363,6 +1363,7 @@ class _Planner:
 
 def _allocate_ids(table: str, count: int) -> list[int]:
     """`count` fresh primary keys for `table`, taken from its sequence on PostgreSQL."""
+    # S608 below: `table` is one of this module's own table names (__tablename__), never user input.
     if db.engine.dialect.name == "postgresql":
         rows = db.session.execute(
             text(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, :n)"),  # noqa: S608
