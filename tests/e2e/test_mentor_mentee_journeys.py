@@ -91,6 +91,21 @@ def test_mentor_on_a_phone_logs_a_meeting_and_the_pairing_turns_on_track(phone, 
     )
 
 
+def test_a_double_tap_or_a_resubmit_logs_the_meeting_once(page, sign_in, pair):
+    sign_in(pair["mentor"])
+    page.get_by_role("link", name=re.compile("^Log a meeting")).click()
+    page.get_by_label("Minutes").fill("25")
+    form = page.evaluate("Object.fromEntries(new FormData(document.querySelector('main form')).entries())")
+    page.get_by_role("button", name="Save meeting").dblclick()
+    expect(page.get_by_text(re.compile("Meeting logged|already logged"))).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert _meetings(pair["pairing"].id) == 1
+    # The same form sent again (as "back" then "send" would): refused, still one meeting.
+    resent = page.request.post(f"/meetings/pairing/{pair['pairing'].id}/new", form=form)
+    assert resent.ok and "This meeting was already logged." in resent.text()
+    assert _meetings(pair["pairing"].id) == 1
+
+
 class Inbox:
     def __init__(self):
         self.messages: list[tuple[list[str], email.message.Message]] = []
