@@ -70,7 +70,7 @@ def workbook(sheet: str, rows: list[list], empty_formatted_rows: int = 0, column
     """A one-sheet .xlsx with `rows` (the first is the header), then `empty_formatted_rows` rows of
     empty cells that carry a fill style (what a spreadsheet gets when someone colours whole columns)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
         z.writestr("[Content_Types].xml", CONTENT_TYPES)
         z.writestr("_rels/.rels", RELS)
         z.writestr("xl/workbook.xml", WORKBOOK.format(sheet=escape(sheet)))
@@ -81,14 +81,14 @@ def workbook(sheet: str, rows: list[list], empty_formatted_rows: int = 0, column
             for number, values in enumerate(rows, start=1):
                 out.write(_row(number, values).encode())
             start = len(rows) + 1
-            chunk = []
-            empty = "".join(f'<c r="{_col(i)}{{n}}" s="1"/>' for i in range(columns))
-            for n in range(start, start + empty_formatted_rows):
-                chunk.append(f'<row r="{n}">{empty.format(n=n)}</row>')
-                if len(chunk) == 10000:
-                    out.write("".join(chunk).encode())
-                    chunk = []
-            out.write("".join(chunk).encode())
+            # One row of empty styled cells, as a %-template: much faster than formatting each cell.
+            template = (
+                '<row r="%d">' + "".join(f'<c r="{_col(i)}%d" s="1"/>' for i in range(columns)) + "</row>"
+            )
+            end = start + empty_formatted_rows
+            for first in range(start, end, 10000):
+                numbers = range(first, min(first + 10000, end))
+                out.write("".join(template % ((n,) * (columns + 1)) for n in numbers).encode())
             out.write(SHEET_TAIL.encode())
     return buffer.getvalue()
 

