@@ -185,7 +185,12 @@ def run(say=print) -> list[dict]:
     if why:
         say(f"  SKIPPED: PostgreSQL is not reachable at {PG_ADMIN} ({why}).")
         return [{"name": "load run (PostgreSQL)", "skipped": why}]
-    accounts = prepare(say)
+    try:
+        accounts = prepare(say)
+    except Exception as exc:  # noqa: BLE001 (no rights to create a database, for instance)
+        _psql(f"drop database if exists {DB_NAME} with (force)")
+        say(f"  SKIPPED: could not prepare the {DB_NAME} database: {exc}")
+        return [{"name": "load run (PostgreSQL)", "skipped": f"preparation failed: {exc}"}]
     rec = Recorder()
     workers = max(2, (os.cpu_count() or 1) * 2 + 1)
     try:
