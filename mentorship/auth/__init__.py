@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from flask_login import LoginManager
+from sqlalchemy.orm import joinedload, selectinload
 
 from mentorship.extensions import db
-from mentorship.models import User
+from mentorship.models import Person, User
+
+# Every page asks for the user's roles (menu, access checks): load the profiles they come from with the user.
+USER_WITH_ROLES = (
+    joinedload(User.person).joinedload(Person.mentor),
+    joinedload(User.person).joinedload(Person.mentee),
+    selectinload(User.programs),
+)
 
 
 def init_login(login_manager: LoginManager) -> None:
@@ -20,7 +28,7 @@ def init_login(login_manager: LoginManager) -> None:
         user_id, _, version = session_id.partition(":")
         if not user_id.isdigit() or not version.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id), options=USER_WITH_ROLES)
         if user is None or user.session_version != int(version):
             return None
         return user
