@@ -24,6 +24,33 @@ RACES = (
 )
 DATE = "a date: an Excel date, YYYY-MM-DD or M/D/YYYY"
 
+# The optional self-identification columns, the same on the Mentors and Mentees sheets.
+SELF_IDENTIFICATION = [
+    (
+        "gender",
+        False,
+        "Self-identified gender (optional)",
+        "woman, man, nonbinary, self-described, prefer not to say; blank = not disclosed",
+        ["woman", "man", "nonbinary", "self-described", "prefer not to say"],
+    ),
+    ("race_ethnicity", False, "Self-identified race/ethnicity, all that apply", RACES, None),
+    (
+        "urim",
+        False,
+        "Underrepresented in medicine (self-identified)",
+        YES_NO,
+        ["yes", "no", "prefer not to say"],
+    ),
+    ("img", False, "International medical graduate", YES_NO, ["yes", "no", "prefer not to say"]),
+    (
+        "first_generation",
+        False,
+        "First-generation college or medical student",
+        YES_NO,
+        ["yes", "no", "prefer not to say"],
+    ),
+]
+
 # sheet -> [(column, required, meaning, allowed values, drop-down list or None)]
 SHEETS: dict[str, list[tuple[str, bool, str, str, list[str] | None]]] = {
     "Programs": [
@@ -63,29 +90,7 @@ SHEETS: dict[str, list[tuple[str, bool, str, str, list[str] | None]]] = {
         ("interests", False, "Interests used for matching", "a list separated by ;", None),
         ("enrolled_on", False, "Date the mentor joined the program", f"{DATE}; default today", None),
         ("left_on", False, "Date the mentor left the program", DATE, None),
-        (
-            "gender",
-            False,
-            "Self-identified gender (optional)",
-            "woman, man, nonbinary, self-described, prefer not to say; blank = not disclosed",
-            ["woman", "man", "nonbinary", "self-described", "prefer not to say"],
-        ),
-        ("race_ethnicity", False, "Self-identified race/ethnicity, all that apply", RACES, None),
-        (
-            "urim",
-            False,
-            "Underrepresented in medicine (self-identified)",
-            YES_NO,
-            ["yes", "no", "prefer not to say"],
-        ),
-        ("img", False, "International medical graduate", YES_NO, ["yes", "no", "prefer not to say"]),
-        (
-            "first_generation",
-            False,
-            "First-generation college or medical student",
-            YES_NO,
-            ["yes", "no", "prefer not to say"],
-        ),
+        *SELF_IDENTIFICATION,
     ],
     "Mentees": [
         (
@@ -129,29 +134,7 @@ SHEETS: dict[str, list[tuple[str, bool, str, str, list[str] | None]]] = {
             None,
         ),
         ("left_on", False, "Date the mentee left", DATE, None),
-        (
-            "gender",
-            False,
-            "Self-identified gender (optional)",
-            "woman, man, nonbinary, self-described, prefer not to say; blank = not disclosed",
-            ["woman", "man", "nonbinary", "self-described", "prefer not to say"],
-        ),
-        ("race_ethnicity", False, "Self-identified race/ethnicity, all that apply", RACES, None),
-        (
-            "urim",
-            False,
-            "Underrepresented in medicine (self-identified)",
-            YES_NO,
-            ["yes", "no", "prefer not to say"],
-        ),
-        ("img", False, "International medical graduate", YES_NO, ["yes", "no", "prefer not to say"]),
-        (
-            "first_generation",
-            False,
-            "First-generation college or medical student",
-            YES_NO,
-            ["yes", "no", "prefer not to say"],
-        ),
+        *SELF_IDENTIFICATION,
     ],
     "Pairings": [
         (

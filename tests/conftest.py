@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
+from types import SimpleNamespace
 
 import pytest
 from flask.testing import FlaskClient
@@ -147,3 +149,21 @@ def login(app):
         return Browser(app.test_client()).login(user)
 
     return _login
+
+
+@pytest.fixture
+def pair(f):
+    """A mentor and a mentee (both with accounts) paired 100 days ago, and a coordinator of their program."""
+    prog = f.program("Internal Medicine")
+    mentor = f.mentor(f.person("mentor@example.org", "Morgan", "Mentor"))
+    mentee = f.mentee(f.person("mentee@example.org", "Riley", "Mentee"), prog)
+    pairing = f.pairing(mentor, mentee, start_date=dt.date.today() - dt.timedelta(days=100))
+    return SimpleNamespace(
+        program=prog,
+        mentor=mentor,
+        mentee=mentee,
+        pairing=pairing,
+        mentor_user=f.user(mentor.person),
+        mentee_user=f.user(mentee.person),
+        coordinator=f.user(f.person("coord@example.org", "Casey", "Coord"), programs=[prog]),
+    )
