@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, select, true
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from mentorship.extensions import db
@@ -107,6 +107,10 @@ def load_pairings(ids: list[int]) -> dict[int, Pairing]:
     return {p.id: p for p in rows}
 
 
+def _still_enrolled(profile, today: dt.date) -> ColumnElement[bool]:
+    return or_(profile.left_on.is_(None), profile.left_on >= today)
+
+
 def find_due(
     *,
     today: dt.date,
@@ -116,8 +120,17 @@ def find_due(
     interval_days: int,
     where: ColumnElement[bool] | None = None,
 ) -> list[Due]:
-    """Every pairing to remind now, ordered by program, mentor and mentee."""
-    quiet = quiet_pairings(today, settings, start_month, where)
+    """Every pairing to remind now, ordered by program, mentor and mentee.
+
+    A pairing whose mentor or mentee has left is not reminded: nobody would act on the email, and it stays on
+    the coordinator's attention list to be ended.
+    """
+    enrolled = and_(
+        Pairing.mentor_id.in_(select(MentorProfile.id).where(_still_enrolled(MentorProfile, today))),
+        Pairing.mentee_id.in_(select(MenteeProfile.id).where(_still_enrolled(MenteeProfile, today))),
+        where if where is not None else true(),
+    )
+    quiet = quiet_pairings(today, settings, start_month, enrolled)
     last = last_reminders(list(quiet))
     ids = [pid for pid in quiet if not recently_reminded(last.get(pid), now, interval_days)]
     pairings = load_pairings(ids)

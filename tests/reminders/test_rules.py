@@ -102,3 +102,27 @@ def test_interval(f):
     db.session.flush()
     assert service.find_due(now=now, **kwargs) == []
     assert [d.pairing.id for d in service.find_due(now=now + dt.timedelta(hours=1), **kwargs)] == [p.id]
+
+
+def test_pairings_of_people_who_left_are_not_reminded(app, f):
+    import datetime as dt
+
+    from mentorship.services import reminders
+    from mentorship.services.metrics import MetricSettings
+
+    today = dt.date.today()
+    start = today - dt.timedelta(days=200)
+    gone = f.mentee(enrolled_on=start - dt.timedelta(days=10))
+    stays = f.mentee(enrolled_on=start - dt.timedelta(days=10))
+    left_pairing = f.pairing(f.mentor(), gone, start_date=start)
+    kept_pairing = f.pairing(f.mentor(), stays, start_date=start)
+    gone.left_on = today - dt.timedelta(days=1)
+    due = reminders.find_due(
+        today=today,
+        now=dt.datetime.now(),
+        settings=MetricSettings.from_config(app.config),
+        start_month=app.config["ACADEMIC_YEAR_START_MONTH"],
+        interval_days=app.config["REMINDER_INTERVAL_DAYS"],
+    )
+    ids = {d.pairing.id for d in due}
+    assert kept_pairing.id in ids and left_pairing.id not in ids
