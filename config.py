@@ -77,8 +77,6 @@ class Config:
     BOOTSTRAP_SERVE_LOCAL = True
     MAX_CONTENT_LENGTH = _int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
     IMPORT_MAX_BYTES = _int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
-    # Uploaded rosters wait here between preview and confirm; default: instance/roster-uploads.
-    ROSTER_UPLOAD_DIR = os.environ.get("ROSTER_UPLOAD_DIR") or str(BASE_DIR / "instance" / "roster-uploads")
     PER_PAGE = _int("PER_PAGE", 25)
 
     # Metrics (PRODUCT.md §3) and privacy (§4).
@@ -113,6 +111,8 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "mentorship@localhost")
+    # Whom a person is told to contact when their sign-in email changed unexpectedly.
+    OFFICE_CONTACT = os.environ.get("OFFICE_CONTACT", "the GME office")
 
     # Login throttling (Flask-Limiter).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

@@ -33,7 +33,6 @@ def make_app(url: str, **extra):
         SQLALCHEMY_DATABASE_URI = url
         SESSION_COOKIE_SECURE = False
         REMEMBER_COOKIE_SECURE = False
-        ROSTER_UPLOAD_DIR = str(DATA / "uploads")
         MAIL_SERVER = None
 
     for key, value in extra.items():

@@ -95,16 +95,18 @@ def scope_of(user: User) -> Scope:
     return Scope(frozenset())
 
 
-def staff_can_see_person(user: User, person_id: int) -> bool:
-    """True if `user` is staff and the person is a mentee or mentor in their scope."""
-    if not user.is_staff:
-        return False
-    scope = scope_of(user)
+def person_in_scope(scope: Scope, person_id: int) -> bool:
+    """True if the person is a mentee or mentor in `scope` (always, for every program)."""
     if scope.everything:
         return True
     mentee = select(MenteeProfile.id).where(MenteeProfile.person_id == person_id, scope.mentees())
     mentor = select(MentorProfile.id).where(MentorProfile.person_id == person_id, scope.mentors())
     return db.session.execute(select(mentee.exists() | mentor.exists())).scalar_one()
+
+
+def staff_can_see_person(user: User, person_id: int) -> bool:
+    """True if `user` is staff and the person is a mentee or mentor in their scope."""
+    return user.is_staff and person_in_scope(scope_of(user), person_id)
 
 
 def can_see_person(user: User, person_id: int) -> bool:

@@ -19,7 +19,8 @@ MESSAGES = {
 }
 
 
-def _page(code: int, message: str | None = None):
+def error_page(code: int, message: str | None = None):
+    """The styled error page for `code`, with `message` instead of the default sentence."""
     title, default = MESSAGES.get(code, ("Error", "Something went wrong."))
     return render_template("errors/error.html", code=code, title=title, message=message or default), code
 
@@ -29,15 +30,15 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return _page(400, "The form expired or was sent from elsewhere. Reload the page and try again.")
+        return error_page(400, "The form expired or was sent from elsewhere. Reload the page and try again.")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code == 429:
-            return _page(429)
-        return _page(error.code or 500)
+            return error_page(429)
+        return error_page(error.code or 500)
 
     @app.errorhandler(500)
     def server_error(error):
         db.session.rollback()
-        return _page(500)
+        return error_page(500)

@@ -40,7 +40,6 @@ def app(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL")
 
     class SessionConfig(TestConfig):
-        ROSTER_UPLOAD_DIR = str(tmp_path_factory.mktemp("uploads"))
         # A file, not :memory:, so that server threads in later tests share the database.
         SQLALCHEMY_DATABASE_URI = (
             TestConfig.SQLALCHEMY_DATABASE_URI

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -9,7 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from mentorship.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from mentorship.extensions import db, limiter
-from mentorship.services import ServiceError, accounts, audit
+from mentorship.services import ServiceError, account_notices, accounts, audit
 from mentorship.services.mail import send_mail
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -93,10 +94,24 @@ def forgot_password():
         user = accounts.user_by_email(form.email.data)
         if user is not None:
             email_password_link(user, "reset")
+            _tell_previous_address(user)
         # The same answer whether or not the account exists, so emails cannot be probed.
         flash("If that email has an account, a link to reset the password is on its way.", "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form)
+
+
+def _tell_previous_address(user) -> None:
+    """A reset soon after an email change also goes, as a notice, to the address it replaced."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    previous = accounts.recent_previous_email(user.person, now)
+    if previous is None:
+        return
+    contact = current_app.config["OFFICE_CONTACT"]
+    notice = account_notices.reset_after_email_change(user.person, previous, now, contact)
+    send_mail(notice.to, notice.subject, notice.body)
+    audit.record(None, "password.reset_notice", user, to=previous, reset_to=user.email)
+    db.session.commit()
 
 
 @bp.route("/password/<any(invite, reset):purpose>/<token>", methods=["GET", "POST"])

@@ -35,7 +35,11 @@ def template(path: str) -> None:
 
 @group.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--dry-run", is_flag=True, help="Check the file and show what would change; write nothing.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Check the file and show what would change; write nothing (but the audit log).",
+)
 def import_(paths: tuple[str, ...], dry_run: bool) -> None:
     """Import one .xlsx workbook or one or more .csv files (mentors.csv, mentees.csv, ...), all or nothing."""
     try:
@@ -51,25 +55,29 @@ def import_(paths: tuple[str, ...], dry_run: bool) -> None:
                 topics=current_app.config["MEETING_TOPICS"],
                 dry_run=dry_run,
                 progress=bar.update if tty else None,
+                demographics=True,  # the operator of the command line sees everything
             )
     except roster_import.ImportInvalid as exc:
-        db.session.rollback()
+        # A dry run keeps its audit event (roster.preview); a refused import writes nothing.
+        if dry_run:
+            db.session.commit()
+        else:
+            db.session.rollback()
         for error in exc.errors:
             click.echo(str(error), err=True)
         fail(str(exc))
     except roster_import.ImportRefused as exc:
         db.session.rollback()
         fail(str(exc))
-    if not dry_run:
-        db.session.commit()
+    db.session.commit()  # the import, or the dry run's audit event
     _print_result(result)
 
 
 def _print_result(result: roster_import.ImportResult) -> None:
     name = result.filename
     if result.dry_run:
-        click.echo(f"Dry run of {name}: no problems found; nothing was written.")
-    elif result.preview.changed:
+        click.echo(f"Dry run of {name}: no problems found; nothing was imported.")
+    elif result.may_write:
         click.echo(f"Imported {name}.")
     else:
         click.echo(f"Nothing changed: everything in {name} is already in the database.")
@@ -90,5 +98,5 @@ def _print_result(result: roster_import.ImportResult) -> None:
                 click.echo(f"  {label}")
             if len(labels) > LIST_LIMIT:
                 click.echo(f"  … and {len(labels) - LIST_LIMIT} more")
-    if not result.preview.changed:
+    if not result.may_write:
         click.echo("\nImporting this file would change nothing.")

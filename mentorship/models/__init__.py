@@ -16,6 +16,7 @@ from mentorship.models.people import (
     preferred_mentors,
 )
 from mentorship.models.programs import Program
+from mentorship.models.roster import RosterUpload, RosterUploadFile
 
 __all__ = [
     "AuditEvent",
@@ -32,6 +33,8 @@ __all__ = [
     "PulseCheck",
     "RaceEthnicity",
     "Reminder",
+    "RosterUpload",
+    "RosterUploadFile",
     "SelfIdentification",
     "User",
     "coordinator_programs",

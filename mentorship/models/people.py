@@ -35,6 +35,9 @@ class Person(db.Model):
     last_name: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
     erased_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The last change of the sign-in email: a password reset soon after it also tells the old address.
+    previous_email: Mapped[str | None] = mapped_column(String(254))
+    email_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     mentor: Mapped[MentorProfile | None] = relationship(back_populates="person", uselist=False)
     mentee: Mapped[MenteeProfile | None] = relationship(back_populates="person", uselist=False)

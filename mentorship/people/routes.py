@@ -16,19 +16,20 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from mentorship.access import can_see_person, roles_required, scope_of, staff_can_see_person
 from mentorship.auth.routes import email_password_link
+from mentorship.errors import error_page
 from mentorship.extensions import db
 from mentorship.forms import program_choices
 from mentorship.models import MenteeProfile, MentorProfile, Pairing, Person
 from mentorship.people.forms import EraseForm, FilterForm, LeaveForm, MenteeForm, MentorForm
-from mentorship.services import ServiceError, audit, privacy
+from mentorship.services import ServiceError, account_notices, accounts, audit, privacy
 from mentorship.services import people as people_service
-from mentorship.services.accounts import ensure_user
+from mentorship.services.mail import send_mail
 from mentorship.services.pairings import history, involving
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -98,7 +99,12 @@ def _enrol(role: str, form, fields: dict):
     """Enrol from an add form; the redirect on success, None (errors on the form) otherwise."""
     try:
         profile = people_service.enroll_by_email(
-            role, form.email.data, form.first_name.data, form.last_name.data, **fields
+            role,
+            form.email.data,
+            form.first_name.data,
+            form.last_name.data,
+            scope=scope_of(current_user),
+            **fields,
         )
     except ServiceError as exc:
         form.email.errors.append(str(exc))
@@ -194,6 +200,75 @@ def show(person_id: int):
     )
 
 
+def _lock_email_unless_managed(form, person: Person) -> None:
+    """Show the email read-only, with why and whom to ask, when the current user may not change it."""
+    if not accounts.may_manage_login(scope_of(current_user), person):
+        form.email.render_kw = {**(form.email.render_kw or {}), "readonly": True}
+        form.email.description = accounts.LOGIN_MANAGED_BY_OFFICE
+
+
+def _save_identity(person: Person, form) -> tuple[int | None, accounts.EmailChange | None]:
+    """Apply the edit form's name and email: (None, the email change if any), or (status, None) if refused."""
+    try:
+        change = accounts.update_identity(
+            person,
+            form.email.data,
+            form.first_name.data,
+            form.last_name.data,
+            scope=scope_of(current_user),
+            now=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        )
+    except accounts.LoginManagedByOffice as exc:
+        form.email.data = person.email  # a forged change: show the email that stays
+        form.email.errors.append(str(exc))
+        return 403, None
+    except ServiceError as exc:
+        form.email.errors.append(str(exc))
+        return 200, None
+    if change is not None:
+        audit.record(current_user, "person.email_change", person, old=change.old, new=change.new)
+    return None, change
+
+
+def _after_email_change(change: accounts.EmailChange | None) -> None:
+    """Once committed: tell the old address, and keep the editor signed in if they changed their own."""
+    if change is None:
+        return
+    notice = account_notices.email_changed(change, current_user, current_app.config["OFFICE_CONTACT"])
+    send_mail(notice.to, notice.subject, notice.body)
+    if change.person.user is not None and change.person.user.id == current_user.id:
+        login_user(current_user._get_current_object())  # this session goes on with the new version
+
+
+def _edit_profile(person: Person, profile, form, fields_of, set_interests, title: str):
+    """Save an edit form of a mentor or mentee profile, or show it again with its problems."""
+    status = 200
+    if form.validate_on_submit():
+        status, change = _save_identity(person, form)
+        if status is None:
+            fields = fields_of(form)
+            set_interests(profile, fields.pop("interests"))
+            fields["enrolled_on"] = fields["enrolled_on"] or profile.enrolled_on
+            for name, value in fields.items():
+                setattr(profile, name, value)
+            role = "mentor" if isinstance(profile, MentorProfile) else "mentee"
+            audit.record(current_user, f"{role}.update", profile, email=person.email)
+            db.session.commit()
+            _after_email_change(change)
+            flash("Saved.", "success")
+            return redirect(url_for("people.show", person_id=person.id))
+    _lock_email_unless_managed(form, person)
+    return render_template("people/form.html", form=form, title=title), status
+
+
+def _fill_identity(form, person: Person) -> None:
+    form.email.data, form.first_name.data, form.last_name.data = (
+        person.email,
+        person.first_name,
+        person.last_name,
+    )
+
+
 @bp.route("/<int:person_id>/mentor/edit", methods=["GET", "POST"])
 @roles_required("staff")
 def edit_mentor(person_id: int):
@@ -201,32 +276,14 @@ def edit_mentor(person_id: int):
     mentor = person.mentor or abort(404)
     form = MentorForm(obj=mentor) if request.method == "GET" else MentorForm()
     if request.method == "GET":
-        form.email.data, form.first_name.data, form.last_name.data = (
-            person.email,
-            person.first_name,
-            person.last_name,
-        )
+        _fill_identity(form, person)
         form.interests.data = "; ".join(mentor.interests)
         form.program_id.data = mentor.program_id or 0
     form.program_id.choices = program_choices(scope_of(current_user), "None")
     if mentor.program_id and mentor.program_id not in {c[0] for c in form.program_id.choices}:
         form.program_id.choices.append((mentor.program_id, mentor.program.name))
-    if form.validate_on_submit():
-        try:
-            people_service.update_person(person, form.email.data, form.first_name.data, form.last_name.data)
-        except ServiceError as exc:
-            form.email.errors.append(str(exc))
-        else:
-            fields = _mentor_fields(form)
-            people_service.set_mentor_interests(mentor, fields.pop("interests"))
-            fields["enrolled_on"] = fields["enrolled_on"] or mentor.enrolled_on
-            for name, value in fields.items():
-                setattr(mentor, name, value)
-            audit.record(current_user, "mentor.update", mentor, email=person.email)
-            db.session.commit()
-            flash("Saved.", "success")
-            return redirect(url_for("people.show", person_id=person.id))
-    return render_template("people/form.html", form=form, title=f"Edit mentor {person.full_name}")
+    title = f"Edit mentor {person.full_name}"
+    return _edit_profile(person, mentor, form, _mentor_fields, people_service.set_mentor_interests, title)
 
 
 @bp.route("/<int:person_id>/mentee/edit", methods=["GET", "POST"])
@@ -236,29 +293,11 @@ def edit_mentee(person_id: int):
     mentee = person.mentee or abort(404)
     form = MenteeForm(obj=mentee) if request.method == "GET" else MenteeForm()
     if request.method == "GET":
-        form.email.data, form.first_name.data, form.last_name.data = (
-            person.email,
-            person.first_name,
-            person.last_name,
-        )
+        _fill_identity(form, person)
         form.interests.data = "; ".join(mentee.interests)
     form.program_id.choices = program_choices(scope_of(current_user))
-    if form.validate_on_submit():
-        try:
-            people_service.update_person(person, form.email.data, form.first_name.data, form.last_name.data)
-        except ServiceError as exc:
-            form.email.errors.append(str(exc))
-        else:
-            fields = _mentee_fields(form)
-            people_service.set_mentee_interests(mentee, fields.pop("interests"))
-            fields["enrolled_on"] = fields["enrolled_on"] or mentee.enrolled_on
-            for name, value in fields.items():
-                setattr(mentee, name, value)
-            audit.record(current_user, "mentee.update", mentee, email=person.email)
-            db.session.commit()
-            flash("Saved.", "success")
-            return redirect(url_for("people.show", person_id=person.id))
-    return render_template("people/form.html", form=form, title=f"Edit mentee {person.full_name}")
+    title = f"Edit mentee {person.full_name}"
+    return _edit_profile(person, mentee, form, _mentee_fields, people_service.set_mentee_interests, title)
 
 
 @bp.route("/<int:person_id>/<any(mentor, mentee):role>/leave", methods=["POST"])
@@ -287,7 +326,9 @@ def leave(person_id: int, role: str):
 @roles_required("staff")
 def invite(person_id: int):
     person = _person_or_404(person_id, staff_only=True)
-    user = ensure_user(person)
+    if not accounts.may_manage_login(scope_of(current_user), person):
+        return error_page(403, accounts.LOGIN_MANAGED_BY_OFFICE)
+    user = accounts.ensure_user(person)
     db.session.flush()
     email_password_link(user, "invite")
     audit.record(current_user, "user.invite", user, email=person.email)

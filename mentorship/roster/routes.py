@@ -2,68 +2,52 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-import re
-import secrets
-import shutil
-import time
 from pathlib import Path
 
 from flask import Blueprint, current_app, flash, redirect, render_template, send_file, session, url_for
-from flask_login import current_user
+from flask_login import current_user, user_logged_out
 
 from mentorship.access import roles_required, scope_of
 from mentorship.extensions import db
 from mentorship.roster.forms import CancelForm, ConfirmForm, UploadForm
-from mentorship.services import roster_import
+from mentorship.services import roster_import, roster_uploads
 from reports.roster_template import build_template
 
 bp = Blueprint("roster", __name__, url_prefix="/roster")
 
 SESSION_KEY = "roster_upload"
 RESULT_KEY = "roster_result"
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-KEEP_SECONDS = 24 * 3600  # abandoned uploads are removed after a day
 ERRORS_SHOWN = 500
 
 
-def _upload_root() -> Path:
-    return Path(current_app.config["ROSTER_UPLOAD_DIR"])
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def _upload_dir(token: str) -> Path | None:
-    if not TOKEN_RE.match(token or ""):
-        return None
-    return _upload_root() / token
-
-
-def _forget_upload() -> None:
-    """Delete the stored upload of this session, if any."""
-    upload = session.pop(SESSION_KEY, None)
-    folder = _upload_dir(upload["token"]) if upload else None
-    if folder is not None:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _remove_stale_uploads() -> None:
-    root = _upload_root()
-    if not root.is_dir():
-        return
-    cutoff = time.time() - KEEP_SECONDS
-    for folder in root.iterdir():
-        if folder.is_dir() and folder.stat().st_mtime < cutoff:
-            shutil.rmtree(folder, ignore_errors=True)
+@user_logged_out.connect
+def _forget_on_sign_out(_app, user, **_extra) -> None:
+    """Signing out discards the user's pending uploads and last result: the browser may be shared."""
+    session.pop(SESSION_KEY, None)
+    session.pop(RESULT_KEY, None)
+    if getattr(user, "id", None) is not None:
+        roster_uploads.discard_all(user.id)
+        db.session.commit()
 
 
 def _stored_files() -> list[tuple[str, bytes]] | None:
-    upload = session.get(SESSION_KEY)
-    folder = _upload_dir(upload["token"]) if upload else None
-    if folder is None or not folder.is_dir():
+    token = session.get(SESSION_KEY)
+    if not isinstance(token, str):
         return None
-    try:
-        return [(name, (folder / str(i)).read_bytes()) for i, name in enumerate(upload["names"])]
-    except OSError:
-        return None
+    return roster_uploads.files_of(token, current_user.id, _now())
+
+
+def _forget_upload() -> None:
+    """Delete the pending upload of this browser, if any (the caller commits)."""
+    token = session.pop(SESSION_KEY, None)
+    if isinstance(token, str):
+        roster_uploads.discard(token, current_user.id)
 
 
 def _check(files: list[tuple[str, bytes]], dry_run: bool):
@@ -77,9 +61,11 @@ def _check(files: list[tuple[str, bytes]], dry_run: bool):
             scope=None if scope.everything else scope,
             topics=current_app.config["MEETING_TOPICS"],
             dry_run=dry_run,
+            demographics=current_user.can_view_demographics,
         )
     except roster_import.ImportInvalid as exc:
-        db.session.rollback()
+        if not dry_run:
+            db.session.rollback()  # nothing of a refused import is kept (a dry run keeps its audit event)
         return None, exc.errors, None
     except roster_import.ImportRefused as exc:
         db.session.rollback()
@@ -105,13 +91,8 @@ def upload():
             form.files.errors.append(str(exc))
         else:
             _forget_upload()
-            _remove_stale_uploads()
-            token = secrets.token_urlsafe(24)
-            folder = _upload_root() / token
-            folder.mkdir(parents=True, exist_ok=True)
-            for i, (_name, data) in enumerate(files):
-                (folder / str(i)).write_bytes(data)
-            session[SESSION_KEY] = {"token": token, "names": [name for name, _ in files]}
+            session[SESSION_KEY] = roster_uploads.keep(current_user.id, files, _now())
+            db.session.commit()
             return redirect(url_for("roster.preview"))
     return render_template("roster/upload.html", form=form)
 
@@ -136,8 +117,8 @@ def preview():
         flash("Upload a roster file first.", "info")
         return redirect(url_for("roster.upload"))
     result, errors, refusal = _check(files, dry_run=True)
-    db.session.rollback()  # a dry run writes nothing; drop anything it loaded
-    return render_template(
+    db.session.commit()  # the dry run's audit event (roster.preview); the dry run itself writes nothing
+    page = render_template(
         "roster/preview.html",
         filename=", ".join(name for name, _ in files),
         result=result,
@@ -149,6 +130,7 @@ def preview():
         summary=roster_import.summary_lines(result) if result else [],
         categories=roster_import.CATEGORIES,
     )
+    return page, 200 if result is not None else 422
 
 
 @bp.route("/confirm", methods=["POST"])
@@ -164,11 +146,12 @@ def confirm():
         # The database changed since the preview: show the problems again, nothing was written.
         flash("The file no longer imports cleanly; nothing was imported.", "danger")
         return redirect(url_for("roster.preview"))
-    db.session.commit()
     _forget_upload()
+    db.session.commit()
     session[RESULT_KEY] = {
+        "user": current_user.id,
         "filename": result.filename,
-        "changed": result.preview.changed,
+        "changed": result.may_write,
         "summary": roster_import.summary_lines(result),
     }
     return redirect(url_for("roster.result"))
@@ -179,6 +162,7 @@ def confirm():
 def cancel():
     if CancelForm().validate_on_submit():
         _forget_upload()
+        db.session.commit()
         flash("The upload was discarded; nothing was imported.", "info")
     return redirect(url_for("roster.upload"))
 
@@ -187,6 +171,6 @@ def cancel():
 @roles_required("staff")
 def result():
     outcome = session.get(RESULT_KEY)
-    if outcome is None:
+    if not isinstance(outcome, dict) or outcome.get("user") != current_user.id:
         return redirect(url_for("roster.upload"))
     return render_template("roster/result.html", outcome=outcome)

@@ -1,21 +1,31 @@
-"""Accounts: creating users, granting roles, invitation and password-reset links."""
+"""Accounts: creating users, granting roles, invitation and password-reset links, sign-in emails."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from zxcvbn import zxcvbn
 
+from mentorship.access import Scope
 from mentorship.extensions import db
 from mentorship.models import Person, Program, User
 from mentorship.services import ServiceError
-from mentorship.services.people import create_person, find_person
+from mentorship.services.people import (
+    DuplicateEmail,
+    create_person,
+    find_person,
+    normalise_email,
+    rename_person,
+)
 
 MIN_PASSWORD_SCORE = 2  # zxcvbn: 0-1 are guessed by a common-password list or a simple pattern
+# A password reset this soon after an email change also tells the previous address.
+RECENT_EMAIL_CHANGE = dt.timedelta(hours=24)
 
 
 class TokenError(ServiceError):
@@ -122,3 +132,93 @@ def read_password_token(token: str, purpose: str) -> User:
 def record_login(user: User) -> None:
     """Note the time of a successful login."""
     user.last_login_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Who may set where a login's links go (see docs/privacy.md, "Accounts")
+# ---------------------------------------------------------------------------------------------------------
+
+LOGIN_MANAGED_BY_OFFICE = (
+    "Only the GME office can change this email or send this person an invitation: they have signed in "
+    "before, hold a staff role, or are enrolled beyond your programs. Ask the GME office (an admin) to do it."
+)
+
+
+class LoginManagedByOffice(ServiceError):
+    """A program coordinator tried to redirect the login of someone only an admin may manage."""
+
+    def __init__(self) -> None:
+        super().__init__(LOGIN_MANAGED_BY_OFFICE)
+
+
+def may_manage_login(scope: Scope, person: Person) -> bool:
+    """True if staff with `scope` may change `person`'s email or send them an invitation.
+
+    Admins always may. A program coordinator only for someone who has never signed in (no password, no
+    sign-in), holds no staff role, and whose every role is in the coordinator's programs: otherwise
+    pointing the email elsewhere and sending an invitation would hand them another person's login.
+    """
+    if scope.everything:
+        return True
+    user = person.user
+    if user is not None and (
+        user.password_hash is not None
+        or user.last_login_at is not None
+        or user.is_admin
+        or user.is_coordinator
+    ):
+        return False
+    programs = []
+    if person.mentee is not None:
+        programs.append(person.mentee.program_id)
+    if person.mentor is not None:
+        programs.append(person.mentor.program_id)
+    return bool(programs) and all(scope.covers_program(program_id) for program_id in programs)
+
+
+@dataclass(frozen=True)
+class EmailChange:
+    """A sign-in email that was changed: the old address is told (see account_notices)."""
+
+    person: Person
+    old: str
+    new: str
+    at: dt.datetime
+
+
+def update_identity(
+    person: Person, email: str, first_name: str, last_name: str, *, scope: Scope, now: dt.datetime
+) -> EmailChange | None:
+    """Save a person's name and email from an edit form; returns the email change, if any.
+
+    An email change needs `may_manage_login` (else LoginManagedByOffice, and nothing is changed), is
+    recorded on the person, and signs the person out everywhere: the session version is bumped, which
+    also voids every invitation and reset link sent before.
+    """
+    new = normalise_email(email)
+    change = None
+    if new != person.email:
+        if not may_manage_login(scope, person):
+            raise LoginManagedByOffice()
+        existing = find_person(new)
+        if existing is not None and existing.id != person.id:
+            raise DuplicateEmail(existing)
+        change = EmailChange(person=person, old=person.email, new=new, at=now)
+        person.previous_email, person.email, person.email_changed_at = person.email, new, now
+        if person.user is not None:
+            sign_out_everywhere(person.user)
+    rename_person(person, first_name, last_name)
+    return change
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session of `user` and void the links emailed to them (the session version changes)."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def recent_previous_email(person: Person, now: dt.datetime) -> str | None:
+    """The address `person` signed in with until a change in the last 24 hours, if there was one."""
+    changed = person.email_changed_at
+    if changed is None or not person.previous_email or now - changed > RECENT_EMAIL_CHANGE:
+        return None
+    return person.previous_email

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import func, select
 
+from mentorship.access import Scope, person_in_scope
 from mentorship.extensions import db
 from mentorship.models import (
     MenteeInterest,
@@ -50,12 +51,18 @@ def create_person(email: str, first_name: str, last_name: str) -> Person:
     return person
 
 
-def update_person(person: Person, email: str, first_name: str, last_name: str) -> None:
-    """Change a person's name or email; refuses an email that belongs to someone else."""
-    existing = find_person(email)
-    if existing is not None and existing.id != person.id:
-        raise DuplicateEmail(existing)
-    person.email = normalise_email(email)
+class OutsideScope(ServiceError):
+    """A program coordinator named someone who is enrolled outside their programs."""
+
+    def __init__(self, email: str):
+        super().__init__(
+            f"{normalise_email(email)} is already enrolled elsewhere; "
+            "ask the GME office to add them to your program."
+        )
+
+
+def rename_person(person: Person, first_name: str, last_name: str) -> None:
+    """Change a person's name (their email is changed with accounts.change_email)."""
     person.first_name = first_name.strip()
     person.last_name = last_name.strip()
 
@@ -108,13 +115,17 @@ def enroll_mentee(person: Person, enrolled_on: dt.date | None = None, **fields) 
 
 
 def enroll_by_email(
-    role: str, email: str, first_name: str, last_name: str, **fields
+    role: str, email: str, first_name: str, last_name: str, *, scope: Scope, **fields
 ) -> MentorProfile | MenteeProfile:
     """Enrol the person with `email` as "mentor" or "mentee", adding them if new.
 
-    Someone already known in the other role (a senior resident who mentors) keeps their record.
+    Someone already known in the other role (a senior resident who mentors) keeps their record. A program
+    coordinator (`scope` of some programs) never brings a person known outside their scope into it: once in
+    scope, their login could be taken over through an email change (see docs/privacy.md).
     """
     person = find_person(email)
+    if person is not None and not person_in_scope(scope, person.id):
+        raise OutsideScope(email)
     if person is not None and getattr(person, role) is not None:
         raise DuplicateEmail(person)
     person = person or create_person(email, first_name, last_name)

@@ -8,6 +8,7 @@ the caller's transaction. Both the CLI and the web page use these two steps.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -233,6 +234,8 @@ class Preview:
     items: dict[str, dict[str, list[str]]] = field(
         default_factory=lambda: {c: {a: [] for a in ACTIONS} for c in CATEGORIES}
     )
+    # People whose rows give self-identification answers (from the file alone, never from what is stored).
+    selfid_given: int = 0
 
     @property
     def counts(self) -> dict[str, dict[str, int]]:
@@ -249,6 +252,13 @@ class ImportResult:
     dry_run: bool
     preview: Preview
     ignored_sheets: list[str]
+    demographics: bool = False
+
+    @property
+    def may_write(self) -> bool:
+        """Whether confirming can change anything: for a user who may not see individual demographics,
+        any self-identification answers count, whether or not they equal what is stored."""
+        return self.preview.changed or (not self.demographics and self.preview.selfid_given > 0)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -259,6 +269,10 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # The most rows (blank ones included) read from one sheet: far above any roster, far below Excel's 1,048,576.
 MAX_SHEET_ROWS = 200_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Every cell but a meeting's notes is one line: a line break, tab or other control character in a name or
+# an email was pasted from elsewhere, and would break the one-line places it is shown (lists, CSV, mail).
+_NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+MULTI_LINE_COLUMNS = frozenset({"notes"})
 
 
 def read_paths(paths: Iterable[str | Path], max_bytes: int) -> Roster:
@@ -343,12 +357,14 @@ def _read_xlsx(name: str, data: bytes, max_bytes: int) -> Roster:
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             try:
+                found = False
                 for worksheet in book.worksheets:
                     sheet = sheet_for(worksheet.title)
                     if sheet is None:
                         if canonical(worksheet.title) != "instructions":
                             roster.ignored_sheets.append(worksheet.title)
                         continue
+                    found = True
                     if sheet in roster.sheets:
                         roster.errors.append(
                             RowError(
@@ -364,6 +380,11 @@ def _read_xlsx(name: str, data: bytes, max_bytes: int) -> Roster:
         raise
     except Exception as exc:  # openpyxl raises many kinds of error on damaged files
         raise ImportRefused(f"{name} is damaged and cannot be read as an Excel workbook.") from exc
+    if not found:
+        raise ImportRefused(
+            f"{name} has none of the sheets {', '.join(SHEET_ORDER[:-1])} or {SHEET_ORDER[-1]}; "
+            "nothing was imported. Name each sheet after what it holds (see the template)."
+        )
     return roster
 
 
@@ -376,19 +397,41 @@ def _read_csv(roster: Roster, name: str, data: bytes) -> None:
         )
     if sheet in roster.sheets:
         raise ImportRefused(f"Two files hold the {sheet} sheet ({roster.sheets[sheet].source} and {name}).")
-    if data.startswith((b"PK", OLE_MAGIC)) or b"\x00" in data:
+    if data.startswith((b"PK", OLE_MAGIC)):
         raise ImportRefused(f"{name} is not a text CSV file (it may be a renamed workbook).")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")  # Excel on Windows saves "CSV" in this encoding
+    text = _decode_csv(name, data)
     first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    # Excel writes "," (or ";" where the decimal mark is a comma); its "Unicode text" is tab-separated.
+    delimiter = max(("\t", ";", ","), key=first_line.count) if first_line else ","
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise ImportRefused(f"{name} is not a valid CSV file ({exc}).") from exc
     _add_sheet(roster, sheet, name, iter(rows))
+
+
+def _decode_csv(name: str, data: bytes) -> str:
+    """The text of a CSV file: UTF-16 when it starts with a byte-order mark (Excel's "Unicode text"),
+    else UTF-8 (with or without a mark), else Windows-1252 (Excel's plain "CSV" on Windows)."""
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ImportRefused(f"{name} says it is UTF-16 text but is damaged; save it again.") from exc
+    elif b"\x00" in data:
+        # NUL bytes without a byte-order mark: UTF-16 whose mark was lost, or not text at all.
+        raise ImportRefused(
+            f"{name} is not a text CSV file (it may be a renamed workbook, or UTF-16 text without its "
+            'byte-order mark: save it from Excel as "CSV UTF-8").'
+        )
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+    if "\x00" in text:
+        raise ImportRefused(f"{name} is not a text CSV file (it contains NUL characters).")
+    return text
 
 
 def _add_sheet(roster: Roster, sheet: str, source: str, rows: Iterator[tuple | list]) -> None:
@@ -472,6 +515,17 @@ class _Row:
     def error(self, column: str, message: str) -> None:
         self.ok = False
         self.errors.append(RowError(self.sheet, self.number, column, message))
+
+    def check_characters(self) -> None:
+        """Refuse line breaks and control characters inside cells (notes may hold line breaks)."""
+        for column, value in self.values.items():
+            if not isinstance(value, str):
+                continue
+            if column in MULTI_LINE_COLUMNS:
+                if _CONTROL.search(value):
+                    self.error(column, "contains a control character (an invisible code): remove it")
+            elif _NOT_ONE_LINE.search(value.strip()):
+                self.error(column, "contains a line break or control character: keep the cell on one line")
 
     def has(self, column: str) -> bool:
         return bool(_text(self.values.get(column)))
@@ -598,6 +652,27 @@ class _Ref:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+def _stored_answers(selfid: SelfIdentification | None) -> dict[str, Any]:
+    """A stored self-identification in the shape of parse_self_identification's answers."""
+    if selfid is None:
+        return {
+            "gender": None,
+            "races": [],
+            "race_prefer_not": False,
+            "urim": None,
+            "img": None,
+            "first_generation": None,
+        }
+    return {
+        "gender": selfid.gender,
+        "races": sorted(selfid.race_codes),
+        "race_prefer_not": selfid.race_prefer_not,
+        "urim": selfid.urim,
+        "img": selfid.img,
+        "first_generation": selfid.first_generation,
+    }
+
+
 def _chunks(items: list, size: int = _CHUNK) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -610,8 +685,10 @@ class _Planner:
         scope: Scope | None,
         topics: Iterable[str],
         progress: Callable[[int], None] | None,
+        demographics: bool = False,
     ):
         self.roster = roster
+        self.demographics = demographics
         self.scope = scope if scope is not None and not scope.everything else None
         self.topics = {vocab.slug(t): t for t in topics}
         self.progress = progress or (lambda _n: None)
@@ -634,7 +711,9 @@ class _Planner:
         if sheet is None:
             return
         for number, values in sheet.rows:
-            yield _Row(sheet, number, values, self.errors)
+            row = _Row(sheet, number, values, self.errors)
+            row.check_characters()
+            yield row
             self.progress(1)
 
     def note(self, category: str, action: str, label: str) -> None:
@@ -673,6 +752,7 @@ class _Planner:
             for person in db.session.execute(query).scalars():
                 self.db_people[person.email.lower()] = person
         self.db_programs = {p.name.strip().lower(): p for p in db.session.execute(select(Program)).scalars()}
+        self.outside: set[str] = self.outside_scope()
         self.visible_mentor_ids: set[int] | None = None
         if self.scope is not None:
             self.visible_mentor_ids = set(
@@ -705,6 +785,32 @@ class _Planner:
                 for meeting in db.session.execute(query).scalars():
                     key = (meeting.pairing_id, meeting.date, meeting.duration_minutes, meeting.modality)
                     self.db_meetings.setdefault(key, meeting)
+
+    def outside_scope(self) -> set[str]:
+        """Emails of the file's known people whom a program coordinator may not touch: not in their scope.
+
+        Enrolling, moving or updating such a person (even an admin with no profile) would bring them into
+        the coordinator's scope, and with it their login (see docs/privacy.md, "Accounts").
+        """
+        if self.scope is None:
+            return set()
+        inside: set[int] = set()
+        ids = sorted(person.id for person in self.db_people.values())
+        for chunk in _chunks(ids):
+            for profile, condition in (
+                (MenteeProfile, self.scope.mentees()),
+                (MentorProfile, self.scope.mentors()),
+            ):
+                query = select(profile.person_id).where(profile.person_id.in_(chunk), condition)
+                inside.update(db.session.execute(query).scalars())
+        return {email for email, person in self.db_people.items() if person.id not in inside}
+
+    def refuse_outside(self, row: _Row, column: str, email: str) -> bool:
+        """Record an error if `email` is someone outside the coordinator's scope; True if so."""
+        if email not in self.outside:
+            return False
+        row.error(column, people_service.OutsideScope(email).args[0])
+        return True
 
     # -- the whole plan ------------------------------------------------------------------------------------
 
@@ -790,29 +896,31 @@ class _Planner:
         return ("gender" in wanted, "urim" in wanted)
 
     def parse_self_identification(self, row: _Row) -> dict | None:
+        """The answers the row gives, by column; a blank column is left out (it changes nothing)."""
         if not any(row.has(column) for column in SELF_ID_COLUMNS):
             return None
-        gender = row.choice("gender", vocab.GENDERS, "an allowed answer", private=True)
-        races: list[str] = []
-        race_prefer_not = False
-        for part in _list(_text(row.values.get("race_ethnicity"))):
-            if vocab.slug(part) in PREFER_NOT:
-                race_prefer_not = True
-            elif (code := vocab.match_choice(part, vocab.RACE_CATEGORIES)) is not None:
-                races.append(code)
-            else:
-                row.error(
-                    "race_ethnicity",
-                    "an entry is not one of the categories (see the Instructions sheet; separate with ;)",
-                )
-        return {
-            "gender": gender,
-            "races": sorted(set(races)),
-            "race_prefer_not": race_prefer_not,
-            "urim": row.yes_no("urim"),
-            "img": row.yes_no("img"),
-            "first_generation": row.yes_no("first_generation"),
-        }
+        answers: dict[str, Any] = {}
+        if row.has("gender"):
+            answers["gender"] = row.choice("gender", vocab.GENDERS, "an allowed answer", private=True)
+        if row.has("race_ethnicity"):
+            races: list[str] = []
+            race_prefer_not = False
+            for part in _list(_text(row.values.get("race_ethnicity"))):
+                if vocab.slug(part) in PREFER_NOT:
+                    race_prefer_not = True
+                elif (code := vocab.match_choice(part, vocab.RACE_CATEGORIES)) is not None:
+                    races.append(code)
+                else:
+                    row.error(
+                        "race_ethnicity",
+                        "an entry is not one of the categories (see the Instructions sheet; separate with ;)",
+                    )
+            answers["races"] = sorted(set(races))
+            answers["race_prefer_not"] = race_prefer_not
+        for column in ("urim", "img", "first_generation"):
+            if row.has(column):
+                answers[column] = row.yes_no(column)
+        return answers
 
     def parse_pairing(self, row: _Row) -> dict | None:
         data = {
@@ -926,6 +1034,8 @@ class _Planner:
                     row.error("email", f"{email} is already on row {seen[email]}")
                     continue
                 seen[email] = row.number
+                if self.refuse_outside(row, "email", email):
+                    continue
                 first, last = data["first_name"], data["last_name"]
                 if email in names and names[email][2:] != (first, last):
                     sheet, number = names[email][:2]
@@ -953,32 +1063,45 @@ class _Planner:
         ref.obj = Person(email=email, first_name=first, last_name=last)
         db.session.add(ref.obj)
 
-    def plan_selfid(self, row: _Row, person: _Ref, desired: dict | None, changes: list[str]) -> None:
-        if desired is None:
+    def plan_selfid(self, row: _Row, person: _Ref, given: dict | None, changes: list[str]) -> None:
+        """Queue the self-identification answers the row gives; its blank columns keep what is stored.
+
+        Only a user who may see individual demographics learns whether the answers differ from the
+        stored ones (a "self-identification" change); for anyone else the row's counts and labels never
+        depend on them (see docs/privacy.md, "No oracle").
+        """
+        if given is None:
             return
         done = person.data.get("selfid")
         if done is not None:
-            if done[1] != desired:
-                row.error("", f"the self-identification differs from {done[0]} for the same person")
+            if done[1] != given:
+                row.error(
+                    "",
+                    f"the self-identification differs from {done[0]} for the same person "
+                    "(give the same answers on both rows, or leave one row's blank)",
+                )
             return
-        person.data["selfid"] = (f"{row.sheet} row {row.number}", desired)
+        person.data["selfid"] = (f"{row.sheet} row {row.number}", given)
+        self.preview.selfid_given += 1
         current = person.obj.self_identification if person.obj is not None else None
-        if current is not None and desired == {
-            "gender": current.gender,
-            "races": sorted(current.race_codes),
-            "race_prefer_not": current.race_prefer_not,
-            "urim": current.urim,
-            "img": current.img,
-            "first_generation": current.first_generation,
-        }:
+        stored = _stored_answers(current)
+        answers = {**stored, **given}
+        if current is not None and answers == stored:
             return
-        changes.append("self-identification")
+        if self.demographics:
+            changes.append("self-identification")
 
-        def write(person=person, desired=desired, current=current):
+        def write(person=person, answers=answers, current=current):
             description = current.gender_description if current is not None else None
-            people_service.set_self_identification(person.obj, gender_description=description, **desired)
+            people_service.set_self_identification(person.obj, gender_description=description, **answers)
 
         self.ops.append(write)
+
+    def labelled(self, label: str, data: dict) -> str:
+        """A person's preview label; for users without view_demographics, whether the row gives answers."""
+        if data["selfid"] is None or self.demographics:
+            return label
+        return f"{label} (self-identification: given)"
 
     def plan_mentor(self, row: _Row, data: dict) -> None:
         email = data["email"]
@@ -1023,7 +1146,7 @@ class _Planner:
     def _plan_profile(self, row, category, person, ref, existing, fields, program, data, create) -> None:
         """Shared by mentors and mentees: create, or update the fields the row gives (blank = unchanged)."""
         if existing is None:
-            self.note(category, "create", ref.label)
+            self.note(category, "create", self.labelled(ref.label, data))
             self.ops.append(lambda: create(ref, person, fields, program, data))
             self.plan_selfid(row, person, data["selfid"], [])
             return
@@ -1039,9 +1162,9 @@ class _Planner:
         changes += extra
         self.plan_selfid(row, person, data["selfid"], changes)
         if changes:
-            self.note(category, "update", f"{ref.label}: {', '.join(changes)}")
+            self.note(category, "update", self.labelled(f"{ref.label}: {', '.join(changes)}", data))
         else:
-            self.note(category, "unchanged", ref.label)
+            self.note(category, "unchanged", self.labelled(ref.label, data))
 
         def write():
             for name, value in given.items():
@@ -1214,7 +1337,9 @@ class _Planner:
         ):
             email = data[column]
             ref = refs.get(email)
-            if ref is None:
+            if self.refuse_outside(row, column, email):
+                ref = None
+            elif ref is None:
                 person = self.db_people.get(email)
                 profile = getattr(person, role) if person is not None else None
                 if email in self.listed[f"{role.title()}s"] and (person is None or profile is None):
@@ -1406,21 +1531,29 @@ def import_roster(
     topics: Iterable[str] = (),
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    demographics: bool = False,
 ) -> ImportResult:
     """Check every row of `roster`; unless `dry_run`, write it all in the session (the caller commits).
 
-    `scope` limits a program coordinator to their programs (None = everything). `topics` are the meeting
-    topics allowed (config MEETING_TOPICS). `progress(n)` is called as rows are checked and written.
-    Raises ImportInvalid (with every problem) and writes nothing if any row is invalid.
+    `scope` limits a program coordinator to their programs (None = everything): a known person outside it
+    is an error wherever the file names them. `topics` are the meeting topics allowed (config
+    MEETING_TOPICS). `demographics`: the reader may see individual self-identification (the preview then
+    says whether answers differ from the stored ones). `progress(n)` is called as rows are checked and
+    written. Raises ImportInvalid (with every problem) and writes nothing if any row is invalid. A dry run
+    is audited (`roster.preview`) like an import: the caller commits that event.
     """
-    planner = _Planner(roster, scope, topics, progress)
+    planner = _Planner(roster, scope, topics, progress, demographics)
     with db.session.no_autoflush:
         planner.run()
     if planner.errors:
         order = {name: i for i, name in enumerate(SHEET_ORDER)}
-        raise ImportInvalid(sorted(planner.errors, key=lambda e: (order.get(e.sheet, 9), e.row)))
-    result = ImportResult(roster.filename, dry_run, planner.preview, roster.ignored_sheets)
+        errors = sorted(planner.errors, key=lambda e: (order.get(e.sheet, 9), e.row))
+        if dry_run:
+            audit.record(actor, "roster.preview", None, file=roster.filename, problems=len(errors))
+        raise ImportInvalid(errors)
+    result = ImportResult(roster.filename, dry_run, planner.preview, roster.ignored_sheets, demographics)
     if dry_run:
+        audit.record(actor, "roster.preview", None, file=roster.filename, counts=planner.preview.counts)
         return result
     planner.write()
     audit.record(actor, "roster.import", None, file=roster.filename, counts=planner.preview.counts)
@@ -1437,4 +1570,7 @@ def summary_lines(result: ImportResult) -> list[str]:
         if sum(c.values()):
             parts = ", ".join(f"{c[a]} {verb}" for a, verb in zip(ACTIONS, verbs, strict=True))
             lines.append(f"{category.title()}: {parts}")
+    given = result.preview.selfid_given
+    if given:
+        lines.append(f"Self-identification: given for {given} {'person' if given == 1 else 'people'}")
     return lines

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from mentorship.services import ServiceError
+from mentorship.access import Scope
+from mentorship.services import ServiceError, accounts
 from mentorship.services import people as svc
 
 
@@ -15,12 +18,14 @@ def test_email_identity_is_case_insensitive(f):
         svc.create_person("ann.lee@EXAMPLE.org", "Other", "Person")
 
 
-def test_update_person_refuses_someone_elses_email(f):
+def test_updating_identity_refuses_someone_elses_email(f):
     a, b = f.person("a@example.org"), f.person("b@example.org")
+    now = dt.datetime(2026, 1, 5, 9, 0)
     with pytest.raises(svc.DuplicateEmail):
-        svc.update_person(b, "A@example.org", "B", "B")
-    svc.update_person(a, "A@EXAMPLE.org", "Ann", "Lee")  # their own email, other case
-    assert a.email == "a@example.org"
+        accounts.update_identity(b, "A@example.org", "B", "B", scope=Scope(None), now=now)
+    # Their own email in another case is no change.
+    assert accounts.update_identity(a, "A@EXAMPLE.org", "Ann", "Lee", scope=Scope(None), now=now) is None
+    assert (a.email, a.first_name, a.email_changed_at) == ("a@example.org", "Ann", None)
 
 
 def test_interests_are_normalised():

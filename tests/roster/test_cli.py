@@ -32,12 +32,25 @@ def test_dry_run_then_import_then_reimport(runner, tmp_path):
 
     dry = runner.invoke(args=["roster", "import", "--dry-run", str(path)])
     assert dry.exit_code == 0, dry.output
-    assert dry.stdout.startswith("Dry run of roster.xlsx: no problems found; nothing was written.\n")
+    assert dry.stdout.startswith("Dry run of roster.xlsx: no problems found; nothing was imported.\n")
     assert "People: 4 to create, 0 to update, 0 unchanged" in dry.stdout
     assert "Programs that would be created (3):\n  Internal Medicine\n  Cardiology Fellowship\n" in dry.stdout
     assert "  Surgery (named in Mentees row 3)" in dry.stdout
     db.session.expire_all()
-    assert snapshot() == before
+    # A dry run writes only its audit event.
+    assert snapshot() == {**before, "audit_events": 1}
+    preview = db.session.execute(select(AuditEvent).where(AuditEvent.action == "roster.preview")).scalar_one()
+    assert preview.details == {
+        "file": "roster.xlsx",
+        "counts": {
+            "programs": {"create": 3, "update": 0, "unchanged": 0},
+            "people": {"create": 4, "update": 0, "unchanged": 0},
+            "mentors": {"create": 2, "update": 0, "unchanged": 0},
+            "mentees": {"create": 2, "update": 0, "unchanged": 0},
+            "pairings": {"create": 3, "update": 0, "unchanged": 0},
+            "meetings": {"create": 3, "update": 0, "unchanged": 0},
+        },
+    }
 
     done = runner.invoke(args=["roster", "import", str(path)])
     assert done.exit_code == 0, done.output

@@ -18,9 +18,11 @@ from tests.roster.helpers import TOPICS, csv_bytes, dump, messy_sheets, snapshot
 MAX = 10 * 1024 * 1024
 
 
-def run(sheets, dry_run=False, scope=None, actor=None, name="roster.xlsx"):
+def run(sheets, dry_run=False, scope=None, actor=None, name="roster.xlsx", demographics=False):
     roster = ri.read_files([(name, xlsx(sheets, blank_formatted_rows=30))], MAX)
-    result = ri.import_roster(roster, actor=actor, scope=scope, topics=TOPICS, dry_run=dry_run)
+    result = ri.import_roster(
+        roster, actor=actor, scope=scope, topics=TOPICS, dry_run=dry_run, demographics=demographics
+    )
     db.session.commit()
     return result
 
@@ -169,7 +171,9 @@ def test_newer_roster_updates_fields():
     counts = result.preview.counts
     assert counts["people"]["update"] == 1
     assert result.preview.items["people"]["update"] == ["Zoe D'Angelo <dr.jane@hospital.org>: first_name"]
-    assert result.preview.items["mentors"]["update"] == ["Zoe D'Angelo <dr.jane@hospital.org>: capacity"]
+    assert result.preview.items["mentors"]["update"] == [
+        "Zoe D'Angelo <dr.jane@hospital.org>: capacity (self-identification: given)"
+    ]
     assert counts["mentees"]["update"] == 1 and counts["pairings"]["update"] == 1
     assert counts["meetings"] == {"create": 1, "update": 1, "unchanged": 1}
     data = dump()
@@ -185,7 +189,7 @@ def test_newer_roster_updates_fields():
 def test_dry_run_writes_nothing_and_previews():
     before = snapshot()
     result = run(messy_sheets(), dry_run=True)
-    assert snapshot() == before
+    assert snapshot() == {**before, "audit_events": 1}  # only the preview's audit event (roster.preview)
     assert result.dry_run and result.preview.counts["mentees"]["create"] == 2
     assert "Amy N'Diaye <amy@hospital.org>" in result.preview.items["mentees"]["create"]
 
@@ -462,7 +466,8 @@ def test_preferences_and_program_change_on_a_newer_roster():
     sheets["MENTEES"][1][7] = "dr.jane@hospital.org"  # and the former one is now excluded
     result = run(sheets)
     assert result.preview.items["mentees"]["update"] == [
-        "José Muñoz-O'Neil <resident.one@hospital.org>: program, preferred_mentors, do_not_match"
+        "José Muñoz-O'Neil <resident.one@hospital.org>: program, preferred_mentors, do_not_match "
+        "(self-identification: given)"
     ]
     mentee = dump()["people"]["resident.one@hospital.org"]["mentee"]
     assert mentee[0] == "Cardiology Fellowship"

@@ -6,25 +6,24 @@ import io
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from mentorship.extensions import db
-from mentorship.models import AuditEvent, Person
+from mentorship.models import AuditEvent, Person, RosterUpload
 from tests.roster.helpers import messy_sheets, snapshot, xlsx
 
 
-@pytest.fixture
-def uploads(app, tmp_path, monkeypatch):
-    folder = tmp_path / "uploads"
-    monkeypatch.setitem(app.config, "ROSTER_UPLOAD_DIR", str(folder))
-    return folder
+def pending() -> int:
+    """Uploads waiting for confirmation, in the database."""
+    db.session.expire_all()
+    return db.session.execute(select(func.count()).select_from(RosterUpload)).scalar_one()
 
 
 def upload(browser, data: bytes, name: str = "roster.xlsx"):
     return browser.post("/roster/", data={"files": (io.BytesIO(data), name)})
 
 
-def test_upload_preview_confirm(login, f, uploads):
+def test_upload_preview_confirm(login, f):
     admin = f.user(is_admin=True)
     browser = login(admin)
     page = browser.get("/roster/").get_data(as_text=True)
@@ -32,7 +31,7 @@ def test_upload_preview_confirm(login, f, uploads):
 
     response = upload(browser, xlsx(messy_sheets(), blank_formatted_rows=20))
     assert response.status_code == 302 and response.headers["Location"].endswith("/roster/preview")
-    assert len(list(uploads.iterdir())) == 1
+    assert pending() == 1
 
     before = snapshot()
     preview = browser.get("/roster/preview").get_data(as_text=True)
@@ -41,11 +40,14 @@ def test_upload_preview_confirm(login, f, uploads):
     assert "Surgery (named in Mentees row 3)" in preview
     assert "Import now" in preview
     db.session.expire_all()
-    assert snapshot() == before
+    assert snapshot() == {**before, "audit_events": 1}  # the preview is audited, nothing else written
+    event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "roster.preview")).scalar_one()
+    assert event.actor_id == admin.id and event.details["file"] == "roster.xlsx"
+    assert event.details["counts"]["people"] == {"create": 4, "update": 0, "unchanged": 0}
 
     done = browser.post("/roster/confirm")
     assert done.status_code == 302 and done.headers["Location"].endswith("/roster/result")
-    assert list(uploads.iterdir()) == []  # the kept file is deleted after the import
+    assert pending() == 0  # the kept file is deleted after the import
     result = browser.get("/roster/result").get_data(as_text=True)
     assert "The import is complete." in result and "Meetings: 3 created, 0 updated, 0 unchanged" in result
     db.session.expire_all()
@@ -61,7 +63,7 @@ def test_upload_preview_confirm(login, f, uploads):
     assert "importing it would change nothing" in again and "Import now" not in again
 
 
-def test_problems_are_shown_in_a_table_and_nothing_is_written(login, f, uploads):
+def test_problems_are_shown_in_a_table_and_nothing_is_written(login, f):
     browser = login(f.user(is_admin=True))
     sheets = messy_sheets()
     sheets["MENTEES"][1][4] = "twelve"
@@ -76,10 +78,12 @@ def test_problems_are_shown_in_a_table_and_nothing_is_written(login, f, uploads)
     assert "Import now" not in page
     assert browser.post("/roster/confirm").status_code == 302
     db.session.expire_all()
-    assert snapshot() == before
+    assert snapshot() == {**before, "audit_events": 1}  # only the preview's audit event
+    event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "roster.preview")).scalar_one()
+    assert event.details == {"file": "roster.xlsx", "problems": 1}
 
 
-def test_a_file_that_is_not_a_workbook_is_refused_on_the_upload_page(login, f, uploads):
+def test_a_file_that_is_not_a_workbook_is_refused_on_the_upload_page(login, f):
     browser = login(f.user(is_admin=True))
     response = upload(browser, b"name,email\n", "roster.xlsx")
     assert response.status_code == 200
@@ -87,16 +91,16 @@ def test_a_file_that_is_not_a_workbook_is_refused_on_the_upload_page(login, f, u
         "roster.xlsx is not an Excel workbook (it may be a renamed text or other file)."
         in response.get_data(as_text=True)
     )
-    assert not uploads.exists() or list(uploads.iterdir()) == []
+    assert pending() == 0
 
 
-def test_no_file_chosen(login, f, uploads):
+def test_no_file_chosen(login, f):
     browser = login(f.user(is_admin=True))
     response = browser.post("/roster/", data={})
     assert response.status_code == 200 and "Choose a file to import." in response.get_data(as_text=True)
 
 
-def test_coordinator_rows_for_other_programs_are_refused(login, f, uploads):
+def test_coordinator_rows_for_other_programs_are_refused(login, f):
     medicine = f.program("Internal Medicine")
     f.program("Surgery")
     coordinator = f.user(programs=[medicine])
@@ -122,12 +126,12 @@ def test_coordinator_rows_for_other_programs_are_refused(login, f, uploads):
     assert db.session.execute(select(Person.email)).scalars().all().count("a@x.org") == 1
 
 
-def test_cancel_discards_the_upload(login, f, uploads):
+def test_cancel_discards_the_upload(login, f):
     browser = login(f.user(is_admin=True))
     upload(browser, xlsx(messy_sheets()))
-    assert len(list(uploads.iterdir())) == 1
+    assert pending() == 1
     assert browser.post("/roster/cancel").status_code == 302
-    assert list(uploads.iterdir()) == []
+    assert pending() == 0
     assert browser.get("/roster/preview").status_code == 302
 
 
@@ -148,7 +152,7 @@ def test_only_staff_may_import(login, f, client):
     assert client.get("/roster/").status_code == 302  # to the sign-in page
 
 
-def test_confirm_rechecks_the_file_against_the_database(login, f, uploads):
+def test_confirm_rechecks_the_file_against_the_database(login, f):
     browser = login(f.user(is_admin=True))
     mentor = f.mentor(f.person("old@x.org"))
     sheets = messy_sheets()

@@ -87,7 +87,6 @@ def server(app, tmp_path):
         "SECRET_KEY": "concurrency-test-secret-key",
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "SESSION_COOKIE_SECURE": "0",
-        "ROSTER_UPLOAD_DIR": str(tmp_path / "uploads"),
         "LOGIN_RATE_LIMIT": "1000 per minute",
     }
     log = (tmp_path / "gunicorn.log").open("w")

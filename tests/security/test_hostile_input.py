@@ -29,13 +29,6 @@ MENTEE_HEADER = ["email", "first_name", "last_name", "program", "pgy"]
 FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "=1+1"]
 
 
-@pytest.fixture
-def uploads(app, tmp_path, monkeypatch):
-    folder = tmp_path / "uploads"
-    monkeypatch.setitem(app.config, "ROSTER_UPLOAD_DIR", str(folder))
-    return folder
-
-
 @functools.cache
 def _million_rows() -> bytes:
     return H.workbook("Mentees", [MENTEE_HEADER, ["a@example.org", "A", "B", "Program A", 1]], 1_000_000)
@@ -75,7 +68,7 @@ HOSTILE_FILES = {
 # warning is about the test tool, not the app (the app's own upload files are closed with the request).
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.parametrize("name", list(HOSTILE_FILES))
-def test_hostile_spreadsheets_are_refused_with_a_message(app, login, uploads, name):
+def test_hostile_spreadsheets_are_refused_with_a_message(app, login, name):
     w = W.build_world()
     browser = login(w.users["admin"])
     make, message = HOSTILE_FILES[name]
@@ -85,12 +78,11 @@ def test_hostile_spreadsheets_are_refused_with_a_message(app, login, uploads, na
     assert response.status_code == 200, name
     page = response.get_data(as_text=True)
     assert message in page.replace("&#39;", "'"), (name, re.findall(r"invalid-feedback[^<]*<?[^<]*", page))
-    assert W.snapshot() == before
-    assert not uploads.exists() or list(uploads.iterdir()) == []
+    assert W.snapshot() == before  # nothing kept either (roster_uploads)
     gc.collect()  # let the test client's spooled body go here, where its warning is ignored
 
 
-def test_a_file_over_the_size_limit_is_refused(app, login, uploads, monkeypatch):
+def test_a_file_over_the_size_limit_is_refused(app, login, monkeypatch):
     monkeypatch.setitem(app.config, "IMPORT_MAX_BYTES", 50_000)
     w = W.build_world()
     browser = login(w.users["admin"])
@@ -116,39 +108,55 @@ def _upload_and_confirm(browser, data: bytes, name: str = "roster.xlsx"):
     return preview, browser.post("/roster/confirm")
 
 
-def test_one_bad_row_among_good_ones_writes_nothing(app, login, uploads):
+def test_one_bad_row_among_good_ones_writes_nothing(app, login):
     w = W.build_world()
     browser = login(w.users["admin"])
     rows = [MENTEE_HEADER] + [[f"good{i}@example.org", "Good", f"Row{i}", "Program A", 1] for i in range(50)]
     rows.append(["bad@example.org", "X" * 5000, "Long", "Program A", 1])
     rows.append(["worse@example.org", "Y", "Z", "Program A", "PGY one"])
-    before = W.snapshot()
+    before = W.snapshot(skip_audit=True)
     preview, confirm = _upload_and_confirm(browser, H.workbook("Mentees", rows))
     assert "first_name" in preview and "Mentees" in preview and "pgy" in preview
     assert confirm.status_code == 302
+    browser.post("/roster/cancel")  # the refused upload itself is kept until cancelled
     db.session.expire_all()
-    assert W.snapshot() == before  # all or nothing
+    assert W.snapshot(skip_audit=True) == before  # all or nothing
 
 
-def test_formula_long_and_control_text_in_a_roster_is_stored_safely(app, login, uploads):
+def test_formula_text_in_a_roster_is_stored_as_typed_and_neutralised_in_exports(app, login):
     w = W.build_world()
     browser = login(w.users["admin"])
-    # A workbook cannot hold raw control characters (XML forbids them), a CSV can: use a CSV.
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(MENTEE_HEADER + ["interests"])
     for i, text in enumerate(FORMULAS):
-        writer.writerow(
-            [f"formula{i}@example.org", text, "Last\x1bName\x07", "Program A", 1, "research; " + text]
-        )
+        writer.writerow([f"formula{i}@example.org", text, "Last Name", "Program A", 1, "research; " + text])
     preview, confirm = _upload_and_confirm(browser, buffer.getvalue().encode(), "mentees.csv")
     assert "No problems found" in preview, preview[:3000]
     assert confirm.status_code == 302
     db.session.expire_all()
     people = db.session.query(Person).filter(Person.email.like("formula%")).order_by(Person.email).all()
     assert [p.first_name for p in people] == FORMULAS  # stored as typed ...
-    assert all(p.last_name == "Last Name" for p in people)  # ... control characters dropped
-    _assert_exports_neutralised(browser)
+    _assert_exports_neutralised(browser)  # ... and never a formula in a workbook
+
+
+def test_control_characters_and_line_breaks_in_a_roster_are_refused_by_row_and_column(app, login):
+    w = W.build_world()
+    browser = login(w.users["admin"])
+    # A workbook cannot hold raw control characters (XML forbids them), a CSV can: use a CSV.
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(MENTEE_HEADER)
+    writer.writerow(["one@example.org", "One", "Last\x1bName\x07", "Program A", 1])
+    writer.writerow(["two@example.org", "Two\r\nLines", "Last", "Program A", 1])
+    before = W.snapshot(skip_audit=True)
+    preview, confirm = _upload_and_confirm(browser, buffer.getvalue().encode(), "mentees.csv")
+    cell = "<td>Mentees</td><td>{}</td><td>{}</td><td>contains a line break or control character"
+    assert cell.format(2, "last_name") in preview and cell.format(3, "first_name") in preview
+    assert "2 problems found" in preview
+    browser.post("/roster/cancel")
+    db.session.expire_all()
+    assert W.snapshot(skip_audit=True) == before
 
 
 def _assert_exports_neutralised(browser):
