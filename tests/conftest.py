@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import email
 import os
 import re
+import socket
 from types import SimpleNamespace
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from config import TestConfig
 from mentorship import create_app
-from mentorship.extensions import db, limiter
+from mentorship.extensions import db, limiter, mail
 from tests import factories
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
@@ -166,3 +169,39 @@ def pair(f):
         mentee_user=f.user(mentee.person),
         coordinator=f.user(f.person("coord@example.org", "Casey", "Coord"), programs=[prog]),
     )
+
+
+class Inbox:
+    """What a local SMTP server received: (recipients, message) pairs."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        self.messages.append((list(envelope.rcpt_tos), email.message_from_bytes(envelope.content)))
+        return "250 OK"
+
+    def bodies_to(self, address: str) -> list[str]:
+        """The plain-text bodies of the messages sent to `address`."""
+        return [msg.get_payload(decode=True).decode() for rcpts, msg in self.messages if address in rcpts]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    """Mail really sent, through an SMTP server on loopback: the Inbox of what arrived."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    # Flask-Mail reads its settings at init and suppresses sending under TESTING: give it a real state.
+    monkeypatch.setitem(app.extensions, "mail", mail.init_mail(app.config, testing=False))
+    yield inbox
+    controller.stop()

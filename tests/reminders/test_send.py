@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import email
 import re
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from mentorship.extensions import db, mail
 from mentorship.models import AuditEvent, Meeting, Reminder
+from tests.conftest import free_port
 
 TODAY = dt.date.today()
 
@@ -48,35 +46,6 @@ def test_dry_run_prints_and_writes_nothing(quiet, runner):
     ]
     assert lines[2].startswith("2 pairing(s) would be reminded")
     assert (_count(Reminder), _count(AuditEvent)) == before
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        self.messages.append((list(envelope.rcpt_tos), email.message_from_bytes(envelope.content)))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(app, monkeypatch):
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", port)
-    # Flask-Mail reads its settings at init and suppresses sending under TESTING: give it a real state.
-    monkeypatch.setitem(app.extensions, "mail", mail.init_mail(app.config, testing=False))
-    yield inbox
-    controller.stop()
 
 
 def test_real_send_reaches_both_once_and_not_again(quiet, runner, smtp, client):
@@ -121,7 +90,7 @@ def test_real_send_reaches_both_once_and_not_again(quiet, runner, smtp, client):
 
 def test_unreachable_smtp_server_fails_cleanly(quiet, runner, app, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", _free_port())  # nothing listens there
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nothing listens there
     monkeypatch.setitem(app.extensions, "mail", mail.init_mail(app.config, testing=False))
     result = runner.invoke(args=["reminders", "send"])
     assert result.exit_code == 1

@@ -112,3 +112,90 @@ def test_unknown_sheets_are_listed_as_ignored():
         "Mentors row 1, column first_name: this required column is missing",
         "Mentors row 1, column last_name: this required column is missing",
     ]
+
+
+def test_a_workbook_with_none_of_the_template_sheets_is_refused():
+    book = xlsx(
+        {"Sheet1": [["email", "first_name", "last_name"], ["a@x.org", "Ana", "Lee"]], "Notes": [["x"]]}
+    )
+    assert refused([("roster.xlsx", book)]) == (
+        "roster.xlsx has none of the sheets Programs, Mentors, Mentees, Pairings or Meetings; nothing was "
+        "imported. Name each sheet after what it holds (see the template)."
+    )
+    # An empty template sheet is one of them: nothing to do, but not refused.
+    empty = ri.read_files([("r.xlsx", xlsx({"Mentors": [list(ri.COLUMNS["Mentors"])]}))], MAX)
+    assert empty.sheets["Mentors"].rows == [] and empty.errors == []
+
+
+ROWS = [["email", "first_name", "last_name"], ["a@x.org", "Zoë", "N'Diaye"], ["b@x.org", "José", "Muñoz"]]
+EXPECTED = [
+    (2, {"email": "a@x.org", "first_name": "Zoë", "last_name": "N'Diaye"}),
+    (3, {"email": "b@x.org", "first_name": "José", "last_name": "Muñoz"}),
+]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+@pytest.mark.parametrize("delimiter", ["\t", ","])
+def test_utf16_text_with_a_byte_order_mark_is_read(encoding, delimiter):
+    # Excel's "Unicode text" is UTF-16 (little-endian, with its mark) and tab-separated.
+    text = "\r\n".join(delimiter.join(row) for row in ROWS) + "\r\n"
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    roster = ri.read_files([("mentors.csv", data)], MAX)
+    assert roster.errors == [] and roster.sheets["Mentors"].rows == EXPECTED
+
+
+def test_tab_separated_utf8_is_read_too():
+    data = "\n".join("\t".join(row) for row in ROWS).encode()
+    assert ri.read_files([("mentors.csv", data)], MAX).sheets["Mentors"].rows == EXPECTED
+
+
+def test_utf16_without_its_byte_order_mark_gets_a_message_that_says_so():
+    data = "\n".join(",".join(row) for row in ROWS).encode("utf-16-le")
+    assert refused([("mentors.csv", data)]) == (
+        "mentors.csv is not a text CSV file (it may be a renamed workbook, or UTF-16 text without its "
+        'byte-order mark: save it from Excel as "CSV UTF-8").'
+    )
+
+
+def test_line_breaks_and_control_characters_in_one_line_cells_are_errors_by_row_and_column():
+    sheets = {
+        "Mentees": [
+            ["email", "first_name", "last_name", "program", "pgy", "interests"],
+            ["a@x.org", "Ana\nMaría", "Lee", "IM", 1, None],
+            ["b@x.org", "Ben", "O'Neil\r", "IM", 2, "research\u2029qi"],
+            ["c@x.org", "Cy", "Tab\tName", "I\u2028M", 1, None],
+            ["d@x.org", "  Dee  ", "Fine\n", "IM", 1, None],  # surrounding whitespace is only trimmed
+        ],
+    }
+    roster = ri.read_files([("roster.xlsx", xlsx(sheets))], MAX)
+    with pytest.raises(ri.ImportInvalid) as caught:
+        ri.import_roster(roster, topics=["research"])
+    one_line = "contains a line break or control character: keep the cell on one line"
+    assert [str(e) for e in caught.value.errors] == [
+        f"Mentees row 2, column first_name: {one_line}",
+        f"Mentees row 3, column interests: {one_line}",  # a trailing "\r" on last_name is only trimmed
+        f"Mentees row 4, column last_name: {one_line}",
+        f"Mentees row 4, column program: {one_line}",
+    ]
+
+
+def test_notes_keep_their_line_breaks_but_not_control_characters():
+    # A workbook cannot hold raw control characters (XML forbids them), a CSV can.
+    rows = [
+        ["mentor_email", "mentee_email", "date", "duration_minutes", "notes"],
+        ["m@x.org", "a@x.org", "2024-08-01", 30, "first line\nsecond line\x07"],
+        ["m@x.org", "a@x.org", "2024-08-02", 30, "Esc\x1b[31m red"],
+        ["m@x.org", "a\x1b@x.org", "2024-08-03", 30, "fine\r\nnotes"],
+    ]
+    roster = ri.read_files([("meetings.csv", csv_bytes(rows))], MAX)
+    with pytest.raises(ri.ImportInvalid) as caught:
+        ri.import_roster(roster, topics=["research"])
+    control = "contains a control character (an invisible code): remove it"
+    assert [str(e) for e in caught.value.errors][:3] == [
+        f"Meetings row 2, column notes: {control}",
+        f"Meetings row 3, column notes: {control}",
+        "Meetings row 4, column mentee_email: contains a line break or control character: keep the cell on "
+        "one line",
+    ]

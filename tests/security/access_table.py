@@ -1,11 +1,12 @@
 # ruff: noqa: E501  (a table reads best one row per line)
 """The access-control table: every route of the app × every role → the expected answer.
 
-Codes: a number is the HTTP status; `L` is a redirect to the sign-in page; `R` is a redirect elsewhere.
+Codes: a number is the HTTP status (422: a roster preview listing problems); `L` is a redirect to the sign-in page; `R` is a redirect elsewhere.
 Roles (columns, in this order): anonymous; mentee / mentor (pairing_a of program A); mentee2 / mentor2
 (pairing_2, also program A: for them pairing_a's ids are "another mentor's" objects); coordinators of
 program A (coordA without, coordA_demo with `view_demographics`) and of program B; an admin.
-Each row: key, method, URL template, codes, and for some POSTs the form fields. The key is the Flask rule; extra rows for the same rule
+Each row: key, method, URL template, codes, and for some POSTs the form fields (a (file name, text) pair is an
+uploaded file). The key is the Flask rule; extra rows for the same rule
 (other objects, other filters) add `#label`. Templates are filled from the fixture world (world.py).
 Rows run in this order in one session per role, so destructive ones (delete, erase, logout) come last.
 """
@@ -85,8 +86,11 @@ ROWS = [
     ("/meetings/<int:meeting_id>/<answer>#2", "POST", "/meetings/{meeting_2}/dispute", "  L 404   R 404   R 403 403 403 403"),
     ("/pairings/<int:pairing_id>/end", "POST", "/pairings/{pairing_a}/end", "  L 403 403 403 403 400 400 404 400"),
     ("/pairings/<int:pairing_id>/end#b", "POST", "/pairings/{pairing_b}/end", "  L 403 403 403 403 404 404 400 400"),
-    ("/people/<int:person_id>/invite", "POST", "/people/{mentee_a_person}/invite", "  L 403 403 403 403   R   R 403   R"),
-    ("/people/<int:person_id>/invite#b", "POST", "/people/{mentee_b_person}/invite", "  L 403 403 403 403 403 403   R   R"),
+    # Invitations: a coordinator only for someone of their programs who has never signed in and holds no staff role.
+    ("/people/<int:person_id>/invite", "POST", "/people/{mentee_a_person}/invite", "  L 403 403 403 403 403 403 403   R"),
+    ("/people/<int:person_id>/invite#b", "POST", "/people/{mentee_b_person}/invite", "  L 403 403 403 403 403 403 403   R"),
+    ("/people/<int:person_id>/invite#newcomer", "POST", "/people/{newcomer_person}/invite", "  L 403 403 403 403   R   R 403   R"),
+    ("/people/<int:person_id>/invite#admin", "POST", "/people/{admin_person}/invite", "  L 403 403 403 403 403 403 403   R"),
     ("/people/<int:person_id>/<any(mentor, mentee):role>/leave", "POST", "/people/{mentee_a_person}/mentee/leave", "  L 403 403 403 403   R   R 403   R"),
     ("/people/<int:person_id>/<role>/leave#b", "POST", "/people/{mentee_b_person}/mentee/leave", "  L 403 403 403 403 403 403   R   R"),
     ("/reminders/pairing/<int:pairing_id>/remind", "POST", "/reminders/pairing/{pairing_a}/remind", "  L 403 403 403 403   R   R 404   R"),
@@ -95,6 +99,23 @@ ROWS = [
     ("/reminders/pairing/<int:pairing_id>/resolve#b", "POST", "/reminders/pairing/{pairing_b}/resolve", "  L 403 403 403 403 404 404   R   R"),
     ("/roster/cancel", "POST", "/roster/cancel", "  L 403 403 403 403   R   R   R   R"),
     ("/roster/confirm", "POST", "/roster/confirm", "  L 403 403 403 403   R   R   R   R"),
+    # Import scope: an upload is kept (R), and its preview refuses (422) every row about someone outside scope.
+    ("/roster/#admin-as-mentor", "POST", "/roster/", "  L 403 403 403 403   R   R   R   R",
+     {"files": ("mentors.csv", "email,first_name,last_name,program\nadmin@example.org,Ada,Admin,Program A\n")}),
+    ("/roster/preview#admin-as-mentor", "GET", "/roster/preview", "  L 403 403 403 403 422 422 422 200"),
+    ("/roster/#rename-mentee-b", "POST", "/roster/", "  L 403 403 403 403   R   R   R   R",
+     {"files": ("mentees.csv", "email,first_name,last_name,program,pgy\nmentee-b@example.org,Mentee,Renamed,Program B,1\n")}),
+    ("/roster/preview#rename-mentee-b", "GET", "/roster/preview", "  L 403 403 403 403 422 422 200 200"),
+    ("/roster/#pair-across", "POST", "/roster/", "  L 403 403 403 403   R   R   R   R",
+     {"files": ("pairings.csv", "mentor_email,mentee_email,start_date,kind\nmentor-b@example.org,mentee-a@example.org,2025-07-01,research\n")}),
+    ("/roster/preview#pair-across", "GET", "/roster/preview", "  L 403 403 403 403 422 422 422 200"),
+    # Sign-in emails: a coordinator may correct only a never-signed-in newcomer's; an admin anyone's.
+    ("/people/<int:person_id>/mentee/edit#email-signed-in", "POST", "/people/{mentee_a_person}/mentee/edit", "  L 403 403 403 403 403 403 403   R",
+     {"email": "taken-over@example.org", "first_name": "Mentee", "last_name": "MenteeA", "program_id": "{prog_a}", "pgy": "1"}),
+    ("/people/<int:person_id>/mentor/edit#email-signed-in", "POST", "/people/{mentor_a_person}/mentor/edit", "  L 403 403 403 403 403 403 403   R",
+     {"email": "taken-over-too@example.org", "first_name": "Mentor", "last_name": "MentorA", "mentor_type": "faculty", "program_id": "{prog_a}", "capacity": "3"}),
+    ("/people/<int:person_id>/mentee/edit#email-newcomer", "POST", "/people/{newcomer_person}/mentee/edit", "  L 403 403 403 403   R   R 403   R",
+     {"email": "nia.newcomer@example.org", "first_name": "Nia", "last_name": "Newcomer", "program_id": "{prog_a}", "pgy": "1"}),
     ("/meetings/<int:meeting_id>/delete#2", "POST", "/meetings/{meeting_2}/delete", "  L 404 403 404   R 403 403 404 403"),
     ("/meetings/<int:meeting_id>/delete", "POST", "/meetings/{meeting_a}/delete", "  L 403 404   R 404 403 403 404 403"),
     ("/people/<int:person_id>/erase", "POST", "/people/{mentee_a_person}/erase", "  L 403 403 403 403 403 403 403   R"),

@@ -40,8 +40,8 @@ def _account(who, **grants) -> User:
 
 def build_world() -> World:
     """Program A: mentor→mentee (pairing_a, meeting_a) and mentor2→mentee2 (pairing_2, meeting_2);
-    program B: mentor_b→mentee_b. Everyone has a login; staff are coordinators of A, of A with
-    view_demographics, of B, and an admin."""
+    program B: mentor_b→mentee_b. Everyone has a login (but the newcomer, a mentee of A never invited);
+    staff are coordinators of A, of A with view_demographics, of B, and an admin."""
     w = World()
     today = dt.date.today()
     prog_a, prog_b = f.program("Program A"), f.program("Program B")
@@ -68,6 +68,8 @@ def build_world() -> World:
         )
         o[f"mentor_{suffix}"], o[f"mentee_{suffix}"] = mentor, mentee
         o[f"pairing_{suffix}"], o[f"meeting_{suffix}"] = pairing, meeting
+    # A resident of program A enrolled but never invited: the one login a coordinator of A may manage.
+    o["newcomer"] = f.mentee(f.person("newcomer@example.org", "Nia", "Newcomer"), prog_a)
     u = w.users
     u["mentee"] = _account(w.mentee_a.person)
     u["mentee2"] = _account(w.mentee_2.person)
