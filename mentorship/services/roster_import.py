@@ -402,7 +402,8 @@ def _read_csv(roster: Roster, name: str, data: bytes) -> None:
     text = _decode_csv(name, data)
     first_line = text.split("\n", 1)[0]
     # Excel writes "," (or ";" where the decimal mark is a comma); its "Unicode text" is tab-separated.
-    delimiter = max(("\t", ";", ","), key=first_line.count) if first_line else ","
+    # The most frequent in the header wins; "," on a tie (a one-column file).
+    delimiter = max((",", ";", "\t"), key=first_line.count)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:

@@ -247,6 +247,26 @@ def test_pages_after_a_form_have_no_serious_violations(institution, checker, sig
     assert check.problems == []
 
 
+@pytest.mark.parametrize("phone", [False, True], ids=["1280px", "390px"])
+def test_a_sign_in_email_the_coordinator_may_not_change_is_read_only_and_says_why(
+    institution, checker, sign_in, phone
+):
+    """The resident has signed in before: their email is the GME office's to change."""
+    check = checker(phone=phone)
+    page = check.page
+    sign_in(institution["coordinator"], target=page)
+    check.visit(f"/people/{institution['mentee_person']}/mentee/edit")
+    email = page.get_by_label("Email")
+    expect(email).to_have_attribute("readonly", "")
+    expect(page.get_by_text(re.compile("Only the GME office can change this email"))).to_be_visible()
+    email.fill("someone@else.example", force=True)  # a read-only field takes no typing
+    expect(email).to_have_value("res@example.org")
+    page.get_by_label("PGY").fill("3")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    assert check.problems == []
+
+
 def test_phone_forms_with_errors_and_the_one_click_pages(institution, checker, sign_in):
     """The meeting form with errors, the one-click form, its answer pages and the sign-in pages, at 390 px."""
     check = checker(phone=True)
