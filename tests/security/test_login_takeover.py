@@ -289,3 +289,15 @@ def test_coordinator_add_mentor_form_refuses_an_existing_admin(app, login):
         in page
     )
     assert W.snapshot() == before
+
+
+def test_an_admin_who_changes_their_own_email_stays_signed_in_here_only(app, login, f, smtp):
+    admin = f.user(f.person("ada@example.org", "Ada", "Admin"), is_admin=True)
+    f.mentor(admin.person, department="Medicine")  # also a faculty mentor, so there is an edit page
+    db.session.commit()
+    other_device, here = login(admin), login(admin)
+    fields = _edit_fields(admin.person, 0, email="ada.admin@example.org")
+    assert here.post(f"/people/{admin.person_id}/mentor/edit", data=fields).status_code == 302
+    assert here.get("/people/mentors").status_code == 200
+    assert "/auth/login" in other_device.get("/people/mentors").headers["Location"]
+    assert smtp.bodies_to("ada@example.org")
