@@ -1,4 +1,4 @@
-"""The annual program review workbook (PRODUCT.md §5.3): one sheet per program plus the institution."""
+"""The annual program review workbook: one sheet per program plus the institution (docs/metrics.md)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ TREND_COLUMNS = [
     Column("Median days to first meeting", "number"),
 ]
 INCLUSIVITY_COLUMNS = [
+    Column("Program"),
     Column("Dimension"),
     Column("Group"),
     Column("Mentees enrolled", "int"),
@@ -50,7 +51,9 @@ def build(data: Any) -> bytes:
             Table(
                 INCLUSIVITY_COLUMNS,
                 sheet.inclusivity,
-                title=f"Inclusivity summary, {sheet.year_labels[-1]} (suppressed, see About)",
+                title=f"Inclusivity summary, {sheet.year_labels[-1]} (suppressed, see About)"
+                if sheet.inclusivity
+                else "Inclusivity summary: not summed over several programs (see each program's sheet)",
             ),
         ]
         ws, (trend, _topics, _incl) = write_sheet(wb, title, tables)

@@ -1,4 +1,7 @@
-"""The inclusivity workbook (PRODUCT.md §5.2): aggregate only, already suppressed per §4."""
+"""The inclusivity workbook: aggregate only, already suppressed (docs/privacy.md).
+
+Every table starts with the program its rows are about ("Institution" for the whole institution).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from reports.engagement import cover_of
 from reports.xlsx import Column, Table, chart, new_workbook, save, write_cover, write_sheet
 
 GROUP_COLUMNS = [
+    Column("Program", width=28),
     Column("Dimension", width=30),
     Column("Group", width=22),
     Column("Mentees enrolled", "int"),
@@ -17,6 +21,7 @@ GROUP_COLUMNS = [
     Column("Median days to first meeting", "number"),
 ]
 POOL_COLUMNS = [
+    Column("Program", width=28),
     Column("Dimension", width=30),
     Column("Group", width=22),
     Column("Mentors", "int"),
@@ -25,6 +30,7 @@ POOL_COLUMNS = [
     Column("Share of mentees", "pct"),
 ]
 LOAD_COLUMNS = [
+    Column("Program", width=28),
     Column("Dimension", width=30),
     Column("Group", width=28),
     Column("Mentors", "int"),
@@ -32,6 +38,7 @@ LOAD_COLUMNS = [
     Column("Share of capacity used", "pct"),
 ]
 CONCORDANCE_COLUMNS = [
+    Column("Program", width=28),
     Column("Request", width=24),
     Column("Requests made", "int"),
     Column("With a mentor in the year", "int"),
@@ -51,14 +58,14 @@ SHEETS = [
 
 
 def _sections(rows: list[tuple]) -> list[tuple[str, int, int]]:
-    """(dimension, first index, last index) of consecutive rows with the same first column."""
-    spans: list[tuple[str, int, int]] = []
+    """(title, first index, last index) of consecutive rows of the same program and dimension."""
+    spans: list[tuple[tuple, int, int]] = []
     for i, row in enumerate(rows):
-        if spans and spans[-1][0] == row[0]:
-            spans[-1] = (row[0], spans[-1][1], i)
+        if spans and spans[-1][0] == row[:2]:
+            spans[-1] = (row[:2], spans[-1][1], i)
         else:
-            spans.append((row[0], i, i))
-    return spans
+            spans.append((row[:2], i, i))
+    return [(f"{program}, {dimension}", first, last) for (program, dimension), first, last in spans]
 
 
 def build(data: Any) -> bytes:
@@ -68,37 +75,37 @@ def build(data: Any) -> bytes:
 
     ws, (placed,) = write_sheet(wb, "Mentee groups", [Table(GROUP_COLUMNS, data.groups)])
     for n, (name, first, last) in enumerate(_sections(data.groups)):
-        rows = (2, placed.first_row + first, placed.first_row + last)
+        rows = (3, placed.first_row + first, placed.first_row + last)
         made = chart(
             ws,
             "bar",
             f"{name}: % with a mentor and % engaged",
             rows,
-            [("% with a mentor", 4), ("% engaged", 6)],
+            [("% with a mentor", 5), ("% engaged", 7)],
             percent=True,
         )
-        ws.add_chart(made, f"I{2 + 17 * n}")
+        ws.add_chart(made, f"J{2 + 17 * n}")
 
     ws, (placed,) = write_sheet(wb, "Pools", [Table(POOL_COLUMNS, data.pools)])
     for n, (name, first, last) in enumerate(_sections(data.pools)):
-        rows = (2, placed.first_row + first, placed.first_row + last)
+        rows = (3, placed.first_row + first, placed.first_row + last)
         made = chart(
             ws,
             "bar",
             f"{name}: mentor and mentee pools",
             rows,
-            [("Share of mentors", 4), ("Share of mentees", 6)],
+            [("Share of mentors", 5), ("Share of mentees", 7)],
             percent=True,
         )
-        ws.add_chart(made, f"H{2 + 17 * n}")
+        ws.add_chart(made, f"I{2 + 17 * n}")
 
     ws, (placed,) = write_sheet(wb, "Mentor load", [Table(LOAD_COLUMNS, data.mentor_load)])
     for n, (name, first, last) in enumerate(_sections(data.mentor_load)):
-        rows = (2, placed.first_row + first, placed.first_row + last)
+        rows = (3, placed.first_row + first, placed.first_row + last)
         made = chart(
-            ws, "bar", f"{name}: share of capacity used", rows, [("Share of capacity used", 5)], percent=True
+            ws, "bar", f"{name}: share of capacity used", rows, [("Share of capacity used", 6)], percent=True
         )
-        ws.add_chart(made, f"G{2 + 17 * n}")
+        ws.add_chart(made, f"H{2 + 17 * n}")
 
     text = Table([Column("About concordance", width=100)], [(line,) for line in data.concordance_text])
     write_sheet(wb, "Concordance", [Table(CONCORDANCE_COLUMNS, data.concordance), text])

@@ -1,4 +1,4 @@
-"""flask report: the workbooks of PRODUCT.md §5 from the command line."""
+"""flask report: the workbooks from the command line, and the suppression check (docs/command-line.md)."""
 
 from __future__ import annotations
 
@@ -13,20 +13,28 @@ from mentorship.cli import fail
 from mentorship.dashboard import exports
 from mentorship.extensions import db
 from mentorship.services import ServiceError
+from mentorship.services.academic_year import academic_year
 from mentorship.services.report_data import resolve_programs
 
-group = AppGroup("report", help="Write the engagement, inclusivity and annual-review workbooks.")
+group = AppGroup(
+    "report", help="Write the engagement, inclusivity and annual-review workbooks; check their suppression."
+)
 
 
-def _run(
-    report: str, year_text: str, programs: tuple[str, ...], out: str, by: str, generated_at: str | None
-) -> None:
+def _year(year_text: str) -> int:
     try:
         year = int(year_text)
     except ValueError:
         year = 0
     if not 1900 <= year <= 2999:
         fail(f"--year {year_text} is not an academic year such as 2025.")
+    return year
+
+
+def _run(
+    report: str, year_text: str, programs: tuple[str, ...], out: str, by: str, generated_at: str | None
+) -> None:
+    year = _year(year_text)
     if not out.lower().endswith(".xlsx"):
         fail("--out must name an .xlsx file.")
     path = Path(out)
@@ -74,3 +82,29 @@ def _command(report: str, help_text: str):
 engagement = _command("engagement", "Engagement workbook: Summary, Pairings, Mentors, Meetings, Topics.")
 inclusivity = _command("inclusivity", "Inclusivity workbook: aggregate, small cells suppressed.")
 annual_review = _command("annual-review", "Annual program review: five-year trends per program.")
+
+
+@group.command("check-suppression")
+@click.option("--year", required=True, help="Academic year, e.g. 2025 for 2025-07-01 to 2026-06-30.")
+def check_suppression(year: str) -> None:
+    """Exit 1 naming every suppressed count that the year's workbooks, read together, give away."""
+    number = _year(year)
+    ay = academic_year(number, current_app.config["ACADEMIC_YEAR_START_MONTH"])
+    if ay.start > dt.date.today():
+        fail(f"{ay.label} has not started: nothing is published for it yet.")
+    req, result = exports.check_suppression(current_app.config, number)
+    db.session.rollback()  # read only
+    label = req.ay.label
+    for problem in result.problems:
+        click.echo(f"{label}: {problem}.", err=True)
+    for p in result.pinned:
+        click.echo(
+            f"{label}, {p.kind.lower()} by {p.dimension}, {p.program}, {p.group}: suppressed, "
+            f"but it can only be {p.value}.",
+            err=True,
+        )
+    if not result.ok:
+        fail(
+            f"{len(result.pinned)} suppressed cell(s) can be rebuilt; {len(result.problems)} other problems."
+        )
+    click.echo(f"{label}: no suppressed cell can be rebuilt ({result.checked} cells checked).")

@@ -10,7 +10,10 @@ from mentorship.models import User
 from mentorship.services import ServiceError, audit
 from mentorship.services import report_data as data
 from mentorship.services.metrics import programs_in_scope
+from mentorship.services.suppression import check
+from mentorship.services.suppression.tables import load_year, year_tables
 from reports import annual_review, engagement, inclusivity
+from reports.xlsx import neutralise
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -48,6 +51,28 @@ def build_report(report: str, req: data.ReportRequest) -> bytes:
     if report == "annual-review":
         return annual_review.build(data.annual_review_data(req))
     raise ServiceError(f"Unknown report {report!r}.")
+
+
+DEMOGRAPHIC_REPORTS = ("inclusivity", "annual-review")
+
+
+def check_suppression(
+    config: Mapping[str, Any], year: int, today: dt.date | None = None
+) -> tuple[data.ReportRequest, check.CheckResult]:
+    """Build every workbook with demographic counts of `year` for every scope, read their cells back and
+    run the rebuilding test over all of them together (docs/privacy.md)."""
+    programs = programs_in_scope(None)
+    base = request_for(config, year, None, "check-suppression", today=today)
+    observations = []
+    for scope in check.scopes(programs):
+        req = request_for(config, year, scope, base.generated_by, base.generated_at, base.today)
+        for report in DEMOGRAPHIC_REPORTS:
+            observations += check.read_workbook(build_report(report, req))
+    s = base.settings
+    people = load_year(base.ay, base.as_of, s.metrics, s.urim_categories)
+    layouts = [t.layout for t in year_tables(people)]
+    names = {neutralise(name): pid for pid, name in programs.items()}
+    return base, check.check(layouts, observations, s.min_cell_size, names)
 
 
 def filename(report: str, year: int, program_ids: Collection[int] | None) -> str:

@@ -860,37 +860,32 @@ def group_stats(mentee_ids: Collection[int], pairings: Iterable[PairingMetrics])
     )
 
 
-@dataclass(frozen=True)
-class Concordance:
-    """Concordance requests of one kind: made, of those with a pairing in Y, and met."""
-
-    kind: str
-    requested: int
-    paired: int
-    met: int
+CONCORDANCE_NOT_PAIRED, CONCORDANCE_PAIRED, CONCORDANCE_MET = 0, 1, 2
 
 
-def concordance(
+def concordance_outcomes(
+    kind: str,
     mentees: Iterable[MenteeIdentity],
     pairings: Iterable[PairingMetrics],
     mentor_groups: dict[int, dict[str, str | None]],
-) -> list[Concordance]:
-    """A request is met when a pairing active in Y has a mentor of the same disclosed gender / both URiM."""
+) -> list[tuple[MenteeIdentity, int]]:
+    """Each mentee who asked for `kind` ("gender" or "urim") concordance, with the outcome in Y.
+
+    Not paired (no pairing active in Y), paired, or met: a pairing active in Y is with a mentor of the same
+    disclosed gender (gender) or both are URiM (URiM).
+    """
     by_mentee: dict[int, list[int]] = defaultdict(list)
     for p in pairings:
         by_mentee[p.mentee_id].append(p.mentor_id)
     result = []
-    for kind in ("gender", "urim"):
-        requested = paired = met = 0
-        for m in mentees:
-            if not (m.concordance_gender if kind == "gender" else m.concordance_urim):
-                continue
-            requested += 1
-            mentors = by_mentee.get(m.mentee_id, [])
-            paired += bool(mentors)
-            mine = m.groups[kind]
-            wanted = mine is not None and (kind == "gender" or mine == "yes")
-            if wanted and any(mentor_groups.get(x, {}).get(kind) == mine for x in mentors):
-                met += 1
-        result.append(Concordance(kind, requested, paired, met))
+    for m in mentees:
+        if not (m.concordance_gender if kind == "gender" else m.concordance_urim):
+            continue
+        mentors = by_mentee.get(m.mentee_id, [])
+        mine = m.groups[kind]
+        wanted = mine is not None and (kind == "gender" or mine == "yes")
+        if wanted and any(mentor_groups.get(x, {}).get(kind) == mine for x in mentors):
+            result.append((m, CONCORDANCE_MET))
+        else:
+            result.append((m, CONCORDANCE_PAIRED if mentors else CONCORDANCE_NOT_PAIRED))
     return result

@@ -1,7 +1,8 @@
-"""Plain rows for each workbook and for the dashboard, built on services.metrics (PRODUCT.md §3–§5).
+"""Plain rows for each workbook and for the dashboard, built on services.metrics (docs/metrics.md).
 
-Nothing here computes a metric: it loads them from services.metrics, applies §4 suppression where the
-report is about groups of people, and lays the figures out as rows for the builders in reports/.
+Nothing here computes a metric: it loads them from services.metrics, takes demographic rows from
+services.inclusivity (which reads the year's one suppression pattern, docs/privacy.md), and lays the
+figures out as rows for the builders in reports/.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from sqlalchemy import select
 from mentorship import vocab
 from mentorship.extensions import db
 from mentorship.models import MenteeProfile, MentorProfile, Pairing, Person, Program
-from mentorship.services import ServiceError, metrics
+from mentorship.services import ServiceError, inclusivity, metrics
 from mentorship.services.academic_year import AcademicYear, academic_year, report_date
 from mentorship.services.metrics import (
     MetricSettings,
@@ -26,7 +27,7 @@ from mentorship.services.metrics import (
     YearMetrics,
 )
 from mentorship.services.suppression import notes as suppression_notes
-from mentorship.services.suppression import suppress
+from mentorship.services.suppression.tables import YearPattern, YearPeople, load_year, year_pattern
 
 REPORTS = {
     "engagement": "Engagement",
@@ -35,21 +36,6 @@ REPORTS = {
 }
 TREND_YEARS = 5
 STATUS_LABELS = {"on_track": "On track", "behind": "Behind", "overdue": "Overdue"}
-DIMENSION_LABELS = {
-    "gender": "Gender",
-    "urim": "URiM",
-    "img": "International medical graduate",
-    "first_generation": "First-generation",
-    "pgy": "PGY",
-    "mentor_type": "Mentor type",
-}
-GROUP_LABELS = {
-    "gender": {k: v for k, v in vocab.GENDERS.items() if k != "prefer_not"},
-    "urim": {"yes": "Yes", "no": "No"},
-    "img": {"yes": "Yes", "no": "No"},
-    "first_generation": {"yes": "Yes", "no": "No"},
-    "mentor_type": {"faculty": "Faculty", "near_peer": "Near-peer"},
-}
 ACTIVE_PAIRINGS_NOTE = (
     "Active pairings = pairings active in the academic year: started on or before its last day and not ended "
     "before its first day (they may have ended during the year). A pairing belongs to its mentee's program."
@@ -124,12 +110,12 @@ class EngagementData:
 @dataclass
 class InclusivityData:
     cover: CoverData
-    groups: list[tuple]  # (dimension, group, enrolled, coverage, median meetings, engaged, median days)
-    pools: list[tuple]  # (dimension, group, mentors, share, mentees, share)
-    mentor_load: list[tuple]  # (dimension, group, mentors, mentees per mentor, share of capacity)
-    concordance: list[tuple]  # (request, made, with a mentor, met, share met)
+    # Rows of services.inclusivity as tuples, in the order of their fields (program first).
+    groups: list[tuple]
+    pools: list[tuple]
+    mentor_load: list[tuple]
+    concordance: list[tuple]
     concordance_text: list[str]
-    sections: list[tuple[str, int, int]] = field(default_factory=list)  # (dimension, first, last) of groups
 
 
 @dataclass
@@ -138,7 +124,7 @@ class ReviewSheet:
     trend: list[tuple]  # one row per AY, oldest first
     topics: list[tuple]  # (topic, count per AY..., share in Y)
     year_labels: list[str]
-    inclusivity: list[tuple]  # (dimension, group, enrolled, coverage, engaged share)
+    inclusivity: list[tuple]  # (program, dimension, group, enrolled, coverage, engaged share); none for a set
 
 
 @dataclass
@@ -189,8 +175,8 @@ def _cover(req: ReportRequest, report: str, programs: Mapping[int, str], notes: 
             ("Academic year starts in month", s.start_month),
         ],
         notes=[
-            "Figures follow PRODUCT.md §3 as of the report date: today, or the last day of the year "
-            "if it is over.",
+            "Figures follow the metric definitions (docs/metrics.md) as of the report date: today, or the "
+            "last day of the year if it is over.",
             ACTIVE_PAIRINGS_NOTE,
             "Meetings and hours count held meetings dated in the year and not after the report date; "
             "cancelled, no-show and deleted meetings are not counted.",
@@ -383,139 +369,24 @@ def _topic_order(configured: Collection[str], counts: Mapping[str, int]) -> list
 # Inclusivity (aggregate only: no names, no emails, no row per person).
 
 
-def _groups_of(dimension: str, present: Collection[str | None]) -> list[str | None]:
-    """The groups of a dimension in display order, "Not disclosed" (None) last."""
-    if dimension == "pgy":
-        levels = sorted({int(g) for g in present if g is not None})
-        return [str(level) for level in levels]
-    return [*GROUP_LABELS[dimension], None]
-
-
-def _label(dimension: str, group: str | None) -> str:
-    if group is None:
-        return vocab.NOT_DISCLOSED
-    if dimension == "pgy":
-        return f"PGY-{group}"
-    return GROUP_LABELS[dimension].get(group, group)
-
-
-def group_rows(
-    mentees: list[metrics.MenteeIdentity],
-    pairings: Collection[PairingMetrics],
-    min_cell: int,
-    dimensions: Collection[str] = metrics.DIMENSIONS,
-    full: bool = True,
-) -> tuple[list[tuple], list[tuple[str, int, int]], list[str]]:
-    """Per dimension and group: suppressed counts and figures; also each dimension's row span and notes."""
-    rows, sections, found = [], [], []
-    for dimension in dimensions:
-        members: dict[str | None, list[int]] = defaultdict(list)
-        for m in mentees:
-            members[m.groups[dimension]].append(m.mentee_id)
-        groups = _groups_of(dimension, members)
-        stats = [metrics.group_stats(members.get(g, []), pairings) for g in groups]
-        figures = [
-            [
-                (s.coverage, s.mentees),
-                (s.median_meetings, s.pairing_people),
-                (s.engaged_share, s.pairing_people),
-                (s.median_days_to_first_meeting, s.first_meeting_people),
-            ]
-            for s in stats
-        ]
-        shown = suppress([s.mentees for s in stats], min_cell, figures)
-        found += shown.notes
-        first = len(rows)
-        for g, count, values in zip(groups, shown.counts, shown.stats, strict=True):
-            label = DIMENSION_LABELS[dimension]
-            if full:
-                rows.append((label, _label(dimension, g), count, *values))
-            else:
-                rows.append((label, _label(dimension, g), count, values[0], values[2]))
-        sections.append((DIMENSION_LABELS[dimension], first, len(rows) - 1))
-    return rows, sections, found
+def _demographic_year(req: ReportRequest) -> tuple[YearPeople, YearPattern]:
+    """The institution's people of the year and the year's one suppression pattern."""
+    s = req.settings
+    year = load_year(req.ay, req.as_of, s.metrics, s.urim_categories)
+    return year, year_pattern(year, s.min_cell_size)
 
 
 def inclusivity_data(req: ReportRequest) -> InclusivityData:
-    """Everything the inclusivity workbook shows, suppressed per §4."""
-    ay, as_of, s = req.ay, req.as_of, req.settings
-    year = metrics.year_metrics(ay, as_of, s.metrics, req.program_ids)
-    mentees = metrics.mentee_identities(ay, req.program_ids, s.urim_categories)
-    enrolled = {m.mentee_id for m in mentees}
-    pairings = [p for p in year.pairings.values() if p.mentee_id in enrolled]
-    groups, sections, found = group_rows(mentees, pairings, s.min_cell_size)
-
-    loads = metrics.mentor_loads(ay, as_of, req.program_ids, with_identity=True)
-    mentor_groups = {
-        m.mentor_id: {**metrics.identity_groups(m.selfid, s.urim_categories), "mentor_type": m.mentor_type}
-        for m in loads
-    }
-    pool = [m for m in loads if m.enrolled]
-
-    pools = []
-    for dimension in ("gender", "urim", "img", "first_generation"):
-        groups_ = _groups_of(dimension, ())
-        mentor_counts = [sum(mentor_groups[m.mentor_id][dimension] == g for m in pool) for g in groups_]
-        mentee_counts = [sum(m.groups[dimension] == g for m in mentees) for g in groups_]
-        a = suppress(
-            mentor_counts,
-            s.min_cell_size,
-            [[(metrics.share(n, len(pool)), len(pool))] for n in mentor_counts],
-        )
-        b = suppress(
-            mentee_counts,
-            s.min_cell_size,
-            [[(metrics.share(n, len(mentees)), len(mentees))] for n in mentee_counts],
-        )
-        found += a.notes + b.notes
-        for i, g in enumerate(groups_):
-            # A share would reveal a suppressed count, so it goes with it.
-            mentor_share = a.stats[i][0] if isinstance(a.counts[i], int) else None
-            mentee_share = b.stats[i][0] if isinstance(b.counts[i], int) else None
-            pools.append(
-                (
-                    DIMENSION_LABELS[dimension],
-                    _label(dimension, g),
-                    a.counts[i],
-                    mentor_share,
-                    b.counts[i],
-                    mentee_share,
-                )
-            )
-
-    mentor_load = []
-    for dimension in ("mentor_type", "gender", "urim", "img", "first_generation"):
-        groups_ = (
-            list(GROUP_LABELS["mentor_type"]) if dimension == "mentor_type" else _groups_of(dimension, ())
-        )
-        members = [[m for m in pool if mentor_groups[m.mentor_id][dimension] == g] for g in groups_]
-        figures = [
-            [
-                (metrics.share(sum(m.active_pairings for m in ms), len(ms)), len(ms)),
-                (metrics.share(sum(m.active_pairings for m in ms), sum(m.capacity for m in ms)), len(ms)),
-            ]
-            for ms in members
-        ]
-        shown = suppress([len(ms) for ms in members], s.min_cell_size, figures)
-        found += shown.notes
-        for g, count, values in zip(groups_, shown.counts, shown.stats, strict=True):
-            label = vocab.MENTOR_TYPES[g] if dimension == "mentor_type" else _label(dimension, g)
-            mentor_load.append((DIMENSION_LABELS[dimension], label, count, *values))
-
-    concordance_rows = []
-    for c in metrics.concordance(mentees, pairings, mentor_groups):
-        counts = [suppress([n], s.min_cell_size).counts[0] for n in (c.requested, c.paired, c.met)]
-        # Blank when over too few people, or when it would reveal a suppressed number of requests met.
-        small_met = 0 < c.met < s.min_cell_size
-        met_share = metrics.share(c.met, c.paired) if c.paired >= s.min_cell_size and not small_met else None
-        concordance_rows.append((vocab.CONCORDANCE[c.kind], *counts, met_share))
-        if any(0 < n < s.min_cell_size for n in (c.requested, c.paired, c.met)):
-            found.append(f"Counts under {s.min_cell_size} are shown as <{s.min_cell_size}.")
+    """Everything the inclusivity workbook shows, from the year's suppression pattern."""
+    s = req.settings
+    year, pattern = _demographic_year(req)
+    rows = inclusivity.demographics(year, pattern, inclusivity.columns_of(req.program_ids, year))
     text = [
         "Concordance requests are described, not targets: a request is met when at least one pairing active "
         "in the year is with a mentor of the same disclosed gender (gender) or when both are URiM (URiM).",
-        "Mentor pool = mentors enrolled in the year in these programs; mentee pool = mentees enrolled in the "
-        "year. Mentor load = pairings active at the report date per mentor and over total capacity.",
+        "Mentor pool = mentors enrolled in the year in the program (its near-peers and the mentors of its "
+        "mentees); mentee pool = mentees enrolled in the year. Mentor load = pairings active at the report "
+        "date per mentor and over total capacity.",
         "URiM: an explicit yes/no answer wins; otherwise derived from race/ethnicity using the categories "
         f"{', '.join(vocab.RACE_CATEGORIES.get(c, c) for c in s.urim_categories)}.",
     ]
@@ -523,16 +394,15 @@ def inclusivity_data(req: ReportRequest) -> InclusivityData:
         "Aggregate report: no names, no emails, no row per person.",
         *suppression_notes(s.min_cell_size),
         *text,
-        *sorted(set(found)),
     ]
+    programs = metrics.programs_in_scope(req.program_ids)
     return InclusivityData(
-        cover=_cover(req, "inclusivity", year.programs, notes),
-        groups=groups,
-        pools=pools,
-        mentor_load=mentor_load,
-        concordance=concordance_rows,
+        cover=_cover(req, "inclusivity", programs, notes),
+        groups=[astuple(r) for r in rows.groups],
+        pools=[astuple(r) for r in rows.pools],
+        mentor_load=[astuple(r) for r in rows.loads],
+        concordance=[astuple(r) for r in rows.concordance],
         concordance_text=text[:1],
-        sections=sections,
     )
 
 
@@ -558,17 +428,21 @@ def trend_tuple(year: YearMetrics, row: SummaryRow) -> tuple:
     )
 
 
+def _review_inclusivity(people: YearPeople, pattern: YearPattern, column: int | None) -> list[tuple]:
+    """The inclusivity summary of one program (or the institution): mentees, % with a mentor, % engaged."""
+    rows = inclusivity.group_rows(people, pattern, column, inclusivity.POOL_DIMENSIONS)
+    return [(r.program, r.dimension, r.group, r.mentees, r.coverage, r.engaged_share) for r in rows]
+
+
 def annual_review_data(req: ReportRequest) -> AnnualReviewData:
     """Per program and for the whole scope: five-year KPI trend, topic mix and inclusivity summary."""
     s = req.settings
     years = trend(req.year, req.program_ids, req.today, s)
     current = years[-1]
     topic_years = [metrics.topic_counts(y.ay, y.as_of, req.program_ids) for y in years]
-    mentees = metrics.mentee_identities(current.ay, req.program_ids, s.urim_categories)
-    enrolled = {m.mentee_id for m in mentees}
-    dims = ("gender", "urim", "img", "first_generation")
+    people = load_year(current.ay, current.as_of, s.metrics, s.urim_categories)
+    pattern = year_pattern(people, s.min_cell_size)
     labels = [y.ay.label for y in years]
-    found: list[str] = []
 
     def sheet(name: str, program_id: int | None) -> ReviewSheet:
         trend_rows = [
@@ -591,23 +465,21 @@ def annual_review_data(req: ReportRequest) -> AnnualReviewData:
             )
             for topic in _topic_order(s.topics, dict.fromkeys(found_topics, 1))
         ]
-        mine = [m for m in mentees if program_id is None or m.program_id == program_id]
-        pairings = [
-            p
-            for p in current.pairings.values()
-            if p.mentee_id in enrolled and (program_id is None or p.program_id == program_id)
-        ]
-        incl, _sections, notes_ = group_rows(mine, pairings, s.min_cell_size, dims, full=False)
-        found.extend(notes_)
-        return ReviewSheet(name, trend_rows, topic_rows, labels, incl)
+        return ReviewSheet(
+            name, trend_rows, topic_rows, labels, _review_inclusivity(people, pattern, program_id)
+        )
 
     institution = "Institution" if req.program_ids is None else "All selected programs"
-    sheets = [sheet(institution, None)] + [sheet(name, pid) for pid, name in current.programs.items()]
+    first = sheet(institution, None)
+    if req.program_ids is not None:
+        # Demographic figures are never summed over a set of programs: with one program, its own rows.
+        only = list(current.programs)
+        first.inclusivity = _review_inclusivity(people, pattern, only[0]) if len(only) == 1 else []
+    sheets = [first] + [sheet(name, pid) for pid, name in current.programs.items()]
     notes = [
         f"One sheet for {institution.lower()} and one per program: the Summary KPIs for {labels[0]} to "
         f"{labels[-1]} (each year as of its own report date), the topic mix (held meetings per topic) and an "
         f"inclusivity summary for {current.ay.label}.",
         *suppression_notes(s.min_cell_size),
-        *sorted(set(found)),
     ]
     return AnnualReviewData(cover=_cover(req, "annual-review", current.programs, notes), sheets=sheets)

@@ -1,27 +1,30 @@
-"""Small-cell suppression of aggregate demographic reports (PRODUCT.md §4), in one function."""
+"""The suppression rule as it was before one pattern per year: each breakdown on its own.
+
+Kept only to show, in tests, that the rebuilding test catches what it let through.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-COMPLEMENTARY = "*"
+from mentorship.services.suppression.grid import COMPLEMENTARY, Published, Table, primary_mark
+from mentorship.services.suppression.tables import CONCORDANCE
 
 
-def primary_mark(min_cell: int) -> str:
-    """How a suppressed small count is shown: "<5" for the default threshold."""
-    return f"<{min_cell}"
-
-
-def notes(min_cell: int) -> list[str]:
-    """The cover-sheet notes that explain suppression."""
-    return [
-        f"Counts from 1 to {min_cell - 1} are shown as {primary_mark(min_cell)}.",
-        f"A rate or median computed over fewer than {min_cell} people is left blank.",
-        f"{COMPLEMENTARY} marks a count suppressed so that a single suppressed count cannot be rebuilt "
-        "from the total of the breakdown (complementary suppression); its rates and medians are blank too.",
-        "Zero is shown as 0.",
-    ]
+def decide_as_before(table: Table, min_cell: int) -> Published:
+    """`table` as the old rule showed it: every column suppressed on its own (concordance: each count)."""
+    lay = table.layout
+    values = table.values()
+    shown = {}
+    for column in lay.columns:
+        counts = [values[(g, column)] for g in range(len(lay.groups))]
+        if lay.kind == CONCORDANCE:
+            marks = [suppress([n], min_cell).counts[0] for n in counts]
+        else:
+            marks = suppress(counts, min_cell).counts
+        shown.update({(g, column): mark for g, mark in enumerate(marks)})
+    return Published(lay, shown)
 
 
 @dataclass(frozen=True)

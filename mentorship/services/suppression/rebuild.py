@@ -1,0 +1,177 @@
+"""Can a suppressed count be rebuilt from what was published? A linear program answers (docs/privacy.md).
+
+The unknowns are the people of each class in each part of a table (never negative). Known: every published
+count, the sizes of the classes that are published (a program's mentees enrolled), "<5" cells between 1 and
+MIN_CELL_SIZE - 1, "*" cells at least 0. A cell is *pinned* when its smallest and largest possible values
+leave a single whole number: a "<5" cell always counts then, and a "*" cell when that number is between 1
+and MIN_CELL_SIZE - 1. Every solution of the program also gives the value of every other cell, so a cell
+seen at two values that far apart is free without solving for it.
+
+scipy is imported inside the functions: it takes about a second to load, and only reports need it. The
+matrices are dense: a table has a class per program (and one for mentors of no program), a few hundred
+unknowns.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from mentorship.services.suppression.grid import COMPLEMENTARY, Cell, Layout, Shown
+
+EPS = 1e-6
+
+
+class Inconsistent(ValueError):
+    """The published figures of a table contradict each other (two outputs show different counts)."""
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """A suppressed cell whose exact value follows from what was published."""
+
+    kind: str
+    dimension: str
+    program: str
+    group: str
+    value: int
+
+
+def is_primary(shown: Shown) -> bool:
+    """Whether `shown` is the "<5" mark."""
+    return isinstance(shown, str) and shown != COMPLEMENTARY
+
+
+@dataclass(frozen=True)
+class Incidence:
+    """A layout as matrices: which unknowns each cell adds up, and which make up each sized class."""
+
+    cells: np.ndarray  # (cell x unknown) 0/1, rows in Layout.cells() order
+    index: dict[Cell, int]
+    sizes: np.ndarray  # (sized class x unknown) 0/1
+    size_values: np.ndarray
+
+    @property
+    def unknowns(self) -> int:
+        return self.cells.shape[1]
+
+    def rows(self, cells: Iterable[Cell]) -> np.ndarray:
+        """The rows of `cells`, in that order."""
+        return self.cells[[self.index[c] for c in cells]].reshape(-1, self.unknowns)
+
+
+@lru_cache(maxsize=64)
+def incidence(layout: Layout) -> Incidence:
+    """The matrices of `layout`: unknown k * parts + p is the number of people of class k in part p."""
+    width = layout.parts
+    cells = layout.cells()
+    matrix = np.zeros((len(cells), len(layout.classes) * width))
+    for i, (g, column) in enumerate(cells):
+        for k, cls in enumerate(layout.classes):
+            if layout.counts_in(cls, column):
+                matrix[i, [k * width + p for p in layout.rows[g]]] = 1.0
+    sized = [k for k, cls in enumerate(layout.classes) if cls.size is not None]
+    sizes = np.zeros((len(sized), matrix.shape[1]))
+    for j, k in enumerate(sized):
+        sizes[j, k * width : (k + 1) * width] = 1.0
+    values = np.array([float(layout.classes[k].size or 0) for k in sized])
+    return Incidence(matrix, {cell: i for i, cell in enumerate(cells)}, sizes, values)
+
+
+def _constraints(inc: Incidence, observed: Mapping[Cell, Collection[Shown]], min_cell: int):
+    """(A_ub, b_ub, A_eq, b_eq) of what was observed: counts fixed, "<5" between 1 and min_cell - 1."""
+    fixed = [(c, float(s)) for c, seen in observed.items() for s in set(seen) if isinstance(s, int)]
+    small = sorted({c for c, seen in observed.items() if any(is_primary(s) for s in seen)}, key=inc.index.get)
+    a_eq = np.vstack([inc.sizes, inc.rows(c for c, _v in fixed)])
+    b_eq = np.concatenate([inc.size_values, [v for _c, v in fixed]])
+    if not small:
+        return None, None, a_eq, b_eq
+    rows = inc.rows(small)
+    a_ub = np.vstack([rows, -rows])
+    b_ub = np.array([min_cell - 1.0] * len(small) + [-1.0] * len(small))
+    return a_ub, b_ub, a_eq, b_eq
+
+
+def spans_two_integers(low: float, high: float) -> bool:
+    """Whether [low, high] holds at least two whole numbers."""
+    if high < low:
+        return False  # nothing seen yet
+    return math.floor(high + EPS) - math.ceil(low - EPS) >= 1
+
+
+def pinned_cells(
+    layout: Layout,
+    observed: Mapping[Cell, Collection[Shown]],
+    min_cell: int,
+    only: Collection[Cell] | None = None,
+) -> dict[Cell, int]:
+    """The suppressed cells of `observed` that can be rebuilt, with the value each must have.
+
+    `observed` holds, per cell, everything any output showed for it (a count, "<5", "*"); cells no output
+    shows are unknown. `only` limits which cells are examined. Raises Inconsistent when the figures
+    contradict each other.
+    """
+    from scipy.optimize import linprog
+
+    targets = [
+        c
+        for c, seen in observed.items()
+        if any(isinstance(s, str) for s in seen) and (only is None or c in only)
+    ]
+    if not targets:
+        return {}
+    inc = incidence(layout)
+    a_ub, b_ub, a_eq, b_eq = _constraints(inc, observed, min_cell)
+    low = dict.fromkeys(targets, math.inf)
+    high = dict.fromkeys(targets, -math.inf)
+
+    def solve(objective: np.ndarray) -> bool:
+        """Minimise `objective`, noting where every target lands; False when it goes on for ever."""
+        result = linprog(objective, a_ub, b_ub, a_eq, b_eq, bounds=(0, None), method="highs")
+        if result.status == 2:
+            raise Inconsistent(f"the published {layout.kind} by {layout.dimension} contradict each other")
+        if result.status == 3:
+            return False
+        if result.status != 0:
+            raise RuntimeError(f"linprog: {result.message}")
+        values = inc.cells @ result.x
+        for c in targets:
+            v = values[inc.index[c]]
+            low[c], high[c] = min(low[c], v), max(high[c], v)
+        return True
+
+    if len(targets) > 2:
+        # A few solutions pulled in opposite (fixed, pseudo-random) directions free most cells at once.
+        rows = inc.rows(targets)
+        for signs in [
+            np.ones(len(targets)),
+            *np.random.default_rng(0).choice([-1.0, 1.0], (2, len(targets))),
+        ]:
+            for direction in (1.0, -1.0):
+                solve(direction * signs @ rows)
+    found: dict[Cell, int] = {}
+    for cell in targets:
+        if spans_two_integers(low[cell], high[cell]):
+            continue
+        row = inc.cells[inc.index[cell]]
+        solve(row)
+        if spans_two_integers(low[cell], high[cell]) or not solve(-row):
+            continue
+        if spans_two_integers(low[cell], high[cell]):
+            continue
+        value = math.ceil(low[cell] - EPS)
+        if any(is_primary(s) for s in observed[cell]) or 1 <= value <= min_cell - 1:
+            found[cell] = value
+    return found
+
+
+def describe_pinned(layout: Layout, pinned: Mapping[Cell, int]) -> list[Pinned]:
+    """The pinned cells of a layout with their program and group names."""
+    return [
+        Pinned(layout.kind, layout.dimension, layout.column_name(column), layout.groups[g], value)
+        for (g, column), value in pinned.items()
+    ]

@@ -1,0 +1,228 @@
+"""A year's people by group over every program plus the institution, and that year's one pattern.
+
+Every output that shows demographic counts for academic year Y (the inclusivity and annual-review
+workbooks for any scope; the API later) asks `year_pattern` for the same year and reads its cells from it,
+so no two outputs can differ in what they hide (docs/privacy.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from mentorship import vocab
+from mentorship.extensions import db
+from mentorship.models import MenteeProfile, MentorProfile, Pairing
+from mentorship.services import metrics
+from mentorship.services.academic_year import AcademicYear
+from mentorship.services.metrics import MenteeIdentity, MetricSettings, PairingMetrics
+from mentorship.services.suppression.grid import Layout, PeopleClass, Published, Table
+from mentorship.services.suppression.pattern import decide
+
+MENTEES, MENTORS, CONCORDANCE = "Mentees", "Mentors", "Concordance"
+DIMENSION_LABELS = {
+    "gender": "Gender",
+    "urim": "URiM",
+    "img": "International medical graduate",
+    "first_generation": "First-generation",
+    "pgy": "PGY",
+    "mentor_type": "Mentor type",
+}
+GROUP_LABELS = {
+    "gender": {k: v for k, v in vocab.GENDERS.items() if k != "prefer_not"},
+    "urim": {"yes": "Yes", "no": "No"},
+    "img": {"yes": "Yes", "no": "No"},
+    "first_generation": {"yes": "Yes", "no": "No"},
+    "mentor_type": dict(vocab.MENTOR_TYPES),
+}
+MENTEE_DIMENSIONS = metrics.DIMENSIONS  # gender, urim, img, first_generation, pgy
+MENTOR_DIMENSIONS = ("mentor_type", "gender", "urim", "img", "first_generation")
+CONCORDANCE_KINDS = ("gender", "urim")
+CONCORDANCE_GROUPS = ("Requests made", "With a mentor in the year", "Requests met")
+# The parts are the outcomes of a request (not paired, paired, met): "made" counts all three.
+CONCORDANCE_ROWS = (
+    (metrics.CONCORDANCE_NOT_PAIRED, metrics.CONCORDANCE_PAIRED, metrics.CONCORDANCE_MET),
+    (metrics.CONCORDANCE_PAIRED, metrics.CONCORDANCE_MET),
+    (metrics.CONCORDANCE_MET,),
+)
+
+
+@dataclass(frozen=True)
+class MentorMember:
+    """A mentor enrolled in the year (or paired in it): groups, load and their home program."""
+
+    mentor_id: int
+    groups: dict[str, str | None]  # MENTOR_DIMENSIONS -> group code (None = not disclosed)
+    capacity: int
+    active_pairings: int  # open on the report date, any program
+    home: int | None  # the one program whose pool they are in (home_programs); None = the institution's only
+    enrolled: bool
+
+
+@dataclass(frozen=True)
+class YearPeople:
+    """Everyone a year's demographic tables count, for the whole institution."""
+
+    ay: AcademicYear
+    as_of: dt.date
+    programs: tuple[tuple[int, str], ...]  # (id, name) in name order
+    mentees: tuple[MenteeIdentity, ...]  # enrolled in Y
+    pairings: tuple[PairingMetrics, ...]  # active in Y, of enrolled mentees
+    mentors: tuple[MentorMember, ...]
+    pgy_levels: tuple[str, ...]  # the PGY levels of the institution's mentees, in order
+
+    def pool(self, column: int | None) -> list[MentorMember]:
+        """Mentors enrolled in Y in the pool of a program (or of the institution, column None)."""
+        return [m for m in self.mentors if m.enrolled and (column is None or m.home == column)]
+
+    def mentees_of(self, column: int | None) -> list[MenteeIdentity]:
+        """Mentees enrolled in Y in a program (or the institution)."""
+        return [m for m in self.mentees if column is None or m.program_id == column]
+
+    def groups(self, dimension: str) -> list[str | None]:
+        """The group codes of a dimension in display order; None ("Not disclosed") last."""
+        if dimension == "pgy":
+            return list(self.pgy_levels)
+        if dimension == "mentor_type":
+            return list(GROUP_LABELS["mentor_type"])
+        return [*GROUP_LABELS[dimension], None]
+
+
+def group_label(dimension: str, group: str | None) -> str:
+    """How a group is named in the workbooks."""
+    if group is None:
+        return vocab.NOT_DISCLOSED
+    if dimension == "pgy":
+        return f"PGY-{group}"
+    return GROUP_LABELS[dimension].get(group, group)
+
+
+def load_year(
+    ay: AcademicYear, as_of: dt.date, settings: MetricSettings, urim_categories: Collection[str]
+) -> YearPeople:
+    """The institution's people of year `ay` as of `as_of`, with their groups (a fixed number of queries)."""
+    year = metrics.year_metrics(ay, as_of, settings, None)
+    mentees = metrics.mentee_identities(ay, None, urim_categories)
+    enrolled = {m.mentee_id for m in mentees}
+    pairings = tuple(p for p in year.pairings.values() if p.mentee_id in enrolled)
+    homes = home_programs(ay, list(year.programs))
+    mentors = tuple(
+        MentorMember(
+            mentor_id=m.mentor_id,
+            groups={**metrics.identity_groups(m.selfid, urim_categories), "mentor_type": m.mentor_type},
+            capacity=m.capacity,
+            active_pairings=m.active_pairings,
+            home=homes.get(m.mentor_id),
+            enrolled=m.enrolled,
+        )
+        for m in metrics.mentor_loads(ay, as_of, None, with_identity=True)
+    )
+    levels = tuple(str(n) for n in sorted({int(m.groups["pgy"]) for m in mentees}))
+    return YearPeople(ay, as_of, tuple(year.programs.items()), tuple(mentees), pairings, mentors, levels)
+
+
+def home_programs(ay: AcademicYear, order: list[int]) -> dict[int, int]:
+    """Each mentor's home program: the one program whose mentor pool counts them, so that the programs'
+    pools add up to the institution's as their mentees do (a mentor of several programs counts once).
+
+    The mentor's own program when they have one (a near-peer's, or a faculty member's); otherwise the
+    program of most of their pairings active in the year, then of most of their pairings ever, ties going
+    to the program first by name. A mentor with none of these counts for the institution only.
+    """
+    rank = {pid: i for i, pid in enumerate(order)}
+    counts: dict[int, Counter[int]] = defaultdict(Counter)
+    in_year: dict[int, Counter[int]] = defaultdict(Counter)
+    query = select(Pairing.mentor_id, MenteeProfile.program_id, metrics.active_in_year(ay)).join(
+        MenteeProfile, MenteeProfile.id == Pairing.mentee_id
+    )
+    for mentor_id, program_id, active in db.session.execute(query):
+        counts[mentor_id][program_id] += 1
+        in_year[mentor_id][program_id] += bool(active)
+    homes = {
+        m: min(c, key=lambda pid, m=m, c=c: (-in_year[m][pid], -c[pid], rank[pid])) for m, c in counts.items()
+    }
+    own = select(MentorProfile.id, MentorProfile.program_id).where(MentorProfile.program_id.is_not(None))
+    homes.update(dict(db.session.execute(own).all()))
+    return homes
+
+
+def _home(program_id: int | None) -> frozenset[int]:
+    return frozenset() if program_id is None else frozenset({program_id})
+
+
+def _table(
+    kind: str,
+    dimension: str,
+    groups: tuple[str, ...],
+    rows: tuple[tuple[int, ...], ...],
+    programs: tuple[tuple[int, str], ...],
+    people: Iterable[tuple[frozenset[int], int]],
+    sized: bool,
+) -> Table:
+    """A table of `people`, given as (programs they count in, part) each; classes in a fixed order."""
+    parts = 1 + max(p for r in rows for p in r)
+    by_class: dict[frozenset[int], Counter[int]] = defaultdict(Counter)
+    for member_of, part in people:
+        by_class[member_of][part] += 1
+    keys = sorted(by_class, key=lambda s: sorted(s))
+    classes = tuple(PeopleClass(k, sum(by_class[k].values()) if sized else None) for k in keys)
+    counts = tuple(tuple(by_class[k][p] for p in range(parts)) for k in keys)
+    return Table(Layout(kind, dimension, groups, rows, parts, programs, classes), counts)
+
+
+def year_tables(year: YearPeople) -> tuple[Table, ...]:
+    """Every demographic count table of the year: mentees and mentors by group, concordance requests."""
+    tables = []
+    for kind, dimensions in ((MENTEES, MENTEE_DIMENSIONS), (MENTORS, MENTOR_DIMENSIONS)):
+        for dimension in dimensions:
+            codes = year.groups(dimension)
+            index = {code: i for i, code in enumerate(codes)}
+            if kind == MENTEES:
+                people = [(frozenset({m.program_id}), index[m.groups[dimension]]) for m in year.mentees]
+            else:
+                people = [(_home(m.home), index[m.groups[dimension]]) for m in year.pool(None)]
+            labels = tuple(group_label(dimension, c) for c in codes)
+            rows = tuple((i,) for i in range(len(codes)))
+            tables.append(
+                _table(kind, DIMENSION_LABELS[dimension], labels, rows, year.programs, people, True)
+            )
+    for kind in CONCORDANCE_KINDS:
+        tables.append(
+            _table(
+                CONCORDANCE,
+                vocab.CONCORDANCE[kind],
+                CONCORDANCE_GROUPS,
+                CONCORDANCE_ROWS,
+                year.programs,
+                [(frozenset({m.program_id}), part) for m, part in concordance_parts(year, kind)],
+                False,
+            )
+        )
+    return tuple(tables)
+
+
+def concordance_parts(year: YearPeople, kind: str) -> list[tuple[MenteeIdentity, int]]:
+    """Each mentee who asked for `kind` concordance, with the outcome: the part of the table they are in."""
+    mentors = {m.mentor_id: m.groups for m in year.mentors}
+    return metrics.concordance_outcomes(kind, year.mentees, year.pairings, mentors)
+
+
+@dataclass(frozen=True)
+class YearPattern:
+    """The one suppression pattern of a year: every demographic table as it may be shown."""
+
+    min_cell: int
+    tables: dict[tuple[str, str], Published]  # (kind, dimension label) -> published table
+
+    def published(self, kind: str, dimension: str) -> Published:
+        """The published table of a kind ("Mentees", "Mentors", "Concordance") and dimension label."""
+        return self.tables[(kind, dimension)]
+
+
+def year_pattern(year: YearPeople, min_cell: int) -> YearPattern:
+    """Decide the year's pattern (the same data always give the same pattern)."""
+    return YearPattern(min_cell, {t.layout.key: decide(t, min_cell) for t in year_tables(year)})
