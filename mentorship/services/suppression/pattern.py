@@ -78,7 +78,12 @@ def _protection(
     rows = inc.rows(small)
     ub = np.hstack([np.vstack([rows, -rows]), np.zeros((2 * len(small), 2 * k))]) if small else None
     ub_values = [min_cell - 1.0] * len(small) + [-1.0] * len(small) if small else None
-    weight = [float(values[c] + 1 if values[c] else min_cell + 1.5) for c in visible]
+    # A tiny share of each cell's place in the table breaks ties, so that one cover is the cheapest.
+    order = table.layout.cells()
+    weight = [
+        (values[c] + 1.0 if values[c] else min_cell + 1.5) + 1e-4 * order.index(c) / len(order)
+        for c in visible
+    ]
     objective = np.concatenate([np.zeros(n), weight, weight])
     best = None
     low = 1 if is_primary(shown[cell]) else 0
