@@ -56,23 +56,30 @@ def build_report(report: str, req: data.ReportRequest) -> bytes:
 DEMOGRAPHIC_REPORTS = ("inclusivity", "annual-review")
 
 
-def check_suppression(
+def published_demographics(
     config: Mapping[str, Any], year: int, today: dt.date | None = None
-) -> tuple[data.ReportRequest, check.CheckResult]:
-    """Build every workbook with demographic counts of `year` for every scope, read their cells back and
-    run the rebuilding test over all of them together (docs/privacy.md)."""
-    programs = programs_in_scope(None)
+) -> tuple[data.ReportRequest, list[check.Observation]]:
+    """Build every workbook with demographic counts of `year` for every scope and read their cells back."""
     base = request_for(config, year, None, "check-suppression", today=today)
     observations = []
-    for scope in check.scopes(programs):
+    for scope in check.scopes(programs_in_scope(None)):
         req = request_for(config, year, scope, base.generated_by, base.generated_at, base.today)
         for report in DEMOGRAPHIC_REPORTS:
             observations += check.read_workbook(build_report(report, req))
-    s = base.settings
-    people = load_year(base.ay, base.as_of, s.metrics, s.urim_categories)
+    return base, observations
+
+
+def check_suppression(
+    config: Mapping[str, Any], year: int, today: dt.date | None = None
+) -> tuple[data.ReportRequest, check.CheckResult]:
+    """Run the rebuilding test over everything the year's workbooks publish, for every scope together
+    (docs/privacy.md)."""
+    req, observations = published_demographics(config, year, today)
+    s = req.settings
+    people = load_year(req.ay, req.as_of, s.metrics, s.urim_categories)
     layouts = [t.layout for t in year_tables(people)]
-    names = {neutralise(name): pid for pid, name in programs.items()}
-    return base, check.check(layouts, observations, s.min_cell_size, names)
+    names = {neutralise(name): pid for pid, name in programs_in_scope(None).items()}
+    return req, check.check(layouts, observations, s.min_cell_size, names)
 
 
 def filename(report: str, year: int, program_ids: Collection[int] | None) -> str:

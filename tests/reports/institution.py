@@ -130,3 +130,15 @@ PAIRINGS = [
     (_B, "Fay Fox", "fay.fox@example.org", 1, *_PARK, "Career", d(2025, 3, 15), None,
      0, 0, None, None, None, 16, "Behind"),
 ]  # fmt: skip
+
+
+def identify(objs: dict) -> None:
+    """Self-identification for the demographic reports: Alpha 2 women, 1 man, 1 not disclosed (the late
+    joiner); Beta 3 women and 1 man; mentors Moore and Owen women, Nash a man, Park not disclosed."""
+    from mentorship.services.people import set_self_identification
+
+    for key, gender in {"a1": "woman", "a2": "woman", "a3": "man", "b1": "woman", "b2": "woman"}.items():
+        set_self_identification(objs[key].person, gender=gender)
+    for key, gender in {"b3": "woman", "b4": "man", "m1": "woman", "m3": "woman", "m2": "man"}.items():
+        set_self_identification(objs[key].person, gender=gender)
+    db.session.flush()

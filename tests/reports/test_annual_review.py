@@ -60,13 +60,44 @@ def test_topic_mix_and_inclusivity_summary(workbook):
     assert by["research"][5:7] == (1, pytest.approx(1 / 9))
     incl = next(i for i, r in enumerate(rows) if (r[0] or "").startswith("Inclusivity summary"))
     assert rows[incl + 1] == (
+        "Program",
         "Dimension",
         "Group",
         "Mentees enrolled",
         "% with a mentor",
         "% engaged",
-        *[None] * 7,
+        *[None] * 6,
     )
-    # Nobody self-identified: the 4 enrolled Alpha mentees are one "<5" cell, every rate blank.
-    assert rows[incl + 6][:5] == ("Gender", "Not disclosed", "<5", None, None)
+
+
+# Nobody self-identified: each program's 4 enrolled mentees are all "Not disclosed". That cell is "<5",
+# and with the program's total published it would be exactly 4 unless another cell of the program could
+# hold someone: so the first group's 0 is hidden, and with it the institution's (or the program's cell
+# could only be 0 again) and the institution's 8 not disclosed (or its column would not add up).
+GENDER_ROWS = ["Woman", "Man", "Nonbinary", "Self-described", "Not disclosed"]
+ANSWER_ROWS = ["Yes", "No", "Not disclosed"]
+PROGRAM_SHOWS = ["*", 0, 0, 0, "<5"] + ["*", 0, "<5"] * 3
+INSTITUTION_SHOWS = ["*", 0, 0, 0, "*"] + ["*", 0, "*"] * 3
+
+
+@pytest.mark.parametrize(
+    ("sheet", "name", "shows"),
+    [
+        ("Institution", "Institution", INSTITUTION_SHOWS),
+        ("Alpha Medicine", "Alpha Medicine", PROGRAM_SHOWS),
+        ("Beta Surgery", "Beta Surgery", PROGRAM_SHOWS),
+        ("=Gamma", "'=Gamma", [0] * 14),
+    ],
+)
+def test_inclusivity_summary_cell_by_cell(workbook, sheet, name, shows):
+    rows = values(workbook[sheet])
+    incl = next(i for i, r in enumerate(rows) if (r[0] or "").startswith("Inclusivity summary"))
+    dimensions = ["Gender"] * 5 + ["URiM"] * 3 + ["International medical graduate"] * 3
+    dimensions += ["First-generation"] * 3
+    groups = GENDER_ROWS + ANSWER_ROWS * 3
+    expected = [(name, d, g, n, None, None) for d, g, n in zip(dimensions, groups, shows, strict=True)]
+    assert [r[:6] for r in rows[incl + 2 :]] == expected  # every rate blank: no group of 5
+
+
+def test_no_formulas(workbook):
     assert not [c for c in all_cells(workbook) if c.data_type == "f"]

@@ -1,4 +1,4 @@
-"""The inclusivity workbook: aggregate only, §4 suppression with groups of exactly 4 and 5."""
+"""The inclusivity workbook: aggregate only, suppressed with groups of exactly 4 and 5 (docs/privacy.md)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 
 from mentorship.dashboard import exports
 from mentorship.services.people import set_self_identification
+from tests.reports import institution
 from tests.reports.helpers import all_cells, load, request, values
 
 d = dt.date
@@ -56,22 +57,30 @@ def workbook(app, f):
 def test_groups_with_suppression(workbook):
     rows = values(workbook["Mentee groups"])
     assert rows[0] == (
-        "Dimension", "Group", "Mentees enrolled", "% with a mentor", "Median meetings per pairing",
+        "Program", "Dimension", "Group", "Mentees enrolled", "% with a mentor", "Median meetings per pairing",
         "% engaged", "Median days to first meeting",
     )  # fmt: skip
-    by = {(r[0], r[1]): r[2:] for r in rows[1:]}
-    # 5 women (plus nobody else): figures shown; the median days rests on 4 people -> blank.
-    assert by[("Gender", "Woman")] == (5, 1, 2, 0.2, None)
-    assert by[("Gender", "Man")] == ("<5", None, None, None, None)  # exactly 4
+    assert {r[0] for r in rows[1:]} == {"Institution"}  # every program: the institution's figures
+    by = {(r[1], r[2]): r[3:] for r in rows[1:]}
+    # 5 women, 4 men, 4 not disclosed (2 prefer not/blank, 1 blank, the requester) of 13. The old rule
+    # showed "5, <5, <5": 13 - 5 = 8 = 4 + 4, both exact. Now the women are hidden too, with their figures.
+    assert by[("Gender", "Woman")] == ("*", None, None, None, None)
+    assert by[("Gender", "Man")] == ("<5", None, None, None, None)
     assert by[("Gender", "Nonbinary")] == (0, None, None, None, None)
-    assert by[("Gender", "Not disclosed")] == ("<5", None, None, None, None)  # 2 prefer not/blank + requester
-    # URiM: yes 6, no 5 (incl. the explicit no), not disclosed 2 -> one small cell, so "no" becomes "*".
-    assert by[("URiM", "Yes")][0] == 6
+    assert by[("Gender", "Self-described")] == (0, None, None, None, None)
+    assert by[("Gender", "Not disclosed")] == ("<5", None, None, None, None)
+    # URiM: yes 6 (4 of them paired: 4/6 with a mentor), no 5 (incl. the explicit no), not disclosed 2:
+    # one small cell, so the smallest other count ("no") is hidden. The medians of the 4 paired are blank.
+    assert by[("URiM", "Yes")] == (6, pytest.approx(4 / 6), None, None, None)
     assert by[("URiM", "No")] == ("*", None, None, None, None)
-    assert by[("URiM", "Not disclosed")][0] == "<5"
+    assert by[("URiM", "Not disclosed")] == ("<5", None, None, None, None)
     # IMG: 12 no, 1 not disclosed (the requester): the only other count is hidden too.
+    assert by[("International medical graduate", "Yes")][0] == 0
     assert by[("International medical graduate", "No")][0] == "*"
     assert by[("International medical graduate", "Not disclosed")][0] == "<5"
+    # Nobody answered first-generation: 13 not disclosed, nothing small, every figure shown
+    # (5 of 13 with a mentor; meetings 0..4: median 2; 1 of 5 pairings engaged; 4 first meetings: blank).
+    assert by[("First-generation", "Not disclosed")] == (13, pytest.approx(5 / 13), 2, 0.2, None)
     assert by[("PGY", "PGY-1")][0] == "*" and by[("PGY", "PGY-2")][0] == "<5"
 
 
@@ -83,12 +92,52 @@ def test_aggregate_only_no_names_or_emails(workbook):
 
 
 def test_pools_load_concordance_and_charts(workbook):
-    pools = {(r[0], r[1]): r[2:] for r in values(workbook["Pools"])[1:]}
-    assert pools[("Gender", "Woman")] == ("<5", None, 5, pytest.approx(5 / 13))
-    load_rows = {(r[0], r[1]): r[2:] for r in values(workbook["Mentor load"])[1:]}
-    assert load_rows[("Mentor type", "Faculty")] == ("<5", None, None)
+    pools = {(r[1], r[2]): r[3:] for r in values(workbook["Pools"])[1:]}
+    # One mentor (a URiM woman): with the pool's size known, "<5" would say which group she is in, so
+    # her group shows "*" like another one. The mentees' column is the mentee groups' pattern.
+    assert pools[("Gender", "Woman")] == ("*", None, "*", None)
+    assert pools[("Gender", "Man")] == ("*", None, "<5", None)
+    assert pools[("Gender", "Nonbinary")] == (0, None, 0, 0)
+    assert pools[("URiM", "Yes")] == ("*", None, 6, pytest.approx(6 / 13))
+    load_rows = {(r[1], r[2]): r[3:] for r in values(workbook["Mentor load"])[1:]}
+    assert load_rows[("Mentor type", "Faculty")] == ("*", None, None)
+    assert load_rows[("Mentor type", "Near-peer (senior resident)")] == ("*", None, None)
     concordance = values(workbook["Concordance"])
-    assert concordance[1] == ("Same gender", "<5", 0, 0, None)
+    assert concordance[1] == ("Institution", "Same gender", "<5", 0, 0, None)
     assert workbook["Mentee groups"]._charts and workbook["Pools"]._charts and workbook["Mentor load"]._charts
     notes = " ".join(str(r[1]) for r in values(workbook["About"]) if r[1])
     assert "<5" in notes and "complementary" in notes
+
+
+def _gender_rows(wb, sheet: str, column: int) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for r in values(wb[sheet])[1:]:
+        if r[1] == "Gender":
+            found.setdefault(r[0], []).append(r[column])
+    return found
+
+
+def test_the_hand_built_institution_cell_by_cell(app, f):
+    objs = institution.build(f)
+    institution.identify(objs)
+    # Mentees by gender (woman, man, nonbinary, self-described, not disclosed): Alpha 2 1 0 0 1, Beta
+    # 3 1 0 0 0, the institution 5 2 0 0 1. Every program cell is small. The institution's 5 women go
+    # too: Alpha's three small cells are each at least 1 and add up to 4, so Alpha has at most 2 women,
+    # and 5 would leave Beta exactly 3.
+    whole = load(exports.build_report("inclusivity", request(app)))
+    assert _gender_rows(whole, "Mentee groups", 3) == {"Institution": ["*", "<5", 0, 0, "<5"]}
+    both = (objs["alpha"].id, objs["beta"].id)
+    coordinator = load(exports.build_report("inclusivity", request(app, program_ids=both)))
+    assert _gender_rows(coordinator, "Mentee groups", 3) == {
+        "Alpha Medicine": ["<5", "<5", 0, 0, "<5"],
+        "Beta Surgery": ["<5", "<5", 0, 0, 0],
+    }  # each program, never the two together
+    # Mentors by their home program: Moore and Nash (Alpha's mentees), Owen and Park (Beta's). With a
+    # pool of 2 known, Alpha's lone woman as "<5" next to its lone man would make 1 + 1: she shows "*".
+    assert _gender_rows(coordinator, "Pools", 3) == {
+        "Alpha Medicine": ["*", "<5", 0, 0, 0],
+        "Beta Surgery": ["*", 0, 0, 0, "<5"],
+    }
+    assert _gender_rows(whole, "Pools", 3) == {"Institution": ["<5", "<5", 0, 0, "<5"]}
+    _req, result = exports.check_suppression(app.config, institution.YEAR, institution.D)
+    assert result.ok and result.checked > 0, result

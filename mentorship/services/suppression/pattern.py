@@ -81,7 +81,7 @@ def _protection(
     # A tiny share of each cell's place in the table breaks ties, so that one cover is the cheapest.
     order = table.layout.cells()
     weight = [
-        (values[c] + 1.0 if values[c] else min_cell + 1.5) + 1e-4 * order.index(c) / len(order)
+        (values[c] + 1.0 if values[c] else min_cell + 1.5) + 1e-3 * order.index(c) / len(order)
         for c in visible
     ]
     objective = np.concatenate([np.zeros(n), weight, weight])

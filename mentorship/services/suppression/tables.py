@@ -164,7 +164,7 @@ def _table(
     sized: bool,
 ) -> Table:
     """A table of `people`, given as (programs they count in, part) each; classes in a fixed order."""
-    parts = 1 + max(p for r in rows for p in r)
+    parts = 1 + max((p for r in rows for p in r), default=-1)  # no groups (no PGY level): no parts
     by_class: dict[frozenset[int], Counter[int]] = defaultdict(Counter)
     for member_of, part in people:
         by_class[member_of][part] += 1
