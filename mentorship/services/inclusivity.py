@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from mentorship import vocab
 from mentorship.services import metrics
-from mentorship.services.suppression.grid import INSTITUTION, Shown
+from mentorship.services.suppression.grid import INSTITUTION, INSTITUTION_NAME, Shown
 from mentorship.services.suppression.tables import (
     CONCORDANCE,
     CONCORDANCE_KINDS,
@@ -28,7 +28,6 @@ from mentorship.services.suppression.tables import (
     group_label,
 )
 
-INSTITUTION_LABEL = "Institution"
 POOL_DIMENSIONS = ("gender", "urim", "img", "first_generation")
 
 
@@ -117,7 +116,7 @@ def demographics(year: YearPeople, pattern: YearPattern, columns: Collection[int
 
 
 def _program(year: YearPeople, column: int | None) -> str:
-    return INSTITUTION_LABEL if column is None else dict(year.programs)[column]
+    return INSTITUTION_NAME if column is None else dict(year.programs)[column]
 
 
 def group_rows(

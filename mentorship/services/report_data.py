@@ -384,9 +384,10 @@ def inclusivity_data(req: ReportRequest) -> InclusivityData:
     text = [
         "Concordance requests are described, not targets: a request is met when at least one pairing active "
         "in the year is with a mentor of the same disclosed gender (gender) or when both are URiM (URiM).",
-        "Mentor pool = mentors enrolled in the year in the program (its near-peers and the mentors of its "
-        "mentees); mentee pool = mentees enrolled in the year. Mentor load = pairings active at the report "
-        "date per mentor and over total capacity.",
+        "Mentor pool = mentors enrolled in the year, each in one program: their own program if they have "
+        "one, else the program of most of their pairings in the year (then ever); mentee pool = mentees "
+        "enrolled in the year. Mentor load = pairings active at the report date (any program) per mentor "
+        "and over total capacity.",
         "URiM: an explicit yes/no answer wins; otherwise derived from race/ethnicity using the categories "
         f"{', '.join(vocab.RACE_CATEGORIES.get(c, c) for c in s.urim_categories)}.",
     ]

@@ -192,3 +192,17 @@ def test_the_command_refuses_a_bad_year(runner):
     )
     result = runner.invoke(args=["report", "check-suppression", "--year", "2999"])
     assert result.exit_code == 1 and "has not started" in result.output
+
+
+def test_a_single_pgy_level_still_has_somewhere_to_hide(app, f):
+    # Every mentee is PGY-1: a breakdown of one level would be the program's total, so PGY-2 is shown
+    # (empty) and can hold a hidden count.
+    alpha, beta = f.program("Alpha"), f.program("Beta")
+    for program, n in ((alpha, 3), (beta, 7)):
+        for _ in range(n):
+            _mentee(f, program, "woman")
+    wb = load(exports.build_report("inclusivity", request(app, program_ids=(alpha.id,))))
+    pgy = [r[2:4] for r in values(wb["Mentee groups"])[1:] if r[1] == "PGY"]
+    assert pgy == [("PGY-1", "<5"), ("PGY-2", "*")]
+    _req, result = exports.check_suppression(app.config, YEAR, D)
+    assert result.ok, result

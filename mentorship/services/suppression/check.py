@@ -18,13 +18,12 @@ from sqlalchemy import select
 
 from mentorship.extensions import db
 from mentorship.models import User, coordinator_programs
-from mentorship.services.suppression.grid import Cell, Layout, Shown
+from mentorship.services.suppression.grid import INSTITUTION_NAME, Cell, Layout, Shown
 from mentorship.services.suppression.rebuild import Inconsistent, Pinned, describe_pinned, pinned_cells
 from mentorship.services.suppression.tables import CONCORDANCE, CONCORDANCE_GROUPS, MENTEES, MENTORS
 
 # Headers of the count columns of the workbooks' demographic tables, and the kind of table each counts.
 COUNT_HEADERS = {"Mentees enrolled": MENTEES, "Mentees": MENTEES, "Mentors": MENTORS}
-INSTITUTION_NAME = "Institution"
 
 Observation = tuple[tuple[str, str], str, str, Shown]  # ((kind, dimension), group, program, shown)
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 INSTITUTION: int | None = None  # the column of the whole institution; programs are keyed by their id
+INSTITUTION_NAME = "Institution"  # how outputs name that column
 COMPLEMENTARY = "*"
 
 Shown = int | str  # a published count, the primary mark ("<5") or COMPLEMENTARY
@@ -64,7 +65,7 @@ class Layout:
 
     def column_name(self, column: int | None) -> str:
         """The program's name, or "Institution"."""
-        return dict(self.programs).get(column, "Institution") if column is not None else "Institution"
+        return INSTITUTION_NAME if column is None else dict(self.programs)[column]
 
     def cells(self) -> list[Cell]:
         """Every cell, column by column, groups in order."""
@@ -72,7 +73,7 @@ class Layout:
 
     def counts_in(self, cls: PeopleClass, column: int | None) -> bool:
         """Whether people of `cls` count in `column`."""
-        return column is INSTITUTION or column in cls.programs
+        return column is None or column in cls.programs
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,3 @@ class Published:
     def column(self, column: int | None) -> list[Shown]:
         """The shown cells of one column, groups in order."""
         return [self.shown[(g, column)] for g in range(len(self.layout.groups))]
-
-    def is_suppressed(self, cell: Cell) -> bool:
-        return isinstance(self.shown[cell], str)

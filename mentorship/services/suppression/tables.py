@@ -73,7 +73,7 @@ class YearPeople:
     mentees: tuple[MenteeIdentity, ...]  # enrolled in Y
     pairings: tuple[PairingMetrics, ...]  # active in Y, of enrolled mentees
     mentors: tuple[MentorMember, ...]
-    pgy_levels: tuple[str, ...]  # the PGY levels of the institution's mentees, in order
+    pgy_levels: tuple[str, ...]  # the PGY levels of the institution's mentees (at least two), in order
 
     def pool(self, column: int | None) -> list[MentorMember]:
         """Mentors enrolled in Y in the pool of a program (or of the institution, column None)."""
@@ -121,8 +121,12 @@ def load_year(
         )
         for m in metrics.mentor_loads(ay, as_of, None, with_identity=True)
     )
-    levels = tuple(str(n) for n in sorted({int(m.groups["pgy"]) for m in mentees}))
-    return YearPeople(ay, as_of, tuple(year.programs.items()), tuple(mentees), pairings, mentors, levels)
+    levels = sorted({int(m.groups["pgy"]) for m in mentees})
+    if len(levels) == 1:
+        # A breakdown of one group is its total: a second (empty) level gives a small count a place to hide.
+        levels.append(levels[0] + 1 if levels[0] < 10 else levels[0] - 1)
+    pgy = tuple(str(n) for n in sorted(levels))
+    return YearPeople(ay, as_of, tuple(year.programs.items()), tuple(mentees), pairings, mentors, pgy)
 
 
 def home_programs(ay: AcademicYear, order: list[int]) -> dict[int, int]:
