@@ -41,10 +41,11 @@ def decide(table: Table, min_cell: int) -> Published:
             if n and not pinned_cells(lay, _observed(shown), min_cell, only=[cell]):
                 continue  # freed by what was hidden for an earlier cell of this round
             hide = _protection(table, shown, values, cell, min_cell)
-            if hide is None:
-                if not is_primary(shown[cell]):
-                    raise AssertionError(f"{lay.key} {cell}: every count is hidden and it still shows")
-                shown[cell] = COMPLEMENTARY
+            if hide is None and is_primary(shown[cell]):
+                shown[cell] = COMPLEMENTARY  # step 3
+            elif not hide:
+                # Cannot happen (a table with every count hidden passes); never loop for ever.
+                raise RuntimeError(f"suppression of {lay.key}: cell {cell} cannot be protected")
             for c in hide or ():
                 shown[c] = COMPLEMENTARY
     return Published(lay, shown)
