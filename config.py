@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -54,6 +55,15 @@ def database_url(raw: str | None) -> str:
         if raw.startswith(prefix):
             return "postgresql+psycopg://" + raw[len(prefix) :]
     return raw
+
+
+def ratelimit_storage_uri(environ: Mapping[str, str]) -> str:
+    """Where throttling counts: RATELIMIT_STORAGE_URI if set, else REDIS_URL, else this process's memory.
+
+    Memory is right for one process (`make run`); several workers or hosts must share Redis, or each keeps
+    its own count and an attacker gets the limit once per worker.
+    """
+    return environ.get("RATELIMIT_STORAGE_URI") or environ.get("REDIS_URL") or "memory://"
 
 
 class Config:
@@ -114,9 +124,18 @@ class Config:
     # Whom a person is told to contact when their sign-in email changed unexpectedly.
     OFFICE_CONTACT = os.environ.get("OFFICE_CONTACT", "the GME office")
 
-    # Login throttling (Flask-Limiter).
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Sign-in sessions: one not used for this many days is signed out.
+    SESSION_IDLE_DAYS = _int("SESSION_IDLE_DAYS", 14)
+
+    # Throttling (Flask-Limiter): failed sign-ins per account and address, and per address alone (set
+    # higher: a hospital's staff may all reach the site from one address).
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    RATELIMIT_STORAGE_URI = ratelimit_storage_uri(os.environ)
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "mentorship")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 5 minutes")
+    LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "50 per 5 minutes")
+    # Reverse proxies in front of the app (0: none): their X-Forwarded-* headers are then believed.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
 
 class TestConfig(Config):
@@ -131,4 +150,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = True
     MAIL_SERVER = None
     RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"  # one process; tests of shared limits start their own servers
+    REDIS_URL = None
+    TRUSTED_PROXIES = 0
     BASE_URL = "http://localhost"

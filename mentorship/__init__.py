@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config
 
@@ -27,6 +28,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.close()
 
 
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address, scheme, host and prefix from
+    their X-Forwarded-* headers (per-address limits and secure cookies need them); with none, ignore them,
+    since anyone can send those headers."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops < 0:
+        raise RuntimeError("TRUSTED_PROXIES must be 0 or the number of proxies in front of the app.")
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
+
+
 def create_app(config_class: type = Config) -> Flask:
     """Build the application with `config_class` settings."""
     app = Flask(__name__, template_folder=str(TEMPLATES), instance_relative_config=False)
@@ -39,6 +51,7 @@ def create_app(config_class: type = Config) -> Flask:
         )
     if not app.debug and not app.testing:
         app.logger.setLevel(logging.INFO)  # mail written to the log must show
+    trust_proxies(app)
 
     from mentorship import models  # noqa: F401  (registers the tables)
     from mentorship.extensions import bootstrap, csrf, db, limiter, login_manager, mail, migrate

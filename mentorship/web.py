@@ -59,6 +59,12 @@ def register(app: Flask) -> None:
         }
 
     @app.before_request
+    def load_signed_in_user():
+        # Before any view works: loading may note the session's last use, on a connection of its own that
+        # must not wait behind a write of this request.
+        current_user._get_current_object()
+
+    @app.before_request
     def refuse_control_characters():
         if _has_control_characters():
             message = (

@@ -19,6 +19,7 @@ from mentorship.models import (
     Program,
     User,
 )
+from mentorship.services import log_links
 from mentorship.services import people as people_service
 
 PASSWORD = "correct-horse-battery"
@@ -121,3 +122,11 @@ def user(who: Person | None = None, password: str = PASSWORD, programs: list[Pro
     db.session.add(u)
     db.session.flush()
     return u
+
+
+def log_link_token(pairing: Pairing, secret_key: str, *, now: dt.datetime | None = None, days: int = 14) -> str:
+    """The token of a new one-click link for `pairing`, as a reminder would email it."""
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    link = log_links.issue(pairing, now=now, days=days)
+    db.session.flush()
+    return log_links.token_for(link, secret_key)

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_login import LoginManager
-from sqlalchemy.orm import joinedload, selectinload
 
-from mentorship.extensions import db
-from mentorship.models import Person, User
-
-# Every page asks for the user's roles (menu, access checks): load the profiles they come from with the user.
-USER_WITH_ROLES = (
-    joinedload(User.person).joinedload(Person.mentor),
-    joinedload(User.person).joinedload(Person.mentee),
-    selectinload(User.programs),
-)
+from mentorship.models import User
+from mentorship.services import accounts
 
 
 def init_login(login_manager: LoginManager) -> None:
-    """Load users from the session; a session from before a password change is refused."""
+    """Load users from their server-side session: an ended, unknown or idle session signs nobody in."""
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see this page."
     login_manager.login_message_category = "info"
@@ -25,10 +18,7 @@ def init_login(login_manager: LoginManager) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:
-        user_id, _, version = session_id.partition(":")
-        if not user_id.isdigit() or not version.isdigit():
+        # The same id arrives from the session cookie and from a remember-me cookie: both die with the row.
+        if not isinstance(session_id, str) or not 20 <= len(session_id) <= 64:
             return None
-        user = db.session.get(User, int(user_id), options=USER_WITH_ROLES)
-        if user is None or user.session_version != int(version):
-            return None
-        return user
+        return accounts.load_session(session_id, idle_days=current_app.config["SESSION_IDLE_DAYS"])

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from mentorship.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
@@ -25,8 +27,12 @@ def safe_next(target: str | None) -> str:
     return url_for("main.home")
 
 
-def _login_limit() -> str:
+def _account_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _address_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]
 
 
 def _failed(response) -> bool:
@@ -34,13 +40,17 @@ def _failed(response) -> bool:
     return response.status_code != 302
 
 
-def _email_key() -> str:
-    return "login:" + request.form.get("email", "").strip().lower()
+def _account_address_key() -> str:
+    """The account tried and the address it was tried from: one attacker's failures throttle that pair only,
+    never the owner signing in from elsewhere. The email is hashed so the limit store holds no addresses."""
+    email = request.form.get("email", "").strip().lower()
+    digest = hashlib.sha256(email.encode()).hexdigest()[:32]
+    return f"account:{digest}:{get_remote_address()}"
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_login_limit, methods=["POST"], key_func=_email_key, deduct_when=_failed)
+@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_account_limit, methods=["POST"], key_func=_account_address_key, deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -48,8 +58,15 @@ def login():
     if form.validate_on_submit():
         user = accounts.user_by_email(form.email.data)
         if user is not None and user.check_password(form.password.data):
+            # A fresh cookie session: nothing kept from before sign-in (a fixed session, a stale upload).
+            session.clear()
+            accounts.sign_in(
+                user,
+                user_agent=request.user_agent.string,
+                address=request.remote_addr,
+                idle_days=current_app.config["SESSION_IDLE_DAYS"],
+            )
             login_user(user)
-            accounts.record_login(user)
             db.session.commit()
             return redirect(safe_next(request.args.get("next")))
         current_app.logger.warning("Failed sign-in for %s from %s", form.email.data, request.remote_addr)
@@ -57,9 +74,22 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
+def sign_out_here() -> None:
+    """Sign this browser out: Flask-Login's signal first (its receivers may still read the session), then
+    every per-user value in the cookie session goes, keeping only the order to delete a remember cookie."""
+    logout_user()
+    forget_remember_cookie = session.get("_remember") == "clear"
+    session.clear()
+    if forget_remember_cookie:
+        session["_remember"] = "clear"
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
+    if current_user.is_authenticated:
+        accounts.end_session(current_user.current_session)
+    sign_out_here()
+    db.session.commit()  # after the signal, so that what its receivers drop goes in the same commit
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
 
@@ -87,7 +117,8 @@ def email_password_link(user, purpose: str) -> None:
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_address_limit, methods=["POST"])
+@limiter.limit(_account_limit, methods=["POST"], key_func=_account_address_key)
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -129,8 +160,8 @@ def set_password(purpose: str, token: str):
             form.password.errors.append(str(exc))
         else:
             audit.record(user, "password.set", user, via=purpose)
+            sign_out_here()
             db.session.commit()
-            logout_user()
             flash("Your password is saved. Sign in with it.", "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/set_password.html", form=form, purpose=purpose, user=user)
@@ -145,14 +176,14 @@ def change_password():
             form.current.errors.append("This is not your current password.")
         else:
             try:
-                accounts.set_password(current_user, form.password.data)
+                accounts.set_password(
+                    current_user, form.password.data, keep_session=current_user.current_session
+                )
             except ServiceError as exc:
                 form.password.errors.append(str(exc))
             else:
                 audit.record(current_user, "password.change", current_user)
                 db.session.commit()
-                # The new session version signs out other devices; keep this one signed in.
-                login_user(current_user._get_current_object())
                 flash("Your password is changed. Other devices are signed out.", "success")
                 return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

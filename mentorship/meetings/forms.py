@@ -65,7 +65,7 @@ class MeetingForm(FlaskForm):
 
 
 class QuickMeetingForm(MeetingForm):
-    """The one-click form: the same fields plus the one-time nonce that stops a double submit."""
+    """The signed-in logging form: the same fields plus the one-time nonce that stops a double submit."""
 
     nonce = HiddenField(validators=[DataRequired(), Length(max=64)])
 

@@ -7,7 +7,6 @@ Notes are shown only to the pairing's two people; a coordinator's view of a pair
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 
 from flask import (
@@ -19,7 +18,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_login import current_user
@@ -28,8 +26,8 @@ from sqlalchemy.exc import IntegrityError
 from mentorship.access import roles_required, scope_of
 from mentorship.extensions import db
 from mentorship.meetings.forms import MeetingForm, PulseForm, QuickMeetingForm
-from mentorship.models import Meeting, Pairing
-from mentorship.services import NotFound, ServiceError, audit
+from mentorship.models import LogLink, Meeting, Pairing
+from mentorship.services import NotFound, ServiceError, audit, log_links
 from mentorship.services import meetings as service
 from mentorship.services import pulse as pulse_service
 
@@ -235,102 +233,88 @@ def pulse(pairing_id: int):
     return redirect(url_for("main.home"))
 
 
-# One-click logging from a reminder email: no password, the signed token is the key. -------------------
+# One-click logging from an emailed link: no password, the signed link is the key. Opening it (GET or HEAD,
+# as mail scanners do) shows a page and writes nothing; only the form's POST logs, once per link.
 
 
-def _link_pairing(token: str):
-    try:
-        return service.read_log_token(
-            token, current_app.config["SECRET_KEY"], current_app.config["LOG_LINK_DAYS"]
-        ), None
-    except service.LinkError as exc:
-        return None, (render_template("meetings/link_error.html", message=str(exc)), 400)
-
-
-def _already(pairing: Pairing, token: str, meeting: Meeting | None):
-    return _no_store(
-        render_template("meetings/quick_done.html", pairing=pairing, meeting=meeting, token=token, again=True)
-    )
-
-
-def _no_store(body, status: int = 200):
-    # The browser must ask again after "back", so that the server (not a cached page) says "already logged".
+def _no_store(body: str, status: int = 200):
+    # After "back", the browser must ask again, so that the server (not a cached page) says "already logged".
     response = make_response(body, status)
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def _form_nonce(token: str, fresh: bool) -> str:
-    """The one-time nonce of this browser's form for this link: the same one until "log another"."""
-    key = hashlib.sha256(token.encode()).hexdigest()[:16]
-    saved = session.get("quick_form")
-    if not fresh and isinstance(saved, dict) and saved.get("t") == key and saved.get("n"):
-        return saved["n"]
-    nonce = secrets.token_urlsafe(24)
-    session["quick_form"] = {"t": key, "n": nonce}
-    return nonce
+def _link_page(template: str, link: LogLink, token: str, **context):
+    return _no_store(render_template(template, link=link, pairing=link.pairing, token=token, **context))
+
+
+def _refused(message: str, status: int):
+    return _no_store(render_template("meetings/link_error.html", message=message), status)
+
+
+def _logged(link: LogLink, token: str, again: bool):
+    """What the link logged (never the notes): after the submit, or on a second submit, "back", a rescan."""
+    meeting = log_links.used_meeting(link)
+    return _link_page("meetings/quick_done.html", link, token, meeting=meeting, again=again)
+
+
+def _open_link(token: str):
+    """(link, None), or (None, the refusal page) for a forged token or one naming no link."""
+    try:
+        return log_links.read(token, current_app.config["SECRET_KEY"]), None
+    except log_links.LinkError as exc:
+        return None, _refused(str(exc), 400)
 
 
 @bp.route("/quick/<token>", methods=["GET", "POST"])
 def quick(token: str):
-    pairing, error = _link_pairing(token)
+    link, error = _open_link(token)
     if error:
         return error
-    form = QuickMeetingForm()
+    if log_links.gone(link):
+        return _refused(log_links.GONE, 410)
+    if link.meeting_id is not None:
+        return _logged(link, token, again=True)
+    today, now = dt.date.today(), service.utcnow()
+    why = log_links.refusal(link, today=today, now=now)
+    if why is not None:
+        return _refused(why, 410)
+    form = MeetingForm()  # no nonce: the link itself is the one-time key
     form.set_topics(_topics())
     del form.status  # the short form logs a held meeting
-    nonce = (
-        form.nonce.data if request.method == "POST" else _form_nonce(token, request.args.get("new") == "1")
-    )
-    if nonce:
-        try:
-            use = service.link_use(nonce, pairing)
-        except service.LinkError as exc:
-            return render_template("meetings/link_error.html", message=str(exc)), 400
-        if use is not None:
-            return _already(
-                pairing, token, db.session.get(Meeting, use.meeting_id) if use.meeting_id else None
-            )
-    if request.method == "GET":
-        form.nonce.data = nonce
     if form.validate_on_submit():
         try:
             meeting = service.log_via_link(
-                pairing, form.to_input(), nonce=nonce, today=dt.date.today(), allowed_topics=_topics()
+                link, form.to_input(), today=today, allowed_topics=_topics(), now=now
             )
             audit.record(
-                pairing.mentor.person.user,
+                link.pairing.mentor.person.user,
                 "meeting.create",
                 meeting,
                 **_safe_meeting_details(meeting, via="link"),
             )
             db.session.commit()
-        except service.AlreadyLogged as exc:
-            return _already(pairing, token, exc.meeting)
-        except IntegrityError:
-            # Two submits raced: the other one committed first with this nonce.
+        except service.AlreadyLogged:
+            db.session.rollback()  # drops the meeting this request added, if it lost a race
+            return _logged(db.session.get(LogLink, link.id), token, again=True)
+        except log_links.LinkError as exc:
             db.session.rollback()
-            use = service.link_use(nonce, pairing)
-            return _already(pairing, token, db.session.get(Meeting, use.meeting_id) if use else None)
+            return _refused(str(exc), 410)
         except ServiceError as exc:
+            db.session.rollback()
             _show_error(form, exc)
         else:
-            return redirect(url_for("meetings.quick_done", token=token, nonce=nonce))
-    return _no_store(render_template("meetings/quick.html", form=form, pairing=pairing))
+            return redirect(url_for("meetings.quick_done", token=token))
+    return _link_page("meetings/quick.html", link, token, form=form)
 
 
-@bp.route("/quick/<token>/done/<nonce>")
-def quick_done(token: str, nonce: str):
-    pairing, error = _link_pairing(token)
+@bp.route("/quick/<token>/done")
+def quick_done(token: str):
+    link, error = _open_link(token)
     if error:
         return error
-    try:
-        use = service.link_use(nonce, pairing)
-    except service.LinkError:
-        abort(404)
-    if use is None:
-        abort(404)
-    meeting = db.session.get(Meeting, use.meeting_id) if use.meeting_id else None
-    return render_template(
-        "meetings/quick_done.html", pairing=pairing, meeting=meeting, token=token, again=False
-    )
+    if log_links.gone(link):
+        return _refused(log_links.GONE, 410)
+    if link.meeting_id is None:
+        return redirect(url_for("meetings.quick", token=token))
+    return _logged(link, token, again=False)

@@ -1,8 +1,8 @@
 """The data model (PRODUCT.md §2), one module per aggregate."""
 
-from mentorship.models.accounts import User, coordinator_programs
+from mentorship.models.accounts import User, UserSession, coordinator_programs
 from mentorship.models.audit import AuditEvent
-from mentorship.models.meetings import LogLinkUse, Meeting, MeetingTopic
+from mentorship.models.meetings import LogLink, LogLinkUse, Meeting, MeetingTopic
 from mentorship.models.pairings import Pairing, PulseCheck, Reminder
 from mentorship.models.people import (
     MenteeInterest,
@@ -20,6 +20,7 @@ from mentorship.models.roster import RosterUpload, RosterUploadFile
 
 __all__ = [
     "AuditEvent",
+    "LogLink",
     "LogLinkUse",
     "Meeting",
     "MeetingTopic",
@@ -37,6 +38,7 @@ __all__ = [
     "RosterUploadFile",
     "SelfIdentification",
     "User",
+    "UserSession",
     "coordinator_programs",
     "do_not_match",
     "preferred_mentors",

@@ -33,7 +33,7 @@ class User(UserMixin, db.Model):
     is_coordinator: Mapped[bool] = mapped_column(Boolean, default=False)
     view_demographics: Mapped[bool] = mapped_column(Boolean, default=False)
     can_override_capacity: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Bumped on password change so that every other session is signed out.
+    # Bumped on password change so that invitation and reset links already sent stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
@@ -41,8 +41,20 @@ class User(UserMixin, db.Model):
     person: Mapped[Person] = relationship(back_populates="user")
     programs: Mapped[list[Program]] = relationship(secondary=coordinator_programs, order_by=Program.name)
 
+    def attach_session(self, record: UserSession) -> None:
+        """Mark `record` as the sign-in this request runs under (set by sign-in and the user loader)."""
+        self._current_session = record
+
+    @property
+    def current_session(self) -> UserSession | None:
+        """The sign-in session of this request, if the user came from one."""
+        return self.__dict__.get("_current_session")
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        """Flask-Login's id (kept in the session cookie): the server-side session's, never the user's."""
+        if self.current_session is None:
+            raise RuntimeError("Sign users in through accounts.sign_in, which opens their session.")
+        return self.current_session.id
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -76,3 +88,21 @@ class User(UserMixin, db.Model):
         if self.person.mentee is not None:
             roles.add("mentee")
         return roles
+
+
+class UserSession(db.Model):
+    """One sign-in of a user on one browser; the session cookie names it, signing out ends it.
+
+    The cookie alone is not enough to be signed in: the user loader accepts it only while this row exists,
+    is not ended and was used recently, so a cookie copied before sign-out, or a password change, is dead.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(45))

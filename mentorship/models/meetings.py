@@ -1,4 +1,4 @@
-"""Meetings of a pairing, their topics, and one-click link uses."""
+"""Meetings of a pairing, their topics, one-time form nonces and the one-click links sent by email."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ class MeetingTopic(db.Model):
 
 
 class LogLinkUse(db.Model):
-    """A one-click form that was submitted, so the same form cannot log twice."""
+    """A signed-in meeting form that was submitted (by its nonce), so the same form cannot log twice."""
 
     __tablename__ = "log_link_uses"
 
@@ -64,3 +64,26 @@ class LogLinkUse(db.Model):
     pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"))
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
     used_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class LogLink(db.Model):
+    """A one-click "log a meeting" link sent by email: it logs at most one meeting, then only shows it.
+
+    The emailed token carries `id`, signed. Opening the link writes nothing (mail scanners open every link);
+    the form's POST sets `meeting_id` with a conditional UPDATE, so of two racing submits one logs.
+    """
+
+    __tablename__ = "log_links"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"), index=True)
+    # What the email was: "reminder" today, introductions later.
+    sent_with: Mapped[str] = mapped_column(String(20), default="reminder")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), unique=True)
+
+    pairing: Mapped[Pairing] = relationship()
+    meeting: Mapped[Meeting | None] = relationship()

@@ -82,3 +82,9 @@ class EndForm(FlaskForm):
 
     def rating_value(self) -> int | None:
         return int(self.rating.data) if self.rating.data else None
+
+
+class RevokeLinksForm(FlaskForm):
+    """Withdraw the pairing's emailed one-click links (the CSRF token is the whole form)."""
+
+    submit = SubmitField("Withdraw links")

@@ -14,10 +14,17 @@ from mentorship.access import roles_required, scope_of, staff_can_see_person
 from mentorship.extensions import db
 from mentorship.forms import program_choices
 from mentorship.models import MenteeProfile, MentorProfile, Pairing, Person, Program
-from mentorship.pairings.forms import CandidateFilterForm, EndForm, PairForm, PairingFilterForm
-from mentorship.services import ServiceError
+from mentorship.pairings.forms import (
+    CandidateFilterForm,
+    EndForm,
+    PairForm,
+    PairingFilterForm,
+    RevokeLinksForm,
+)
+from mentorship.services import ServiceError, audit, log_links
 from mentorship.services import matching as matching_service
 from mentorship.services import pairings as svc
+from mentorship.services.meetings import utcnow
 
 bp = Blueprint("pairings", __name__, url_prefix="/pairings")
 
@@ -115,8 +122,18 @@ def index():
 @bp.route("/<int:pairing_id>")
 @roles_required("staff")
 def show(pairing_id: int):
-    pairing = pairing_in_scope(pairing_id)
-    return render_template("pairings/show.html", pairing=pairing, end_form=EndForm())
+    return _show_page(pairing_in_scope(pairing_id), EndForm())
+
+
+def _show_page(pairing: Pairing, end_form: EndForm, status: int = 200):
+    live_links = log_links.live_count(pairing.id, now=utcnow())
+    return render_template(
+        "pairings/show.html",
+        pairing=pairing,
+        end_form=end_form,
+        live_links=live_links,
+        revoke_form=RevokeLinksForm(),
+    ), status
 
 
 @bp.route("/<int:pairing_id>/end", methods=["POST"])
@@ -141,7 +158,22 @@ def end(pairing_id: int):
             db.session.commit()
             flash("The pairing is ended. It stays in the history.", "success")
             return redirect(url_for("pairings.show", pairing_id=pairing.id))
-    return render_template("pairings/show.html", pairing=pairing, end_form=form), 400
+    return _show_page(pairing, form, 400)
+
+
+@bp.route("/<int:pairing_id>/links/revoke", methods=["POST"])
+@roles_required("staff")
+def revoke_links(pairing_id: int):
+    pairing = pairing_in_scope(pairing_id)
+    if RevokeLinksForm().validate_on_submit():
+        count = log_links.revoke([pairing.id])
+        audit.record(current_user, "log_links.revoke", pairing, revoked=count)
+        db.session.commit()
+        if count:
+            flash(f"{count} emailed link(s) withdrawn: they no longer log meetings.", "success")
+        else:
+            flash("No link to withdraw.", "info")
+    return redirect(url_for("pairings.show", pairing_id=pairing.id))
 
 
 def _candidates(mentee: MenteeProfile, filters: CandidateFilterForm) -> tuple[list[dict], int]:

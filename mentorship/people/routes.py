@@ -16,7 +16,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -217,6 +217,7 @@ def _save_identity(person: Person, form) -> tuple[int | None, accounts.EmailChan
             form.last_name.data,
             scope=scope_of(current_user),
             now=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            keep_session=current_user.current_session,  # kept only if the editor changed their own email
         )
     except accounts.LoginManagedByOffice as exc:
         form.email.data = person.email  # a forged change: show the email that stays
@@ -231,13 +232,11 @@ def _save_identity(person: Person, form) -> tuple[int | None, accounts.EmailChan
 
 
 def _after_email_change(change: accounts.EmailChange | None) -> None:
-    """Once committed: tell the old address, and keep the editor signed in if they changed their own."""
+    """Once committed: tell the old address."""
     if change is None:
         return
     notice = account_notices.email_changed(change, current_user, current_app.config["OFFICE_CONTACT"])
     send_mail(notice.to, notice.subject, notice.body)
-    if change.person.user is not None and change.person.user.id == current_user.id:
-        login_user(current_user._get_current_object())  # this session goes on with the new version
 
 
 def _edit_profile(person: Person, profile, form, fields_of, set_interests, title: str):

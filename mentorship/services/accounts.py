@@ -1,19 +1,21 @@
-"""Accounts: creating users, granting roles, invitation and password-reset links, sign-in emails."""
+"""Accounts: creating users, granting roles, sign-in sessions and emails, invitation and reset links."""
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
 from zxcvbn import zxcvbn
 
 from mentorship.access import Scope
 from mentorship.extensions import db
-from mentorship.models import Person, Program, User
+from mentorship.models import Person, Program, User, UserSession
 from mentorship.services import ServiceError
 from mentorship.services.people import (
     DuplicateEmail,
@@ -23,6 +25,12 @@ from mentorship.services.people import (
     rename_person,
 )
 
+# Every page asks for the user's roles (menu, access checks): load the profiles they come from with the user.
+USER_WITH_ROLES = (
+    joinedload(User.person).joinedload(Person.mentor),
+    joinedload(User.person).joinedload(Person.mentee),
+    selectinload(User.programs),
+)
 MIN_PASSWORD_SCORE = 2  # zxcvbn: 0-1 are guessed by a common-password list or a simple pattern
 # A password reset this soon after an email change also tells the previous address.
 RECENT_EMAIL_CHANGE = dt.timedelta(hours=24)
@@ -70,14 +78,15 @@ def create_admin(email: str, password: str, first_name: str = "", last_name: str
     return user
 
 
-def set_password(user: User, password: str) -> None:
-    """Validate and set a new password; signs out every other session of the user."""
+def set_password(user: User, password: str, *, keep_session: UserSession | None = None) -> None:
+    """Validate and set a new password; ends every session of the user but `keep_session`."""
     validate_password(
         password,
         current_app.config["PASSWORD_MIN_LENGTH"],
         [user.email, user.person.first_name, user.person.last_name],
     )
     user.set_password(password)
+    end_sessions(user, except_session=keep_session)
 
 
 def grant(
@@ -129,9 +138,110 @@ def read_password_token(token: str, purpose: str) -> User:
     return user
 
 
-def record_login(user: User) -> None:
-    """Note the time of a successful login."""
-    user.last_login_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+# Sign-in sessions --------------------------------------------------------------------------------------
+
+# last_seen_at is written at most this often: a write per page would cost more than the idle limit needs.
+SEEN_RESOLUTION = dt.timedelta(hours=1)
+# Ended and idle sessions are kept this long (to answer "was this account signed in then?"), then deleted.
+KEEP_ENDED_DAYS = 30
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def sign_in(
+    user: User,
+    *,
+    now: dt.datetime | None = None,
+    user_agent: str | None = None,
+    address: str | None = None,
+    idle_days: int = 14,
+) -> UserSession:
+    """Open a server-side session for a successful sign-in and attach it to `user` (for Flask-Login).
+
+    Also notes the time of the sign-in and deletes sessions that ended (or went idle) long ago.
+    """
+    now = now or _now()
+    purge_sessions(now=now, idle_days=idle_days)
+    record = UserSession(
+        id=secrets.token_urlsafe(32),
+        user_id=user.id,
+        created_at=now,
+        last_seen_at=now,
+        user_agent=(user_agent or "")[:200] or None,
+        address=(address or "")[:45] or None,
+    )
+    db.session.add(record)
+    user.last_login_at = now
+    user.attach_session(record)
+    return record
+
+
+def load_session(session_id: str, *, now: dt.datetime | None = None, idle_days: int = 14) -> User | None:
+    """The user of a live session (roles loaded in the same statement), or None if it ended or went idle."""
+    now = now or _now()
+    row = db.session.execute(
+        select(User, UserSession)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            UserSession.id == session_id,
+            UserSession.ended_at.is_(None),
+            UserSession.last_seen_at > now - dt.timedelta(days=idle_days),
+        )
+        .options(*USER_WITH_ROLES)
+    ).first()
+    if row is None:
+        return None
+    user, record = row
+    user.attach_session(record)
+    if now - record.last_seen_at > SEEN_RESOLUTION:
+        _touch(record.id, now)
+        record.last_seen_at = now
+    return user
+
+
+def _touch(session_id: str, now: dt.datetime) -> None:
+    # Its own short transaction: the request's session must not be committed from inside the user loader.
+    with db.engine.begin() as connection:
+        connection.execute(update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now))
+
+
+def end_session(record: UserSession | None, *, now: dt.datetime | None = None) -> None:
+    """End one session (signing out); the cookie that names it no longer signs anyone in."""
+    if record is not None and record.ended_at is None:
+        record.ended_at = now or _now()
+
+
+def end_sessions(
+    user: User, except_session: UserSession | None = None, *, now: dt.datetime | None = None
+) -> int:
+    """End every open session of `user` but `except_session` (password or email change, erasure); returns
+    how many ended. Each of them is signed out at its next request."""
+    condition = [UserSession.user_id == user.id, UserSession.ended_at.is_(None)]
+    if except_session is not None:
+        condition.append(UserSession.id != except_session.id)
+    result = db.session.execute(
+        update(UserSession).where(*condition).values(ended_at=now or _now()),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount
+
+
+def purge_sessions(*, now: dt.datetime | None = None, idle_days: int = 14) -> int:
+    """Delete sessions ended, or idle, more than KEEP_ENDED_DAYS ago; returns how many."""
+    now = now or _now()
+    keep = dt.timedelta(days=KEEP_ENDED_DAYS)
+    result = db.session.execute(
+        delete(UserSession).where(
+            or_(
+                UserSession.ended_at < now - keep,
+                UserSession.last_seen_at < now - keep - dt.timedelta(days=idle_days),
+            )
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -187,13 +297,20 @@ class EmailChange:
 
 
 def update_identity(
-    person: Person, email: str, first_name: str, last_name: str, *, scope: Scope, now: dt.datetime
+    person: Person,
+    email: str,
+    first_name: str,
+    last_name: str,
+    *,
+    scope: Scope,
+    now: dt.datetime,
+    keep_session: UserSession | None = None,
 ) -> EmailChange | None:
     """Save a person's name and email from an edit form; returns the email change, if any.
 
     An email change needs `may_manage_login` (else LoginManagedByOffice, and nothing is changed), is
-    recorded on the person, and signs the person out everywhere: the session version is bumped, which
-    also voids every invitation and reset link sent before.
+    recorded on the person, and signs the person out everywhere (but `keep_session`, the editor's own
+    session, when they changed their own email); it also voids every invitation and reset link sent before.
     """
     new = normalise_email(email)
     change = None
@@ -206,14 +323,16 @@ def update_identity(
         change = EmailChange(person=person, old=person.email, new=new, at=now)
         person.previous_email, person.email, person.email_changed_at = person.email, new, now
         if person.user is not None:
-            sign_out_everywhere(person.user)
+            sign_out_everywhere(person.user, except_session=keep_session)
     rename_person(person, first_name, last_name)
     return change
 
 
-def sign_out_everywhere(user: User) -> None:
-    """End every session of `user` and void the links emailed to them (the session version changes)."""
+def sign_out_everywhere(user: User, except_session: UserSession | None = None) -> None:
+    """End every session of `user` but `except_session`, and void the links emailed to them (the session
+    version changes)."""
     user.session_version = (user.session_version or 0) + 1
+    end_sessions(user, except_session=except_session)
 
 
 def recent_previous_email(person: Person, now: dt.datetime) -> str | None:

@@ -9,14 +9,22 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import or_, select, true
 from sqlalchemy.orm import selectinload
 
 from mentorship import vocab
 from mentorship.extensions import db
-from mentorship.models import LogLinkUse, Meeting, MeetingTopic, MenteeProfile, MentorProfile, Pairing, Person
-from mentorship.services import NotFound, ServiceError
+from mentorship.models import (
+    LogLink,
+    LogLinkUse,
+    Meeting,
+    MeetingTopic,
+    MenteeProfile,
+    MentorProfile,
+    Pairing,
+    Person,
+)
+from mentorship.services import NotFound, ServiceError, log_links
 from mentorship.services.pairings import involving
 
 EDIT_WINDOW_DAYS = 14
@@ -24,13 +32,6 @@ CONFIRM_ASK_DAYS = (
     30  # the home page asks to confirm meetings of the last month; older ones wait on the pairing page
 )
 MIN_MINUTES, MAX_MINUTES = 1, 600
-LOG_LINK_SALT = "log-link"
-# The path of the one-click form; the meetings blueprint serves it (a test checks they agree).
-QUICK_PATH = "/meetings/quick/{token}"
-
-
-class LinkError(ServiceError):
-    """A one-click link is invalid, expired, or not for this pairing."""
 
 
 class InvalidMeeting(ServiceError):
@@ -275,46 +276,14 @@ def awaiting_answer(
     )
 
 
-# One-click links (§9) ---------------------------------------------------------------------------
-
-
-def _serializer(secret_key: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key, salt=LOG_LINK_SALT)
-
-
-def make_log_token(pairing: Pairing, secret_key: str) -> str:
-    """A signed token naming the pairing and its mentor; its age is checked when it is read."""
-    return _serializer(secret_key).dumps({"p": pairing.id, "m": pairing.mentor.person_id})
-
-
-def quick_link(base_url: str, token: str) -> str:
-    """The absolute address of the one-click form for `token`."""
-    return base_url.rstrip("/") + QUICK_PATH.format(token=token)
-
-
-def read_log_token(token: str, secret_key: str, max_age_days: int) -> Pairing:
-    """The pairing a valid, unexpired token names; LinkError otherwise."""
-    try:
-        data = _serializer(secret_key).loads(token, max_age=max_age_days * 86400)
-    except SignatureExpired as exc:
-        raise LinkError(
-            "This link has expired. Sign in to log the meeting, or wait for the next reminder."
-        ) from exc
-    except BadSignature as exc:
-        raise LinkError("This link is not valid.") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("p"), int) or not isinstance(data.get("m"), int):
-        raise LinkError("This link is not valid.")
-    pairing = db.session.get(Pairing, data["p"])
-    if pairing is None or pairing.mentor.person_id != data["m"]:
-        raise LinkError("This link is not valid.")
-    return pairing
+# One-time form nonces and one-click links ----------------------------------------------------------
 
 
 def link_use(nonce: str, pairing: Pairing) -> LogLinkUse | None:
-    """The recorded use of a one-click form nonce, if any; a nonce of another pairing is refused."""
+    """The recorded use of a signed-in form's nonce, if any; a nonce of another pairing is refused."""
     use = db.session.get(LogLinkUse, nonce)
     if use is not None and use.pairing_id != pairing.id:
-        raise LinkError("This form does not belong to this link.")
+        raise ServiceError("This form belongs to another mentorship. Open it again.")
     return use
 
 
@@ -335,7 +304,7 @@ def log_once(
     commit (the loser hits the primary key); the route turns that IntegrityError into AlreadyLogged too.
     """
     if not nonce or len(nonce) > 64:
-        raise LinkError("This form is not valid. Open it again.")
+        raise ServiceError("This form is not valid. Open it again.")
     use = link_use(nonce, pairing)
     if use is not None:
         raise AlreadyLogged(db.session.get(Meeting, use.meeting_id) if use.meeting_id else None)
@@ -349,25 +318,37 @@ def log_once(
 
 
 def log_via_link(
-    pairing: Pairing,
+    link: LogLink,
     data: MeetingInput,
     *,
-    nonce: str,
     today: dt.date,
     allowed_topics: Iterable[str],
     now: dt.datetime | None = None,
 ) -> Meeting:
-    """Log a meeting from the one-click form of a reminder: always as the pairing's mentor, once per nonce."""
-    return log_once(
+    """Log a meeting from an emailed one-click link, as the pairing's mentor: at most one per link.
+
+    LinkError if the link no longer works; AlreadyLogged if it was used, including by a submit that raced
+    this one (the claim is a conditional UPDATE; the caller rolls back the meeting this one added).
+    """
+    now = now or utcnow()
+    if link.meeting_id is not None:
+        raise AlreadyLogged(log_links.used_meeting(link))
+    why = log_links.refusal(link, today=today, now=now)
+    if why is not None:
+        raise log_links.LinkError(why)
+    pairing = link.pairing
+    meeting = log_meeting(
         pairing,
         data,
-        nonce=nonce,
         by=pairing.mentor.person,
         logged_as="mentor",
         today=today,
         allowed_topics=allowed_topics,
         now=now,
     )
+    if not log_links.claim(link, meeting, now=now):
+        raise AlreadyLogged(None)
+    return meeting
 
 
 def get_meeting(meeting_id: int) -> Meeting:

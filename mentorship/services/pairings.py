@@ -26,7 +26,7 @@ from mentorship.models import (
     SelfIdentification,
     User,
 )
-from mentorship.services import ServiceError, audit
+from mentorship.services import ServiceError, audit, log_links
 from mentorship.services import matching as m
 from mentorship.services.academic_year import AcademicYear
 from mentorship.services.people import effective_urim, normalise_email
@@ -217,7 +217,10 @@ def end_pairing(
     pairing.end_reason = reason
     pairing.end_rating = rating
     pairing.end_comment = (comment or "").strip() or None
-    audit.record(actor, "pairing.end", pairing, end_date=end_date, reason=reason, rating=rating)
+    revoked = log_links.revoke([pairing.id])
+    audit.record(
+        actor, "pairing.end", pairing, end_date=end_date, reason=reason, rating=rating, links_revoked=revoked
+    )
 
 
 def rematch(

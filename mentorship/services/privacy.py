@@ -29,7 +29,7 @@ from sqlalchemy import or_, select
 
 from mentorship.extensions import db
 from mentorship.models import AuditEvent, Meeting, Pairing, Person, PulseCheck, User
-from mentorship.services import ServiceError, audit
+from mentorship.services import ServiceError, audit, log_links
 from mentorship.services.academic_year import academic_year, year_of
 
 ERASED_DOMAIN = "erased.invalid"
@@ -82,6 +82,7 @@ def erase_person(
             if meeting.notes:
                 notes_removed += 1
             meeting.notes = None
+    log_links.revoke([p.id for p in pairings])
     for pairing in pairings:
         pairing.end_comment = None
         if pairing.end_date is None or pairing.end_date > today:

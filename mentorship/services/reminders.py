@@ -13,9 +13,8 @@ from sqlalchemy.orm import selectinload
 
 from mentorship.extensions import db
 from mentorship.models import MenteeProfile, MentorProfile, Pairing, Reminder, User
-from mentorship.services import ServiceError
+from mentorship.services import ServiceError, log_links
 from mentorship.services.academic_year import academic_year, year_of
-from mentorship.services.meetings import make_log_token, quick_link
 from mentorship.services.metrics import MetricSettings, PairingMetrics, active_on, pairing_metrics
 
 NEVER_MET_DAYS = 21
@@ -177,11 +176,12 @@ class MailSettings:
     link_days: int
 
 
-def compose(due: Due, mail: MailSettings) -> list[tuple[str, str, str]]:
-    """(recipient, subject, body) for the mentor (with the one-click link) and the mentee."""
+def compose(due: Due, mail: MailSettings, now: dt.datetime) -> list[tuple[str, str, str]]:
+    """(recipient, subject, body) for the mentor (with a new one-click link) and the mentee."""
     pairing = due.pairing
     mentor, mentee = pairing.mentor.person, pairing.mentee.person
-    link = quick_link(mail.base_url, make_log_token(pairing, mail.secret_key))
+    record = log_links.issue(pairing, now=now, days=mail.link_days, sent_with="reminder")
+    link = log_links.url_for_link(mail.base_url, record, mail.secret_key)
     home = mail.base_url.rstrip("/") + "/"
     m = due.metrics
     if m is not None and m.last_meeting is not None:
@@ -193,7 +193,7 @@ def compose(due: Due, mail: MailSettings) -> list[tuple[str, str, str]]:
         f"This is a friendly nudge about your mentorship with {mentee.full_name}. {since}\n\n"
         "If you have met, log it in one tap (no password needed):\n"
         f"{link}\n"
-        f"(This link works for {mail.link_days} days and only for this mentorship.)\n\n"
+        f"(This link logs one meeting of this mentorship and works for {mail.link_days} days.)\n\n"
         "If you have not met yet, consider reaching out to set a time.\n"
     )
     mentee_body = (
@@ -216,7 +216,7 @@ def send(
     sent_by: User | None,
 ) -> Reminder:
     """Email both people of `due` and record the reminder (the caller commits)."""
-    for to, subject, body in compose(due, mail):
+    for to, subject, body in compose(due, mail, now):
         send_mail([to], subject, body)
     reminder = Reminder(
         pairing_id=due.pairing.id, sent_at=now, reason=due.reason, sent_by_id=sent_by.id if sent_by else None

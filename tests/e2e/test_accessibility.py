@@ -24,6 +24,7 @@ from mentorship.services import audit
 from mentorship.services import meetings as meetings_service
 from mentorship.services import pulse as pulse_service
 from reports.roster_template import build_template
+from tests import factories
 from tests.e2e.conftest import no_horizontal_scroll
 
 AXE = Axe()
@@ -273,7 +274,8 @@ def test_phone_forms_with_errors_and_the_one_click_pages(institution, checker, s
     page = check.page
     check.visit("/auth/login")
     check.visit("/auth/forgot")
-    token = meetings_service.make_log_token(institution["pairing"], current_app.config["SECRET_KEY"])
+    token = factories.log_link_token(institution["pairing"], current_app.config["SECRET_KEY"])
+    db.session.commit()
     check.visit(f"/meetings/quick/{token}")
     page.get_by_label("Minutes").fill("0")
     page.get_by_role("button", name="Save meeting").click()

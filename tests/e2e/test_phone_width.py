@@ -9,7 +9,7 @@ import pytest
 from flask import current_app
 
 from mentorship.extensions import db
-from mentorship.services import meetings as meetings_service
+from tests import factories
 from tests.e2e.conftest import no_horizontal_scroll
 
 TODAY = dt.date.today()
@@ -88,8 +88,8 @@ def test_no_sideways_scrolling_at_390px(role, crowded, phone, sign_in):
 
 
 def test_one_click_pages_fit_a_phone(crowded, phone):
+    token = factories.log_link_token(crowded["pairing"], current_app.config["SECRET_KEY"])
     db.session.commit()
-    token = meetings_service.make_log_token(crowded["pairing"], current_app.config["SECRET_KEY"])
     phone.goto(f"/meetings/quick/{token}")
     assert no_horizontal_scroll(phone)
     phone.get_by_role("button", name="Save meeting").tap()

@@ -1,195 +1,347 @@
-"""One-click logging links (PRODUCT.md §9): signed, expiring, one pairing only, never logs twice."""
+"""One-click logging links: a record per emailed link, one meeting per link, only while the pairing is open
+and both people are enrolled, revocable; opening a link (GET, HEAD: mail scanners) writes nothing."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 import time
 
+import pytest
 from flask import url_for
-from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import select
+from itsdangerous import URLSafeSerializer, URLSafeTimedSerializer
+from sqlalchemy import func, select
 
 from mentorship.extensions import db
-from mentorship.models import AuditEvent, LogLinkUse, Meeting
-from mentorship.services import meetings as service
+from mentorship.models import AuditEvent, LogLink, Meeting
+from mentorship.services import log_links, privacy
+from mentorship.services import meetings as meetings_service
 from tests.conftest import csrf_from
+from tests.factories import log_link_token
+from tests.security import world as W
 
 TODAY = dt.date.today()
+NOTE = "private words about the residency"
 
 
-def _token(app, pairing) -> str:
-    return service.make_log_token(pairing, app.config["SECRET_KEY"])
+def _url(app, pairing, **kwargs) -> str:
+    token = log_link_token(pairing, app.config["SECRET_KEY"], **kwargs)
+    db.session.commit()
+    return log_links.QUICK_PATH.format(token=token)
 
 
-def _nonce(html: str) -> str:
-    match = re.search(r'<input[^>]*name="nonce"[^>]*>', html)
-    assert match, "no nonce on the form"
-    return re.search(r'value="([^"]+)"', match.group(0)).group(1)
-
-
-def _open(client, url):
+def _form(client, url) -> str:
     db.session.commit()
     r = client.get(url)
     assert r.status_code == 200, r.get_data(as_text=True)[:500]
     html = r.get_data(as_text=True)
-    return csrf_from(html), _nonce(html)
+    assert "Log a meeting with" in html
+    return csrf_from(html)
 
 
-def _post(client, url, csrf, nonce, **overrides):
-    db.session.commit()
+def _data(csrf, **overrides) -> dict:
     data = {
         "csrf_token": csrf,
-        "nonce": nonce,
         "date": TODAY.isoformat(),
         "duration_minutes": "30",
         "modality": "in_person",
         "topics": ["career planning"],
+        "notes": NOTE,
     }
     data.update(overrides)
-    return client.post(url, data=data)
+    return data
 
 
-def _count() -> int:
+def _hidden_fields(html: str) -> dict[str, str]:
+    fields = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        if 'type="hidden"' in tag:
+            name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+            if name and value:
+                fields[name.group(1)] = value.group(1)
+    return fields
+
+
+def _post(client, url, csrf, **overrides):
+    db.session.commit()
+    return client.post(url, data=_data(csrf, **overrides))
+
+
+def _meetings() -> int:
     db.session.expire_all()
-    return len(db.session.execute(select(Meeting)).scalars().all())
+    return db.session.execute(select(func.count(Meeting.id))).scalar_one()
 
 
 def test_quick_path_matches_the_route(app):
     with app.test_request_context():
-        assert url_for("meetings.quick", token="abc") == service.QUICK_PATH.format(token="abc")
+        assert url_for("meetings.quick", token="abc") == log_links.QUICK_PATH.format(token="abc")
 
 
-def test_link_logs_without_a_password_once(pair, app, client):
-    url = service.QUICK_PATH.format(token=_token(app, pair.pairing))
-    csrf, nonce = _open(client, url)
-    r = _post(client, url, csrf, nonce, notes="private")
-    assert r.status_code == 302
+def test_link_logs_one_meeting_then_shows_what_it_logged(pair, app, client):
+    url = _url(app, pair.pairing)
+    csrf = _form(client, url)
+    r = _post(client, url, csrf)
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"{url}/done")
     done = client.get(r.headers["Location"]).get_data(as_text=True)
-    assert "Meeting logged" in done
+    assert "Meeting logged" in done and NOTE not in done
     [m] = db.session.execute(select(Meeting)).scalars().all()
-    assert (m.pairing_id, m.logged_by_id, m.logged_as, m.status) == (
+    assert (m.pairing_id, m.logged_by_id, m.logged_as, m.status, m.notes) == (
         pair.pairing.id,
         pair.mentor.person_id,
         "mentor",
         "held",
+        NOTE,
     )
-    assert m.topics == ["career planning"] and m.notes == "private"
-    assert db.session.get(LogLinkUse, nonce).meeting_id == m.id
+    link = db.session.execute(select(LogLink)).scalar_one()
+    assert link.meeting_id == m.id and link.used_at is not None
     event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "meeting.create")).scalar_one()
-    assert event.details["via"] == "link" and "private" not in str(event.details)
-    # double click / back button: the same form again logs nothing and says so
-    again = _post(client, url, csrf, nonce)
-    assert again.status_code == 200
-    assert "Already logged" in again.get_data(as_text=True)
-    assert TODAY.isoformat() in again.get_data(as_text=True)
-    assert _count() == 1
-    # back button / reopening the link: the server says it is logged rather than offering the same form
-    back = client.get(url)
-    assert back.status_code == 200 and "Already logged" in back.get_data(as_text=True)
-    assert back.headers["Cache-Control"] == "no-store"
-    assert 'name="nonce"' not in back.get_data(as_text=True)
-    # "Log another meeting" gives a fresh form that can log another meeting
-    assert f"{url}?new=1" in back.get_data(as_text=True)
-    csrf2, nonce2 = _open(client, f"{url}?new=1")
-    assert nonce2 != nonce
-    assert _post(client, url, csrf2, nonce2).status_code == 302
-    assert _count() == 2
+    assert event.details["via"] == "link" and NOTE not in str(event.details)
+    # The same browser sends the form again (double tap, back button): nothing new; it says what was logged.
+    again = _post(client, url, csrf, duration_minutes="50")
+    text = again.get_data(as_text=True)
+    assert again.status_code == 200 and "Already logged" in text and TODAY.isoformat() in text
+    assert NOTE not in text
+    assert _meetings() == 1
+    reopened = client.get(url)
+    assert "Already logged" in reopened.get_data(as_text=True)
+    assert 'name="date"' not in reopened.get_data(as_text=True)  # no form to send again
+    assert reopened.headers["Cache-Control"] == "no-store"
 
 
-def test_reloading_the_form_keeps_its_nonce(pair, app, client):
-    url = service.QUICK_PATH.format(token=_token(app, pair.pairing))
-    _csrf, first = _open(client, url)
-    _csrf, second = _open(client, url)
-    assert first == second
-    # another browser (another session) gets its own form
-    _csrf, other = _open(app.test_client(), url)
-    assert other != first
+def test_a_fresh_browser_cannot_log_a_second_meeting_with_the_same_link(pair, app):
+    url = _url(app, pair.pairing)
+    first = app.test_client()
+    assert _post(first, url, _form(first, url)).status_code == 302
+    # Someone else holding the link (a forwarded email) opens it in a new browser, with its own session, and
+    # sends whatever form it shows (or, with none, a form of their own with a CSRF token from another page).
+    second = app.test_client()
+    page = second.get(url).get_data(as_text=True)
+    fields = _hidden_fields(page) or _hidden_fields(second.get("/auth/login").get_data(as_text=True))
+    data = {**_data("", date=(TODAY - dt.timedelta(days=1)).isoformat()), **fields}
+    r = second.post(url, data=data)
+    assert _meetings() == 1, "a second meeting was logged from the same link"
+    assert r.status_code == 200 and "Already logged" in r.get_data(as_text=True)
+    assert "Already logged" in page and NOTE not in page
 
 
-def test_racing_submit_hits_the_primary_key_not_a_500(pair, app, client, monkeypatch):
-    url = service.QUICK_PATH.format(token=_token(app, pair.pairing))
-    csrf, nonce = _open(client, url)
-    assert _post(client, url, csrf, nonce).status_code == 302
-    # Simulate the second request of a race: its check ran before the first one committed.
-    monkeypatch.setattr(service, "link_use", lambda *_args: None)
-    r = _post(client, url, csrf, nonce)
-    assert r.status_code == 200
-    assert "Already logged" in r.get_data(as_text=True)
-    assert _count() == 1
+def test_opening_a_link_twice_with_get_and_head_changes_nothing(pair, app):
+    url = _url(app, pair.pairing)
+    before = W.snapshot()
+    for method in ("GET", "HEAD", "GET", "HEAD"):
+        scanner = app.test_client()  # a mail scanner: a new client each time, no cookies
+        assert scanner.open(url, method=method).status_code == 200
+        assert scanner.open(f"{url}/done", method=method).status_code == 302
+    assert W.snapshot() == before
+    # The person then opens it and logs: exactly one meeting.
+    person = app.test_client()
+    assert _post(person, url, _form(person, url)).status_code == 302
+    after = W.snapshot()
+    assert len(after["meetings"]) == len(before["meetings"]) + 1
+    # Scanners opening the used link afterwards change nothing either.
+    for method in ("GET", "HEAD"):
+        assert app.test_client().open(url, method=method).status_code == 200
+    assert W.snapshot() == after
 
 
-def test_bad_input_on_the_short_form(pair, app, client):
-    url = service.QUICK_PATH.format(token=_token(app, pair.pairing))
-    csrf, nonce = _open(client, url)
-    r = _post(client, url, csrf, nonce, date=(TODAY + dt.timedelta(days=2)).isoformat())
+def test_two_racing_posts_log_one_meeting(pair, app, monkeypatch):
+    url = _url(app, pair.pairing)
+    clients = [app.test_client() for _ in range(2)]
+    tokens = [_form(c, url) for c in clients]
+    original = meetings_service.log_meeting
+
+    def slow(*args, **kwargs):
+        # Both requests have checked that the link is unused; widen the window before either claims it.
+        meeting = original(*args, **kwargs)
+        time.sleep(0.4)
+        return meeting
+
+    monkeypatch.setattr(meetings_service, "log_meeting", slow)
+    barrier = threading.Barrier(2)
+    outcomes: list = [None, None]
+
+    def submit(i):
+        try:
+            with app.app_context():  # each thread has its own database session, as each worker would
+                barrier.wait(timeout=10)
+                r = clients[i].post(url, data=_data(tokens[i], duration_minutes=str(20 + i)))
+            outcomes[i] = (r.status_code, "Already logged" in r.get_data(as_text=True))
+        except Exception as exc:  # noqa: BLE001 (reported by the assertion below)
+            outcomes[i] = exc
+
+    db.session.commit()
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a request hung"
+    assert sorted(outcomes) == [(200, True), (302, False)], outcomes
+    assert _meetings() == 1
+    link = db.session.execute(select(LogLink)).scalar_one()
+    meeting = db.session.execute(select(Meeting)).scalar_one()
+    assert link.meeting_id == meeting.id
+
+
+def _end_today(pair, f):
+    pair.pairing.end_date = TODAY  # a pairing whose end date is today has ended today (docs/metrics.md)
+    pair.pairing.end_reason = "completed"
+
+
+def _mentor_left(pair, f):
+    pair.mentor.left_on = TODAY - dt.timedelta(days=1)
+
+
+def _mentee_left(pair, f):
+    pair.mentee.left_on = TODAY - dt.timedelta(days=1)
+
+
+def _mentor_erased(pair, f):
+    privacy.erase_person(pair.mentor.person, None)
+
+
+def _mentee_erased(pair, f):
+    privacy.erase_person(pair.mentee.person, None)
+
+
+def _revoked(pair, f):
+    log_links.revoke([pair.pairing.id])
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_end_today, "This mentorship has ended"),
+        (_mentor_left, "no longer enrolled"),
+        (_mentee_left, "no longer enrolled"),
+        (_mentor_erased, "This link no longer works"),
+        (_mentee_erased, "This link no longer works"),
+        (_revoked, "This link was withdrawn"),
+    ],
+    ids=["ended-today", "mentor-left", "mentee-left", "mentor-erased", "mentee-erased", "revoked"],
+)
+def test_link_refused_once_the_pairing_is_not_open_or_a_person_is_gone(pair, app, f, change, message):
+    other = f.pairing(start_date=TODAY - dt.timedelta(days=30))  # another pair's names must never show
+    f.meeting(pair.pairing, TODAY - dt.timedelta(days=5), notes=NOTE)
+    url = _url(app, pair.pairing)
+    client = app.test_client()
+    csrf = _form(client, url)  # the form was opened while the link still worked
+    change(pair, f)
+    db.session.commit()
+    before = _meetings()
+    for response in (client.get(url), _post(client, url, csrf), client.head(url)):
+        assert response.status_code == 410
+        text = response.get_data(as_text=True)
+        if response.request.method != "HEAD":
+            assert message in text
+        assert NOTE not in text and other.mentee.person.last_name not in text
+        assert 'name="date"' not in text
+    assert _meetings() == before
+
+
+def test_link_refused_after_it_expires(pair, app):
+    days = app.config["LOG_LINK_DAYS"]
+    now = meetings_service.utcnow()
+    old = _url(app, pair.pairing, now=now - dt.timedelta(days=days, minutes=1))
+    fresh_enough = _url(app, pair.pairing, now=now - dt.timedelta(days=days) + dt.timedelta(hours=1))
+    client = app.test_client()
+    r = client.get(old)
+    assert r.status_code == 410 and "expired" in r.get_data(as_text=True)
+    assert client.get(fresh_enough).status_code == 200
+
+
+def test_link_of_a_pairing_that_has_not_started_is_refused(pair, app, f):
+    later = f.pairing(start_date=TODAY + dt.timedelta(days=3))
+    r = app.test_client().get(_url(app, later))
+    assert r.status_code == 410 and "not started" in r.get_data(as_text=True)
+
+
+def test_forged_mangled_and_old_style_tokens_are_refused(pair, app, client):
+    url = _url(app, pair.pairing)
+    token = url.rsplit("/", 1)[1]
+    link_id = db.session.execute(select(LogLink.id)).scalar_one()
+    secret = app.config["SECRET_KEY"]
+    bad = [
+        token[:-2] + ("AA" if not token.endswith("AA") else "BB"),
+        token + "x",
+        "nonsense",
+        URLSafeSerializer("another-key", salt=log_links.LOG_LINK_SALT).dumps({"l": link_id}),
+        URLSafeSerializer(secret, salt="password-reset").dumps({"l": link_id}),
+        URLSafeSerializer(secret, salt=log_links.LOG_LINK_SALT).dumps({"l": "no-such-link"}),
+        URLSafeSerializer(secret, salt=log_links.LOG_LINK_SALT).dumps({"l": 7}),
+        # A link emailed before links were records: it named the pairing and mentor only.
+        URLSafeTimedSerializer(secret, salt="log-link").dumps(
+            {"p": pair.pairing.id, "m": pair.mentor.person_id}
+        ),
+    ]
+    csrf = csrf_from(client.get("/auth/login").get_data(as_text=True))
+    for candidate in bad:
+        for response in (
+            client.get(f"/meetings/quick/{candidate}"),
+            client.post(f"/meetings/quick/{candidate}", data=_data(csrf)),
+        ):
+            assert response.status_code == 400, candidate
+            assert "not valid" in response.get_data(as_text=True)
+    assert _meetings() == 0
+
+
+def test_bad_input_on_the_short_form_writes_nothing_and_the_link_still_works(pair, app, client):
+    url = _url(app, pair.pairing)
+    csrf = _form(client, url)
+    r = _post(client, url, csrf, date=(TODAY + dt.timedelta(days=2)).isoformat())
     assert r.status_code == 200 and "cannot be in the future" in r.get_data(as_text=True)
-    assert _count() == 0
-    assert db.session.get(LogLinkUse, nonce) is None  # the form can still be used after fixing it
-    assert _post(client, url, csrf, nonce).status_code == 302
+    assert _meetings() == 0
+    assert db.session.execute(select(LogLink.meeting_id)).scalar_one() is None
+    assert _post(client, url, csrf).status_code == 302
+    assert _meetings() == 1
 
 
 def test_csrf_is_still_required(pair, app, client):
-    url = service.QUICK_PATH.format(token=_token(app, pair.pairing))
-    _csrf, nonce = _open(client, url)
-    r = _post(client, url, "forged", nonce)
-    assert r.status_code == 400
-    assert _count() == 0
+    url = _url(app, pair.pairing)
+    _form(client, url)
+    assert _post(client, url, "forged").status_code == 400
+    assert _meetings() == 0
 
 
-def test_tampered_token_is_refused(pair, app, client):
-    token = _token(app, pair.pairing)
-    for bad in (token[:-2] + ("AA" if not token.endswith("AA") else "BB"), "nonsense", token + "x"):
-        r = client.get(service.QUICK_PATH.format(token=bad))
-        assert r.status_code == 400
-        assert "not valid" in r.get_data(as_text=True)
-
-
-def test_token_with_another_key_or_salt_is_refused(pair, app, client):
-    payload = {"p": pair.pairing.id, "m": pair.mentor.person_id}
-    forged = URLSafeTimedSerializer("another-key", salt=service.LOG_LINK_SALT).dumps(payload)
-    other_salt = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="password-reset").dumps(payload)
-    for token in (forged, other_salt):
-        assert client.get(service.QUICK_PATH.format(token=token)).status_code == 400
-
-
-def test_token_naming_a_different_mentor_is_refused(pair, app, client, f):
-    payload = {"p": pair.pairing.id, "m": pair.mentee.person_id}
-    token = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=service.LOG_LINK_SALT).dumps(payload)
-    db.session.commit()
-    assert client.get(service.QUICK_PATH.format(token=token)).status_code == 400
-
-
-def test_expired_token_is_refused(pair, app, client, monkeypatch):
-    days = app.config["LOG_LINK_DAYS"]
-    real = time.time
-    monkeypatch.setattr(time, "time", lambda: real() - days * 86400 - 60)
-    old = _token(app, pair.pairing)
-    monkeypatch.setattr(time, "time", lambda: real() - days * 86400 + 3600)
-    fresh_enough = _token(app, pair.pairing)
-    monkeypatch.setattr(time, "time", real)
-    db.session.commit()
-    r = client.get(service.QUICK_PATH.format(token=old))
-    assert r.status_code == 400 and "expired" in r.get_data(as_text=True)
-    assert client.get(service.QUICK_PATH.format(token=fresh_enough)).status_code == 200
-
-
-def test_token_works_for_its_pairing_only(pair, app, client, f):
+def test_a_link_logs_to_its_own_pairing_only(pair, app, f):
     other = f.pairing(start_date=TODAY - dt.timedelta(days=50))
-    url_a = service.QUICK_PATH.format(token=_token(app, pair.pairing))
-    url_b = service.QUICK_PATH.format(token=_token(app, other))
-    csrf, nonce_b = _open(client, url_b)
-    # a form (nonce) of pairing B posted to pairing A's link logs nothing to either
-    assert _post(client, url_b, csrf, nonce_b).status_code == 302
-    r = _post(client, url_a, csrf, nonce_b)
-    assert r.status_code == 400
-    assert [m.pairing_id for m in db.session.execute(select(Meeting)).scalars()] == [other.id]
-    # and B's "done" page cannot be read through A's link
-    assert client.get(f"{url_a}/done/{nonce_b}").status_code == 404
-    # A's link logs to A only
-    csrf_a, nonce_a = _open(client, url_a)
-    _post(client, url_a, csrf_a, nonce_a)
-    db.session.expire_all()
-    assert sorted(m.pairing_id for m in db.session.execute(select(Meeting)).scalars()) == sorted(
-        [other.id, pair.pairing.id]
+    url_a, url_b = _url(app, pair.pairing), _url(app, other)
+    client = app.test_client()
+    assert _post(client, url_b, _form(client, url_b)).status_code == 302
+    assert _post(client, url_a, _form(client, url_a)).status_code == 302
+    rows = db.session.execute(select(Meeting.pairing_id).order_by(Meeting.id)).scalars().all()
+    assert rows == [other.id, pair.pairing.id]
+
+
+def test_coordinator_withdraws_a_pairings_links_from_its_page(pair, app, login):
+    url = _url(app, pair.pairing)
+    _url(app, pair.pairing)  # a second reminder's link
+    coordinator = login(pair.coordinator)
+    page = coordinator.get(f"/pairings/{pair.pairing.id}").get_data(as_text=True)
+    assert "2 emailed links" in page and "Withdraw links" in page
+    assert coordinator.client.post(f"/pairings/{pair.pairing.id}/links/revoke").status_code == 400  # no CSRF
+    r = coordinator.post(f"/pairings/{pair.pairing.id}/links/revoke")
+    assert r.status_code == 302
+    assert "No emailed link of this pairing" in coordinator.get(f"/pairings/{pair.pairing.id}").get_data(
+        as_text=True
     )
+    event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "log_links.revoke")).scalar_one()
+    assert event.actor_email == "coord@example.org" and event.details["revoked"] == 2
+    r = app.test_client().get(url)
+    assert r.status_code == 410 and "withdrawn" in r.get_data(as_text=True)
+
+
+def test_ending_a_pairing_revokes_its_unused_links_and_used_ones_still_show_their_meeting(pair, app, login):
+    used, unused = _url(app, pair.pairing), _url(app, pair.pairing)
+    mentor_browser = app.test_client()
+    assert _post(mentor_browser, used, _form(mentor_browser, used)).status_code == 302
+    coordinator = login(pair.coordinator)
+    r = coordinator.post(
+        f"/pairings/{pair.pairing.id}/end", {"end_date": TODAY.isoformat(), "reason": "completed"}
+    )
+    assert r.status_code == 302
+    revoked = db.session.execute(select(LogLink).where(LogLink.revoked_at.is_not(None))).scalars().all()
+    assert len(revoked) == 1 and revoked[0].meeting_id is None
+    assert app.test_client().get(unused).status_code == 410
+    again = app.test_client().get(used)
+    assert again.status_code == 200 and "Already logged" in again.get_data(as_text=True)

@@ -43,7 +43,8 @@ ROWS = [
     ("/meetings/<int:meeting_id>/edit#2", "GET", "/meetings/{meeting_2}/edit", "  L 404 403 404 200 403 403 404 403"),
     ("/meetings/quick/<token>", "GET", "/meetings/quick/{log_token}", "200 200 200 200 200 200 200 200 200"),
     ("/meetings/quick/<token>#forged", "GET", "/meetings/quick/{log_token}x", "400 400 400 400 400 400 400 400 400"),
-    ("/meetings/quick/<token>/done/<nonce>", "GET", "/meetings/quick/{log_token}/done/not-a-nonce-at-all", "404 404 404 404 404 404 404 404 404"),
+    ("/meetings/quick/<token>/done", "GET", "/meetings/quick/{log_token}/done", "  R   R   R   R   R   R   R   R   R"),
+    ("/meetings/quick/<token>/done#forged", "GET", "/meetings/quick/{log_token}x/done", "400 400 400 400 400 400 400 400 400"),
     ("/pairings/", "GET", "/pairings/", "  L 403 403 403 403 200 200 200 200"),
     ("/pairings/#person-b", "GET", "/pairings/?person={mentee_b_person}", "  L 403 403 403 403 404 404 200 200"),
     ("/pairings/<int:pairing_id>", "GET", "/pairings/{pairing_a}", "  L 403 403 403 403 200 200 404 200"),
@@ -86,6 +87,8 @@ ROWS = [
     ("/meetings/<int:meeting_id>/<answer>#2", "POST", "/meetings/{meeting_2}/dispute", "  L 404   R 404   R 403 403 403 403"),
     ("/pairings/<int:pairing_id>/end", "POST", "/pairings/{pairing_a}/end", "  L 403 403 403 403 400 400 404 400"),
     ("/pairings/<int:pairing_id>/end#b", "POST", "/pairings/{pairing_b}/end", "  L 403 403 403 403 404 404 400 400"),
+    ("/pairings/<int:pairing_id>/links/revoke", "POST", "/pairings/{pairing_a}/links/revoke", "  L 403 403 403 403   R   R 404   R"),
+    ("/pairings/<int:pairing_id>/links/revoke#b", "POST", "/pairings/{pairing_b}/links/revoke", "  L 403 403 403 403 404 404   R   R"),
     # Invitations: a coordinator only for someone of their programs who has never signed in and holds no staff role.
     ("/people/<int:person_id>/invite", "POST", "/people/{mentee_a_person}/invite", "  L 403 403 403 403 403 403 403   R"),
     ("/people/<int:person_id>/invite#b", "POST", "/people/{mentee_b_person}/invite", "  L 403 403 403 403 403 403 403   R"),

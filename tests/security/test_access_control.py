@@ -16,14 +16,15 @@ import pytest
 
 from mentorship.extensions import db
 from mentorship.services import accounts
-from mentorship.services import meetings as meeting_service
+from tests import factories
 from tests.conftest import Browser
 from tests.security import world as W
 from tests.security.access_table import ROWS, rule_of
 
 AUDITED_READS = {"demographics.view", "report.export", "person.export", "roster.preview"}
-# Signing out redirects to the sign-in page like a refusal, but it acts: it ends per-user state in tables.
-SIGN_OUT_CLEARS = {"roster_uploads", "roster_upload_files"}
+# Signing out redirects to the sign-in page like a refusal, but it acts: it ends the browser's session and
+# its per-user state in tables.
+SIGN_OUT_CLEARS = {"roster_uploads", "roster_upload_files", "user_sessions"}
 
 # Who may see each piece of private text on a page: notes only the pair; a self-described gender the
 # person themself and users with view_demographics whose scope covers them.
@@ -40,7 +41,7 @@ PRIVATE_TEXT = {
 def _ids(w: W.World, app) -> dict[str, object]:
     with app.test_request_context():
         invite = accounts.make_password_token(w.users["mentee"], "invite")
-    return {
+    ids = {
         "prog_a": w.prog_a.id,
         "prog_b": w.prog_b.id,
         "pairing_a": w.pairing_a.id,
@@ -56,8 +57,10 @@ def _ids(w: W.World, app) -> dict[str, object]:
         "admin_person": w.users["admin"].person_id,
         "mentee_user": w.users["mentee"].id,
         "invite_token": invite,
-        "log_token": meeting_service.make_log_token(w.pairing_a, app.config["SECRET_KEY"]),
+        "log_token": factories.log_link_token(w.pairing_a, app.config["SECRET_KEY"]),
     }
+    db.session.commit()
+    return ids
 
 
 def _field(value, ids: dict):
