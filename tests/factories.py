@@ -124,7 +124,9 @@ def user(who: Person | None = None, password: str = PASSWORD, programs: list[Pro
     return u
 
 
-def log_link_token(pairing: Pairing, secret_key: str, *, now: dt.datetime | None = None, days: int = 14) -> str:
+def log_link_token(
+    pairing: Pairing, secret_key: str, *, now: dt.datetime | None = None, days: int = 14
+) -> str:
     """The token of a new one-click link for `pairing`, as a reminder would email it."""
     now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     link = log_links.issue(pairing, now=now, days=days)

@@ -171,6 +171,17 @@ def test_one_click_link_from_a_reminder_logs_once_without_a_password(pair, smtp,
         meeting = db.session.execute(select(Meeting)).scalar_one()
         assert (meeting.duration_minutes, meeting.modality, meeting.logged_as) == (45, "video", "mentor")
 
+        # Anyone else holding the link (a forwarded email, another phone) cannot log with it again.
+        other = browser.new_context(base_url=base_url)
+        try:
+            other_page = other.new_page()
+            other_page.goto(link)
+            expect(other_page.get_by_role("heading", name="Already logged")).to_be_visible()
+            assert other_page.get_by_role("button", name="Save meeting").count() == 0
+        finally:
+            other.close()
+        assert _meetings(pair["pairing"].id) == 1
+
         # The link opens no other page of the site.
         response = page.goto("/")
         expect(page.get_by_role("button", name="Sign in")).to_be_visible()

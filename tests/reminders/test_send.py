@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from mentorship.extensions import db, mail
-from mentorship.models import AuditEvent, Meeting, Reminder
+from mentorship.models import AuditEvent, LogLink, Meeting, Reminder
 from tests.conftest import free_port
 
 TODAY = dt.date.today()
@@ -45,7 +45,7 @@ def test_dry_run_prints_and_writes_nothing(quiet, runner):
         "mentor@example.org\tmentee@example.org\toverdue: no held meeting in the 100 days since the start",
     ]
     assert lines[2].startswith("2 pairing(s) would be reminded")
-    assert (_count(Reminder), _count(AuditEvent)) == before
+    assert (_count(Reminder), _count(AuditEvent), _count(LogLink)) == (*before, 0)
 
 
 def test_real_send_reaches_both_once_and_not_again(quiet, runner, smtp, client):
@@ -70,6 +70,9 @@ def test_real_send_reaches_both_once_and_not_again(quiet, runner, smtp, client):
     assert reminded == sorted([pair.pairing.id, never.id])
     event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "reminders.send")).scalar_one()
     assert sorted(event.details["pairings"]) == reminded
+    # each mentor's email carries a link of its own, recorded for its pairing
+    links = db.session.execute(select(LogLink.pairing_id)).scalars().all()
+    assert sorted(links) == reminded
     # the link in the email opens the short form for that pairing
     page = client.get(link.group(1))
     assert page.status_code == 200 and "Log a meeting with Riley Mentee" in page.get_data(as_text=True)
