@@ -31,18 +31,20 @@ def _url(app, pairing, **kwargs) -> str:
     return log_links.QUICK_PATH.format(token=token)
 
 
-def _form(client, url) -> str:
+def _form(client, url) -> dict[str, str]:
+    """Open the link's form as a browser would; its hidden fields (the CSRF token and any other)."""
     db.session.commit()
     r = client.get(url)
     assert r.status_code == 200, r.get_data(as_text=True)[:500]
     html = r.get_data(as_text=True)
     assert "Log a meeting with" in html
-    return csrf_from(html)
+    return _hidden_fields(html)
 
 
-def _data(csrf, **overrides) -> dict:
+def _data(hidden: dict[str, str] | str, **overrides) -> dict:
+    """The filled-in form: the page's hidden fields (or just a CSRF token) and the person's answers."""
     data = {
-        "csrf_token": csrf,
+        **({"csrf_token": hidden} if isinstance(hidden, str) else hidden),
         "date": TODAY.isoformat(),
         "duration_minutes": "30",
         "modality": "in_person",
@@ -63,9 +65,9 @@ def _hidden_fields(html: str) -> dict[str, str]:
     return fields
 
 
-def _post(client, url, csrf, **overrides):
+def _post(client, url, hidden, **overrides):
     db.session.commit()
-    return client.post(url, data=_data(csrf, **overrides))
+    return client.post(url, data=_data(hidden, **overrides))
 
 
 def _meetings() -> int:
