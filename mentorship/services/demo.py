@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Integer, func, insert, select, text
 
 from mentorship import vocab
 from mentorship.extensions import db
@@ -585,7 +585,14 @@ def _reset_sequences() -> None:
     if db.engine.dialect.name != "postgresql":
         return
     for table in db.metadata.sorted_tables:
-        if "id" in table.c and table.c.id.autoincrement and table.c.id.primary_key:
+        # Only integer ids have sequences (sessions and links have random text ids).
+        column = table.c.get("id")
+        if (
+            column is not None
+            and column.primary_key
+            and column.autoincrement
+            and isinstance(column.type, Integer)
+        ):
             db.session.execute(
                 text(
                     f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608 (table names from metadata)

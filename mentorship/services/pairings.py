@@ -217,10 +217,8 @@ def end_pairing(
     pairing.end_reason = reason
     pairing.end_rating = rating
     pairing.end_comment = (comment or "").strip() or None
-    revoked = log_links.revoke([pairing.id])
-    audit.record(
-        actor, "pairing.end", pairing, end_date=end_date, reason=reason, rating=rating, links_revoked=revoked
-    )
+    log_links.revoke([pairing.id])  # its emailed links stop now, whatever the end date
+    audit.record(actor, "pairing.end", pairing, end_date=end_date, reason=reason, rating=rating)
 
 
 def rematch(
