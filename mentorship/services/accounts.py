@@ -11,6 +11,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from zxcvbn import zxcvbn
 
 from mentorship.access import Scope
@@ -197,7 +198,7 @@ def load_session(session_id: str, *, now: dt.datetime | None = None, idle_days: 
     user.attach_session(record)
     if now - record.last_seen_at > SEEN_RESOLUTION:
         _touch(record.id, now)
-        record.last_seen_at = now
+        set_committed_value(record, "last_seen_at", now)  # already written: not dirty in this session
     return user
 
 
