@@ -68,6 +68,9 @@ def institution(f):
     pulse_service.record_answer(quiet, quiet.mentee.person, 2, "no", meetings_service.utcnow())
     admin = f.user(f.person("admin@example.org", "Ada", "Admin"), is_admin=True)
     audit.record(admin, "reminders.send", None, via="cli", pairings=[quiet.id])
+    factories.log_link_token(
+        quiet, current_app.config["SECRET_KEY"]
+    )  # its pairing page offers "Withdraw links"
     return {
         "admin": admin,
         "coordinator": f.user(f.person("coord@example.org", "Casey", "Coord"), programs=[program]),
@@ -78,6 +81,7 @@ def institution(f):
         "pairing": pairing,
         "meeting": meeting.id,
         "ended": ended.id,
+        "quiet": quiet.id,
     }
 
 
@@ -97,6 +101,7 @@ def _pages(institution) -> dict[str, list[str]]:
             "/pairings/",
             f"/pairings/{pairing}",
             f"/pairings/{ended}",
+            f"/pairings/{institution['quiet']}",
             f"/pairings/new?mentee={pid}&kind=wellness",
             f"/meetings/pairing/{pairing}",
             f"/meetings/pairing/{pairing}/new",
