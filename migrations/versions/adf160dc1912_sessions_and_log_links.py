@@ -4,7 +4,7 @@ Sessions signed in before this revision carry no session id, so everyone signs i
 upgrade; links emailed before it are refused with a message (they named a pairing, not a link record).
 
 Revision ID: adf160dc1912
-Revises: b7e2c4a91f30
+Revises: d206c40efa0b
 Create Date: 2026-12-01 20:36:28.506278
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'adf160dc1912'
-down_revision = 'b7e2c4a91f30'
+down_revision = 'd206c40efa0b'
 branch_labels = None
 depends_on = None
 

@@ -86,10 +86,11 @@ def test_pending_per_user_state_is_gone_after_sign_out(f, app, login):
     with browser.client.session_transaction() as cookie_session:
         cookie_session["roster_upload"] = {"token": "t" * 24, "names": ["roster.xlsx"]}
         cookie_session["roster_result"] = {"filename": "roster.xlsx", "changed": True, "summary": ["2 added"]}
+        cookie_session["matching_draft"] = {"rows": [[1, 2]]}  # any other per-user state, present or future
     seen_by_receivers = []
 
-    def receiver(sender, user):
-        seen_by_receivers.append(sorted(session.keys()))
+    def receiver(sender, user, **_extra):
+        seen_by_receivers.append((user.id, sorted(session.keys())))
 
     user_logged_out.connect(receiver, app)
     try:
@@ -97,10 +98,12 @@ def test_pending_per_user_state_is_gone_after_sign_out(f, app, login):
     finally:
         user_logged_out.disconnect(receiver, app)
     with browser.client.session_transaction() as cookie_session:
-        assert "roster_upload" not in cookie_session and "roster_result" not in cookie_session
-        assert "_user_id" not in cookie_session
-    # Receivers of Flask-Login's signal (the roster import drops its pending upload) still see the state.
-    assert seen_by_receivers and "roster_upload" in seen_by_receivers[0]
+        for key in ("roster_upload", "roster_result", "matching_draft", "_user_id"):
+            assert key not in cookie_session, key
+    # Receivers of Flask-Login's signal (the roster import drops its pending uploads) run first, with the
+    # user and the cookie session still there.
+    [(user_id, keys)] = seen_by_receivers
+    assert user_id == user.id and "matching_draft" in keys
 
 
 def test_signing_in_starts_from_an_empty_cookie_session(f, client):

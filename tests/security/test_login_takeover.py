@@ -250,7 +250,8 @@ def test_reset_soon_after_an_email_change_also_tells_the_old_address(app, client
         response = client.post(
             "/auth/forgot", data={"email": email, "csrf_token": token}, follow_redirects=True
         )
-        return response.get_data(as_text=True)
+        # The page's CSRF token carries the second it was signed: compare the answers without it.
+        return re.sub(r'value="[^"]*"', 'value=""', response.get_data(as_text=True))
 
     answer = forgot("new@example.org")
     assert "/auth/password/reset/" in smtp.bodies_to("new@example.org")[0]
