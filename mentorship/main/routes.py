@@ -36,13 +36,13 @@ def home():
     metrics = (
         pairing_metrics(ay, today, MetricSettings.from_config(config), Pairing.id.in_(ids)) if ids else {}
     )
-    current = [p for p in pairings if p.is_active_on(today) or p.start_date > today]
+    current = [p for p in pairings if p.open_on(today) or p.start_date > today]
     past = [p for p in pairings if p not in current]
     waiting = meetings_service.awaiting_answer(
         me, [p.id for p in current], since=today - dt.timedelta(days=meetings_service.CONFIRM_ASK_DAYS)
     )
     by_id = {p.id: p for p in pairings}
-    pulse_due = pulse_service.due_pairings(me, [p for p in current if p.is_active_on(today)], today)
+    pulse_due = pulse_service.due_pairings(me, [p for p in current if p.open_on(today)], today)
     pulse_forms = {p.id: PulseForm(prefix=f"pulse{p.id}", formdata=None) for p in pulse_due}
     return render_template(
         "main/home.html",

@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import (
     Boolean,
+    ColumnElement,
     Date,
     DateTime,
     ForeignKey,
@@ -14,12 +15,26 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     func,
+    or_,
 )
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentorship.extensions import db
 from mentorship.models.people import MenteeProfile, MentorProfile
+from mentorship.services.academic_year import AcademicYear
+
+
+def span_open_on(start: dt.date, end: dt.date | None, day: dt.date) -> bool:
+    """A span from `start` to `end` (None: still running) is open on `day` (docs/metrics.md)."""
+    return start <= day and (end is None or end >= day)
+
+
+def span_active_during(start: dt.date, end: dt.date | None, first: dt.date, last: dt.date) -> bool:
+    """A span from `start` to `end` (None: still running) overlaps the days from `first` to `last`."""
+    return start <= last and (end is None or end >= first)
 
 
 class Pairing(db.Model):
@@ -47,8 +62,37 @@ class Pairing(db.Model):
     mentor: Mapped[MentorProfile] = relationship()
     mentee: Mapped[MenteeProfile] = relationship()
 
-    def is_active_on(self, day: dt.date) -> bool:
-        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+    # The rules of docs/metrics.md, each written once: in Python for a loaded pairing, in SQL for a query.
+
+    @hybrid_method
+    def open_on(self, day: dt.date) -> bool:
+        """Running on `day`: started on or before it and not ended before it."""
+        return span_open_on(self.start_date, self.end_date, day)
+
+    @open_on.inplace.expression
+    @classmethod
+    def _open_on_expression(cls, day: dt.date) -> ColumnElement[bool]:
+        return and_(cls.start_date <= day, or_(cls.end_date.is_(None), cls.end_date >= day))
+
+    @hybrid_method
+    def active_in(self, ay: AcademicYear) -> bool:
+        """Active in academic year `ay`: started by its end and not ended before its start."""
+        return span_active_during(self.start_date, self.end_date, ay.start, ay.end)
+
+    @active_in.inplace.expression
+    @classmethod
+    def _active_in_expression(cls, ay: AcademicYear) -> ColumnElement[bool]:
+        return and_(cls.start_date <= ay.end, or_(cls.end_date.is_(None), cls.end_date >= ay.start))
+
+    @hybrid_method
+    def holds_place_on(self, day: dt.date) -> bool:
+        """Not ended before `day` (running then, or starting later): it holds a place of its mentor."""
+        return self.end_date is None or self.end_date >= day
+
+    @holds_place_on.inplace.expression
+    @classmethod
+    def _holds_place_on_expression(cls, day: dt.date) -> ColumnElement[bool]:
+        return or_(cls.end_date.is_(None), cls.end_date >= day)
 
 
 class Reminder(db.Model):

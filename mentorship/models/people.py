@@ -4,11 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Table, func
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ColumnElement,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    and_,
+    func,
+    or_,
+)
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentorship.extensions import db
 from mentorship.models.programs import Program
+from mentorship.services.academic_year import AcademicYear
 
 preferred_mentors = Table(
     "preferred_mentors",
@@ -58,14 +73,46 @@ class Person(db.Model):
         return f"<Person {self.email}>"
 
 
+def enrolled_during(enrolled_on: dt.date, left_on: dt.date | None, start: dt.date, end: dt.date) -> bool:
+    """Enrolled on `enrolled_on` (and left on `left_on`, if ever): enrolled at some day from start to end."""
+    return enrolled_on <= end and (left_on is None or left_on >= start)
+
+
 class _Enrollment:
-    """Dates shared by both profiles: PRODUCT.md §3 'enrolled in Y'."""
+    """Dates shared by both profiles, and the enrolment rules of docs/metrics.md written once."""
 
     enrolled_on: Mapped[dt.date] = mapped_column(Date, default=dt.date.today, index=True)
     left_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
 
-    def is_active_on(self, day: dt.date) -> bool:
-        return self.enrolled_on <= day and (self.left_on is None or self.left_on >= day)
+    @hybrid_method
+    def enrolled_on_day(self, day: dt.date) -> bool:
+        """Enrolled on `day`: added on or before it and not left before it."""
+        return enrolled_during(self.enrolled_on, self.left_on, day, day)
+
+    @enrolled_on_day.inplace.expression
+    @classmethod
+    def _enrolled_on_day_expression(cls, day: dt.date) -> ColumnElement[bool]:
+        return and_(cls.enrolled_on <= day, or_(cls.left_on.is_(None), cls.left_on >= day))
+
+    @hybrid_method
+    def enrolled_in(self, ay: AcademicYear) -> bool:
+        """Enrolled in academic year `ay`: added by its end and, if they left, left on or after its start."""
+        return enrolled_during(self.enrolled_on, self.left_on, ay.start, ay.end)
+
+    @enrolled_in.inplace.expression
+    @classmethod
+    def _enrolled_in_expression(cls, ay: AcademicYear) -> ColumnElement[bool]:
+        return and_(cls.enrolled_on <= ay.end, or_(cls.left_on.is_(None), cls.left_on >= ay.start))
+
+    @hybrid_method
+    def not_left_on(self, day: dt.date) -> bool:
+        """Has not left before `day` (still enrolled, or enrolling later)."""
+        return self.left_on is None or self.left_on >= day
+
+    @not_left_on.inplace.expression
+    @classmethod
+    def _not_left_on_expression(cls, day: dt.date) -> ColumnElement[bool]:
+        return or_(cls.left_on.is_(None), cls.left_on >= day)
 
 
 class MentorProfile(_Enrollment, db.Model):

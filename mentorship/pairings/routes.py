@@ -96,7 +96,7 @@ def index():
     today = dt.date.today()
     status = form.status.data if person is None else (request.args.get("status") or "all")
     if status == "active":
-        query = query.where(Pairing.start_date <= today, svc.open_on(today))
+        query = query.where(Pairing.open_on(today))
     elif status == "ended":
         query = query.where(Pairing.end_date < today)
     # The page's people and programs come with its rows, from the joins above: one query for the page.

@@ -41,8 +41,7 @@ def active_pairing_counts(role: str, profile_ids: list[int]) -> dict[int, int]:
     column = Pairing.mentee_id if role == "mentee" else Pairing.mentor_id
     rows = db.session.execute(
         select(column, func.count(Pairing.id))
-        .where(column.in_(profile_ids), Pairing.start_date <= today)
-        .where(or_(Pairing.end_date.is_(None), Pairing.end_date >= today))
+        .where(column.in_(profile_ids), Pairing.open_on(today))
         .group_by(column)
     )
     return dict(rows.all())
@@ -70,7 +69,7 @@ def _people_list(role: str):
         query = query.where(profile.pgy == form.pgy.data)
     status = form.status.data or "enrolled"
     if status == "enrolled":
-        query = query.where(or_(profile.left_on.is_(None), profile.left_on >= dt.date.today()))
+        query = query.where(profile.not_left_on(dt.date.today()))
     elif status == "left":
         query = query.where(profile.left_on < dt.date.today())
     if form.role.data == "both":

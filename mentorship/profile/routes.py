@@ -6,7 +6,7 @@ import datetime as dt
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from mentorship.access import roles_required
@@ -52,7 +52,7 @@ def _mentor_choices(exclude_person_id: int) -> list[tuple[int, str]]:
         select(MentorProfile)
         .join(Person)
         .where(MentorProfile.person_id != exclude_person_id)
-        .where(or_(MentorProfile.left_on.is_(None), MentorProfile.left_on >= today))
+        .where(MentorProfile.not_left_on(today))
         .options(selectinload(MentorProfile.person))
         .order_by(Person.last_name, Person.first_name)
     ).scalars()

@@ -16,7 +16,7 @@ from mentorship.services import pulse as pulse_service
 from mentorship.services import reminders as service
 from mentorship.services.mail import send_mail
 from mentorship.services.meetings import utcnow
-from mentorship.services.metrics import MetricSettings, active_on
+from mentorship.services.metrics import MetricSettings
 
 bp = Blueprint("reminders", __name__, url_prefix="/reminders")
 
@@ -37,7 +37,7 @@ def attention():
     quiet = service.quiet_pairings(
         today, MetricSettings.from_config(config), config["ACADEMIC_YEAR_START_MONTH"], scope.pairings()
     )
-    flags = pulse_service.flagged(and_(scope.pairings(), active_on(today)))
+    flags = pulse_service.flagged(and_(scope.pairings(), Pairing.open_on(today)))
     ids = sorted(set(quiet) | set(flags))
     pairings = service.load_pairings(ids)
     last = service.last_reminders(ids)

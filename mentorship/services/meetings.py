@@ -223,9 +223,7 @@ def person_pairings(person: Person, *, active_on: dt.date | None = None) -> list
     """The person's pairings as mentor or mentee (people loaded), active ones first, newest first."""
     query = select(Pairing).where(involving(person))
     if active_on is not None:
-        query = query.where(
-            Pairing.start_date <= active_on, or_(Pairing.end_date.is_(None), Pairing.end_date >= active_on)
-        )
+        query = query.where(Pairing.open_on(active_on))
     query = query.options(
         selectinload(Pairing.mentor).selectinload(MentorProfile.person),
         selectinload(Pairing.mentee).selectinload(MenteeProfile.person),

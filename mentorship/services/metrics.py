@@ -24,6 +24,8 @@ from mentorship.models import (
     RaceEthnicity,
     SelfIdentification,
 )
+from mentorship.models.pairings import span_active_during, span_open_on
+from mentorship.models.people import enrolled_during
 from mentorship.services.academic_year import AcademicYear
 from mentorship.services.people import effective_urim
 
@@ -68,16 +70,6 @@ class PairingMetrics:
         return self.minutes / 60
 
 
-def active_in_year(ay: AcademicYear) -> ColumnElement[bool]:
-    """§3: start ≤ end of Y and (no end date, or end date ≥ start of Y)."""
-    return and_(Pairing.start_date <= ay.end, or_(Pairing.end_date.is_(None), Pairing.end_date >= ay.start))
-
-
-def active_on(day: dt.date) -> ColumnElement[bool]:
-    """Pairings running on `day`."""
-    return and_(Pairing.start_date <= day, or_(Pairing.end_date.is_(None), Pairing.end_date >= day))
-
-
 def counted_meeting() -> ColumnElement[bool]:
     """Meetings that count: held and not deleted."""
     return and_(Meeting.status == "held", Meeting.deleted_at.is_(None))
@@ -103,7 +95,7 @@ def classify(
 ) -> tuple[int, bool, bool, str]:
     """Days since last meeting, active-at-D, overdue flag and status flag of one pairing."""
     days_since = (as_of - (last_meeting or start_date)).days
-    active = start_date <= as_of and (end_date is None or end_date >= as_of)
+    active = span_open_on(start_date, end_date, as_of)
     overdue = (
         active and (as_of - start_date).days >= NEW_PAIRING_GRACE_DAYS and days_since > settings.overdue_days
     )
@@ -130,7 +122,7 @@ def pairing_metrics(
     wanted = (
         select(Pairing.id)
         .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
-        .where(active_in_year(ay), condition)
+        .where(Pairing.active_in(ay), condition)
     )
     stats = (
         select(
@@ -160,7 +152,7 @@ def pairing_metrics(
         )
         .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
         .outerjoin(stats, stats.c.pairing_id == Pairing.id)
-        .where(active_in_year(ay), condition)
+        .where(Pairing.active_in(ay), condition)
         .order_by(Pairing.id)
     )
     return {
@@ -243,15 +235,12 @@ def years_metrics(
     mentees = db.session.execute(
         select(MenteeProfile.id, MenteeProfile.program_id, MenteeProfile.enrolled_on, MenteeProfile.left_on)
         .where(
-            MenteeProfile.enrolled_on <= last_end,
-            or_(MenteeProfile.left_on.is_(None), MenteeProfile.left_on >= first_start),
+            MenteeProfile.enrolled_in(AcademicYear(spans[0][0].year, first_start, last_end)),
             scope,
         )
         .order_by(MenteeProfile.id)
     ).all()
-    spanned = and_(
-        Pairing.start_date <= last_end, or_(Pairing.end_date.is_(None), Pairing.end_date >= first_start)
-    )
+    spanned = Pairing.active_in(AcademicYear(spans[0][0].year, first_start, last_end))
     pairing_rows = db.session.execute(
         select(
             Pairing.id,
@@ -294,11 +283,11 @@ def years_metrics(
         enrolled = {
             mid: program_id
             for mid, program_id, enrolled_on, left_on in mentees
-            if enrolled_on <= ay.end and (left_on is None or left_on >= ay.start)
+            if enrolled_during(enrolled_on, left_on, ay.start, ay.end)
         }
         pairings = {}
         for pid, start, end, mentee_id, mentor_id, program_id, kind in pairing_rows:
-            if start > ay.end or (end is not None and end < ay.start):
+            if not span_active_during(start, end, ay.start, ay.end):
                 continue
             buckets = per_year.get(pid, {})
             upto = [buckets[b] for b in sorted(buckets) if b <= k]
@@ -334,11 +323,6 @@ def mentee_scope(program_ids: Collection[int] | None) -> ColumnElement[bool]:
     if program_ids is None:
         return true()
     return MenteeProfile.program_id.in_(sorted(program_ids))
-
-
-def enrolled_in_year(profile: type[MenteeProfile] | type[MentorProfile], ay: AcademicYear) -> ColumnElement:
-    """§3: enrolled on or before the end of Y and, if they left, left on or after the start of Y."""
-    return and_(profile.enrolled_on <= ay.end, or_(profile.left_on.is_(None), profile.left_on >= ay.start))
 
 
 def median(values: Iterable[float | int | None]) -> float | None:
@@ -474,9 +458,7 @@ def year_metrics(
     scope = mentee_scope(program_ids)
     enrolled = dict(
         db.session.execute(
-            select(MenteeProfile.id, MenteeProfile.program_id).where(
-                enrolled_in_year(MenteeProfile, ay), scope
-            )
+            select(MenteeProfile.id, MenteeProfile.program_id).where(MenteeProfile.enrolled_in(ay), scope)
         ).all()
     )
     return YearMetrics(ay, as_of, settings, programs, enrolled, pairing_metrics(ay, as_of, settings, scope))
@@ -519,7 +501,7 @@ def mentor_loads(
     paired = (
         select(Pairing.mentor_id)
         .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
-        .where(active_in_year(ay), scope)
+        .where(Pairing.active_in(ay), scope)
     )
     if program_ids is None:
         in_scope = true()
@@ -532,11 +514,11 @@ def mentor_loads(
         in_scope = or_(MentorProfile.program_id.in_(sorted(program_ids)), MentorProfile.id.in_(ever))
     load = (
         select(Pairing.mentor_id.label("mentor_id"), func.count(Pairing.id).label("n"))
-        .where(active_on(as_of))
+        .where(Pairing.open_on(as_of))
         .group_by(Pairing.mentor_id)
         .subquery()
     )
-    enrolled = enrolled_in_year(MentorProfile, ay)
+    enrolled = MentorProfile.enrolled_in(ay)
     query = (
         select(
             MentorProfile.id,
@@ -805,7 +787,7 @@ def mentee_identities(
             MenteeProfile.concordance_gender,
             MenteeProfile.concordance_urim,
         )
-        .where(enrolled_in_year(MenteeProfile, ay), mentee_scope(program_ids))
+        .where(MenteeProfile.enrolled_in(ay), mentee_scope(program_ids))
         .order_by(MenteeProfile.id)
     ).all()
     selfids = _self_identifications([m.person_id for m in mentees])

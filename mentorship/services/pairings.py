@@ -44,11 +44,6 @@ class ApplyErrors(ServiceError):
         self.errors = errors
 
 
-def open_on(day: dt.date) -> ColumnElement[bool]:
-    """Pairings not ended before `day` (running then, or starting later): they hold a mentor's place."""
-    return or_(Pairing.end_date.is_(None), Pairing.end_date >= day)
-
-
 def lock_mentors(mentor_ids: Iterable[int]) -> None:
     """Serialise capacity checks on these mentors until the transaction ends."""
     ids = sorted(set(mentor_ids))
@@ -80,7 +75,7 @@ def lock_mentors(mentor_ids: Iterable[int]) -> None:
 def mentor_load(mentor_id: int, day: dt.date) -> int:
     """The pairings holding a place of this mentor on `day`."""
     return db.session.execute(
-        select(func.count(Pairing.id)).where(Pairing.mentor_id == mentor_id, open_on(day))
+        select(func.count(Pairing.id)).where(Pairing.mentor_id == mentor_id, Pairing.holds_place_on(day))
     ).scalar_one()
 
 
@@ -90,7 +85,7 @@ def mentor_loads(mentor_ids: Sequence[int], day: dt.date) -> dict[int, int]:
         return {}
     rows = db.session.execute(
         select(Pairing.mentor_id, func.count(Pairing.id))
-        .where(Pairing.mentor_id.in_(mentor_ids), open_on(day))
+        .where(Pairing.mentor_id.in_(mentor_ids), Pairing.holds_place_on(day))
         .group_by(Pairing.mentor_id)
     )
     return dict(rows.all())
@@ -148,7 +143,7 @@ def create_pairing(
         Pairing.mentor_id == mentor.id, Pairing.mentee_id == mentee.id, Pairing.kind == kind
     )
     label = vocab.PAIRING_KINDS[kind].lower()
-    if db.session.execute(select(same.where(open_on(start_date)).exists())).scalar_one():
+    if db.session.execute(select(same.where(Pairing.holds_place_on(start_date)).exists())).scalar_one():
         raise ServiceError(
             f"{mentor.person.full_name} and {mentee.person.full_name} already have an active {label} pairing."
         )
@@ -160,7 +155,7 @@ def create_pairing(
                 f"{mentor.person.full_name} and {mentee.person.full_name} already had a {label} pairing."
             )
         has_kind = select(Pairing.id).where(
-            Pairing.mentee_id == mentee.id, Pairing.kind == kind, open_on(day)
+            Pairing.mentee_id == mentee.id, Pairing.kind == kind, Pairing.holds_place_on(day)
         )
         if db.session.execute(select(has_kind.exists())).scalar_one():
             raise ServiceError(f"{mentee.person.full_name} already has an active {label} pairing.")
@@ -355,7 +350,7 @@ def pool_mentors(
     query = (
         select(MentorProfile)
         .where(MentorProfile.enrolled_on <= enrolled_by)
-        .where(or_(MentorProfile.left_on.is_(None), MentorProfile.left_on >= on))
+        .where(MentorProfile.not_left_on(on))
         .where(mentor_pool(pool_programs))
         .options(
             selectinload(MentorProfile.person)
@@ -382,11 +377,13 @@ def matching_problem(
     """Load a §8 problem: mentees of the programs enrolled in `ay`, still there on `on`, with no open
     pairing of `kind`; every enrolled mentor of the pool with their load on `on`."""
     categories = tuple(urim_categories)
-    has_kind = exists().where(Pairing.mentee_id == MenteeProfile.id, Pairing.kind == kind, open_on(on))
+    has_kind = exists().where(
+        Pairing.mentee_id == MenteeProfile.id, Pairing.kind == kind, Pairing.holds_place_on(on)
+    )
     query = (
         select(MenteeProfile)
         .where(MenteeProfile.enrolled_on <= ay.end)
-        .where(or_(MenteeProfile.left_on.is_(None), MenteeProfile.left_on >= on))
+        .where(MenteeProfile.not_left_on(on))
         .where(~has_kind)
         .options(*_mentee_options())
     )
@@ -424,7 +421,9 @@ def manual_candidates(
     categories = tuple(urim_categories)
     profiles, mentors = pool_mentors(pool_programs, today, today, categories)
     running = db.session.execute(
-        select(Pairing.mentor_id).where(Pairing.mentee_id == mentee.id, Pairing.kind == kind, open_on(today))
+        select(Pairing.mentor_id).where(
+            Pairing.mentee_id == mentee.id, Pairing.kind == kind, Pairing.holds_place_on(today)
+        )
     ).scalars()
     problem = m.Problem(
         mentees=(_mentee_in(mentee, categories),),

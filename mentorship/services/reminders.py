@@ -8,14 +8,14 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, func, select, true
 from sqlalchemy.orm import selectinload
 
 from mentorship.extensions import db
 from mentorship.models import MenteeProfile, MentorProfile, Pairing, Reminder, User
 from mentorship.services import ServiceError, log_links
 from mentorship.services.academic_year import academic_year, year_of
-from mentorship.services.metrics import MetricSettings, PairingMetrics, active_on, pairing_metrics
+from mentorship.services.metrics import MetricSettings, PairingMetrics, pairing_metrics
 
 NEVER_MET_DAYS = 21
 
@@ -64,7 +64,7 @@ def quiet_pairings(
 ) -> dict[int, tuple[str, PairingMetrics]]:
     """Active pairings (matching `where`) that are overdue or never met, keyed by id; one query."""
     ay = academic_year(year_of(today, start_month), start_month)
-    condition = and_(active_on(today), where if where is not None else true())
+    condition = and_(Pairing.open_on(today), where if where is not None else true())
     result = {}
     for pid, m in pairing_metrics(ay, today, settings, where=condition).items():
         reason = reason_for(m, today)
@@ -106,10 +106,6 @@ def load_pairings(ids: list[int]) -> dict[int, Pairing]:
     return {p.id: p for p in rows}
 
 
-def _still_enrolled(profile, today: dt.date) -> ColumnElement[bool]:
-    return or_(profile.left_on.is_(None), profile.left_on >= today)
-
-
 def find_due(
     *,
     today: dt.date,
@@ -125,8 +121,8 @@ def find_due(
     the coordinator's attention list to be ended.
     """
     enrolled = and_(
-        Pairing.mentor_id.in_(select(MentorProfile.id).where(_still_enrolled(MentorProfile, today))),
-        Pairing.mentee_id.in_(select(MenteeProfile.id).where(_still_enrolled(MenteeProfile, today))),
+        Pairing.mentor_id.in_(select(MentorProfile.id).where(MentorProfile.not_left_on(today))),
+        Pairing.mentee_id.in_(select(MenteeProfile.id).where(MenteeProfile.not_left_on(today))),
         where if where is not None else true(),
     )
     quiet = quiet_pairings(today, settings, start_month, enrolled)
@@ -155,7 +151,7 @@ def due_one(
     interval_days: int,
 ) -> Due:
     """The reminder a coordinator's "remind now" sends for one pairing; ServiceError if it cannot go."""
-    if not pairing.is_active_on(today):
+    if not pairing.open_on(today):
         raise ServiceError("This pairing is not active, so it is not reminded.")
     last = last_reminders([pairing.id]).get(pairing.id)
     if recently_reminded(last, now, interval_days):

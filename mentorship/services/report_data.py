@@ -245,7 +245,7 @@ def _pairing_people(ay: AcademicYear, program_ids: Collection[int] | None) -> di
         .join(mentee_person, mentee_person.c.id == MenteeProfile.person_id)
         .join(MentorProfile, MentorProfile.id == Pairing.mentor_id)
         .join(mentor_person, mentor_person.c.id == MentorProfile.person_id)
-        .where(metrics.active_in_year(ay), metrics.mentee_scope(program_ids))
+        .where(Pairing.active_in(ay), metrics.mentee_scope(program_ids))
     )
     return {
         pid: (program, f"{mf} {ml}".strip(), (ml, mf), memail, pgy, f"{tf} {tl}".strip(), (tl, tf), temail)
