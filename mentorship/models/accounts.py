@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from mentorship.extensions import db
+from mentorship.extensions import Model, db
 from mentorship.models.people import Person
 from mentorship.models.programs import Program
 
@@ -21,7 +21,7 @@ coordinator_programs = Table(
 )
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person's login; mentor and mentee roles come from their profiles."""
 
     __tablename__ = "users"
@@ -61,7 +61,7 @@ class User(UserMixin, db.Model):
         self.session_version = (self.session_version or 0) + 1
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        return self.password_hash is not None and check_password_hash(self.password_hash, password)
 
     @property
     def email(self) -> str:
@@ -90,7 +90,7 @@ class User(UserMixin, db.Model):
         return roles
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One sign-in of a user on one browser; the session cookie names it, signing out ends it.
 
     The cookie alone is not enough to be signed in: the user loader accepts it only while this row exists,

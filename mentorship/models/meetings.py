@@ -7,11 +7,11 @@ import datetime as dt
 from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mentorship.extensions import db
+from mentorship.extensions import Model
 from mentorship.models.pairings import Pairing
 
 
-class Meeting(db.Model):
+class Meeting(Model):
     """A meeting; notes are private to the pairing's two people, deletion is soft."""
 
     __tablename__ = "meetings"
@@ -48,14 +48,14 @@ class Meeting(db.Model):
         return [row.topic for row in self.topic_rows]
 
 
-class MeetingTopic(db.Model):
+class MeetingTopic(Model):
     __tablename__ = "meeting_topics"
 
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
     topic: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
 
 
-class LogLinkUse(db.Model):
+class LogLinkUse(Model):
     """A signed-in meeting form that was submitted (by its nonce), so the same form cannot log twice."""
 
     __tablename__ = "log_link_uses"
@@ -66,7 +66,7 @@ class LogLinkUse(db.Model):
     used_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
-class LogLink(db.Model):
+class LogLink(Model):
     """A one-click "log a meeting" link sent by email: it logs at most one meeting, then only shows it.
 
     The emailed token carries `id`, signed. Opening the link writes nothing (mail scanners open every link);

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mentorship.extensions import db
+from mentorship.extensions import Model
 from mentorship.models.people import MenteeProfile, MentorProfile
 from mentorship.services.academic_year import AcademicYear
 
@@ -37,7 +37,7 @@ def span_active_during(start: dt.date, end: dt.date | None, first: dt.date, last
     return start <= last and (end is None or end >= first)
 
 
-class Pairing(db.Model):
+class Pairing(Model):
     """A mentoring relationship; ending one sets end_date and never deletes it."""
 
     __tablename__ = "pairings"
@@ -69,7 +69,7 @@ class Pairing(db.Model):
         """Running on `day`: started on or before it and not ended before it."""
         return span_open_on(self.start_date, self.end_date, day)
 
-    @open_on.inplace.expression
+    @open_on.expression
     @classmethod
     def _open_on_expression(cls, day: dt.date) -> ColumnElement[bool]:
         return and_(cls.start_date <= day, or_(cls.end_date.is_(None), cls.end_date >= day))
@@ -79,7 +79,7 @@ class Pairing(db.Model):
         """Active in academic year `ay`: started by its end and not ended before its start."""
         return span_active_during(self.start_date, self.end_date, ay.start, ay.end)
 
-    @active_in.inplace.expression
+    @active_in.expression
     @classmethod
     def _active_in_expression(cls, ay: AcademicYear) -> ColumnElement[bool]:
         return and_(cls.start_date <= ay.end, or_(cls.end_date.is_(None), cls.end_date >= ay.start))
@@ -89,13 +89,13 @@ class Pairing(db.Model):
         """Not ended before `day` (running then, or starting later): it holds a place of its mentor."""
         return self.end_date is None or self.end_date >= day
 
-    @holds_place_on.inplace.expression
+    @holds_place_on.expression
     @classmethod
     def _holds_place_on_expression(cls, day: dt.date) -> ColumnElement[bool]:
         return or_(cls.end_date.is_(None), cls.end_date >= day)
 
 
-class Reminder(db.Model):
+class Reminder(Model):
     """A reminder sent to both people of a pairing (PRODUCT.md §9)."""
 
     __tablename__ = "reminders"
@@ -107,7 +107,7 @@ class Reminder(db.Model):
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
-class PulseCheck(db.Model):
+class PulseCheck(Model):
     """One person's answer to "How is this mentorship going?" for a pairing."""
 
     __tablename__ = "pulse_checks"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -21,9 +22,12 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mentorship.extensions import db
+from mentorship.extensions import Model, db
 from mentorship.models.programs import Program
 from mentorship.services.academic_year import AcademicYear
+
+if TYPE_CHECKING:
+    from mentorship.models.accounts import User
 
 preferred_mentors = Table(
     "preferred_mentors",
@@ -39,7 +43,7 @@ do_not_match = Table(
 )
 
 
-class Person(db.Model):
+class Person(Model):
     """Anyone the program knows; identity is the lower-cased email."""
 
     __tablename__ = "people"
@@ -59,7 +63,7 @@ class Person(db.Model):
     self_identification: Mapped[SelfIdentification | None] = relationship(
         back_populates="person", uselist=False, cascade="all, delete-orphan"
     )
-    user: Mapped[User | None] = relationship(back_populates="person", uselist=False)  # noqa: F821
+    user: Mapped[User | None] = relationship(back_populates="person", uselist=False)
 
     @property
     def full_name(self) -> str:
@@ -89,7 +93,7 @@ class _Enrollment:
         """Enrolled on `day`: added on or before it and not left before it."""
         return enrolled_during(self.enrolled_on, self.left_on, day, day)
 
-    @enrolled_on_day.inplace.expression
+    @enrolled_on_day.expression
     @classmethod
     def _enrolled_on_day_expression(cls, day: dt.date) -> ColumnElement[bool]:
         return and_(cls.enrolled_on <= day, or_(cls.left_on.is_(None), cls.left_on >= day))
@@ -99,7 +103,7 @@ class _Enrollment:
         """Enrolled in academic year `ay`: added by its end and, if they left, left on or after its start."""
         return enrolled_during(self.enrolled_on, self.left_on, ay.start, ay.end)
 
-    @enrolled_in.inplace.expression
+    @enrolled_in.expression
     @classmethod
     def _enrolled_in_expression(cls, ay: AcademicYear) -> ColumnElement[bool]:
         return and_(cls.enrolled_on <= ay.end, or_(cls.left_on.is_(None), cls.left_on >= ay.start))
@@ -109,13 +113,13 @@ class _Enrollment:
         """Has not left before `day` (still enrolled, or enrolling later)."""
         return self.left_on is None or self.left_on >= day
 
-    @not_left_on.inplace.expression
+    @not_left_on.expression
     @classmethod
     def _not_left_on_expression(cls, day: dt.date) -> ColumnElement[bool]:
         return or_(cls.left_on.is_(None), cls.left_on >= day)
 
 
-class MentorProfile(_Enrollment, db.Model):
+class MentorProfile(_Enrollment, Model):
     __tablename__ = "mentor_profiles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -139,7 +143,7 @@ class MentorProfile(_Enrollment, db.Model):
         return [row.interest for row in self.interest_rows]
 
 
-class MenteeProfile(_Enrollment, db.Model):
+class MenteeProfile(_Enrollment, Model):
     __tablename__ = "mentee_profiles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -163,7 +167,7 @@ class MenteeProfile(_Enrollment, db.Model):
 
 
 # Interests are one row per (profile, interest) so matching and reports can query them in SQL.
-class MentorInterest(db.Model):
+class MentorInterest(Model):
     __tablename__ = "mentor_interests"
 
     mentor_id: Mapped[int] = mapped_column(
@@ -172,7 +176,7 @@ class MentorInterest(db.Model):
     interest: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
 
 
-class MenteeInterest(db.Model):
+class MenteeInterest(Model):
     __tablename__ = "mentee_interests"
 
     mentee_id: Mapped[int] = mapped_column(
@@ -181,7 +185,7 @@ class MenteeInterest(db.Model):
     interest: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
 
 
-class SelfIdentification(db.Model):
+class SelfIdentification(Model):
     """Optional self-identification; NULL means not disclosed, `prefer_not` is an explicit choice."""
 
     __tablename__ = "self_identifications"
@@ -206,7 +210,7 @@ class SelfIdentification(db.Model):
         return [r.category for r in self.races]
 
 
-class RaceEthnicity(db.Model):
+class RaceEthnicity(Model):
     """One row per selected race/ethnicity category (select all that apply)."""
 
     __tablename__ = "race_ethnicities"

@@ -7,10 +7,10 @@ import datetime as dt
 from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mentorship.extensions import db
+from mentorship.extensions import Model
 
 
-class RosterUpload(db.Model):
+class RosterUpload(Model):
     """One upload (a workbook or several CSV files), kept in the database so any instance can confirm it."""
 
     __tablename__ = "roster_uploads"
@@ -26,7 +26,7 @@ class RosterUpload(db.Model):
     )
 
 
-class RosterUploadFile(db.Model):
+class RosterUploadFile(Model):
     __tablename__ = "roster_upload_files"
 
     upload_id: Mapped[int] = mapped_column(

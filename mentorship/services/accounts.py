@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from flask import current_app
@@ -41,7 +41,7 @@ class TokenError(ServiceError):
     """A link is invalid or has expired."""
 
 
-def validate_password(password: str, min_length: int, user_inputs: list[str] = ()) -> None:
+def validate_password(password: str, min_length: int, user_inputs: Sequence[str] = ()) -> None:
     """Refuse short passwords, and ones found in common-password lists or built from the user's details."""
     if len(password) < min_length:
         raise ServiceError(f"Use at least {min_length} characters.")

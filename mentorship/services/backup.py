@@ -20,7 +20,9 @@ def backup(engine: Engine, path: Path) -> str:
         try:
             target = sqlite3.connect(path)
             with target:
-                raw.driver_connection.backup(target)
+                source = raw.driver_connection
+                assert isinstance(source, sqlite3.Connection)  # the dialect is sqlite
+                source.backup(target)
             target.close()
         finally:
             raw.close()

@@ -10,6 +10,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Integer, func, insert, select, text
 
@@ -242,7 +243,7 @@ def seed(size_name: str, today: dt.date, progress: Callable[[str], None] | None 
     first_year = current - size.years + 1
     topics = list(vocab_topics())
 
-    programs = []
+    programs: list[dict[str, Any]] = []
     for i in range(size.programs):
         name, kind, length = SPECIALTIES[i % len(SPECIALTIES)]
         programs.append(
@@ -257,7 +258,9 @@ def seed(size_name: str, today: dt.date, progress: Callable[[str], None] | None 
         )
     step("programs")
 
-    people, selfids, races = [], [], []
+    people: list[dict[str, Any]] = []
+    selfids: list[dict[str, Any]] = []
+    races: list[dict[str, Any]] = []
     used = set()
 
     def new_person(role: str, index: int) -> int:
@@ -292,7 +295,8 @@ def seed(size_name: str, today: dt.date, progress: Callable[[str], None] | None 
             races.extend({"self_identification_id": sid, "category": c} for c in chosen)
         return pid
 
-    mentors, mentor_interests = [], []
+    mentors: list[dict[str, Any]] = []
+    mentor_interests: list[dict[str, Any]] = []
     for i in range(size.faculty + size.near_peers):
         near_peer = i >= size.faculty
         program = rng.choice(programs)

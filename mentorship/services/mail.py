@@ -13,4 +13,4 @@ def send_mail(to: list[str], subject: str, body: str) -> None:
     if not current_app.config.get("MAIL_SERVER"):
         current_app.logger.info("Mail (not sent, no MAIL_SERVER) to %s: %s\n%s", to, subject, body)
         return
-    mail.send(Message(subject=subject, recipients=to, body=body))
+    mail.send(Message(subject=subject, recipients=list[str | tuple[str, str]](to), body=body))

@@ -27,7 +27,7 @@ from mentorship.models import (
 from mentorship.models.pairings import span_active_during, span_open_on
 from mentorship.models.people import enrolled_during
 from mentorship.services.academic_year import AcademicYear
-from mentorship.services.people import effective_urim
+from mentorship.services.people import SelfIdentificationAnswers, effective_urim
 
 NEW_PAIRING_GRACE_DAYS = 30  # §3: a pairing younger than this is never overdue
 
@@ -60,10 +60,10 @@ class PairingMetrics:
     engaged: bool
     overdue: bool
     status: str  # "overdue", "on_track" or "behind"
-    mentee_id: int | None = None
-    mentor_id: int | None = None
-    program_id: int | None = None  # the mentee's program
-    kind: str | None = None
+    mentee_id: int
+    mentor_id: int
+    program_id: int  # the mentee's program
+    kind: str
 
     @property
     def hours(self) -> float:
@@ -503,9 +503,8 @@ def mentor_loads(
         .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
         .where(Pairing.active_in(ay), scope)
     )
-    if program_ids is None:
-        in_scope = true()
-    else:
+    in_scope: ColumnElement[bool] = true()
+    if program_ids is not None:
         ever = (
             select(Pairing.mentor_id)
             .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
@@ -750,7 +749,7 @@ DIMENSIONS = ("gender", "urim", "img", "first_generation", "pgy")
 
 
 def identity_groups(
-    selfid: SelfIdentification | None, urim_categories: Collection[str]
+    selfid: SelfIdentificationAnswers | None, urim_categories: Collection[str]
 ) -> dict[str, str | None]:
     """A person's group code per self-identified dimension; None = not disclosed (blank or prefer not)."""
 

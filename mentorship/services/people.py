@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 from sqlalchemy import func, select
 
@@ -171,7 +172,26 @@ def set_self_identification(
     return selfid
 
 
-def effective_urim(selfid: SelfIdentification | None, urim_categories: Iterable[str]) -> str | None:
+class SelfIdentificationAnswers(Protocol):
+    """What the rules read of a self-identification: the model, or a row loaded without the ORM."""
+
+    @property
+    def urim(self) -> str | None: ...
+    @property
+    def race_prefer_not(self) -> bool: ...
+    @property
+    def races(self) -> Sequence[object]: ...
+    @property
+    def race_codes(self) -> Sequence[str]: ...
+    @property
+    def gender(self) -> str | None: ...
+    @property
+    def img(self) -> str | None: ...
+    @property
+    def first_generation(self) -> str | None: ...
+
+
+def effective_urim(selfid: SelfIdentificationAnswers | None, urim_categories: Iterable[str]) -> str | None:
     """PRODUCT.md §2: an explicit yes/no answer wins; else derived from race; None = not disclosed."""
     if selfid is None:
         return None

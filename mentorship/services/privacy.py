@@ -194,16 +194,16 @@ def export_person(person: Person, *, include_notes: bool = True) -> dict[str, An
             "left_on": _iso(m.left_on),
         }
     if person.mentee is not None:
-        m = person.mentee
+        mentee = person.mentee
         data["mentee_profile"] = {
-            "program": m.program.name,
-            "pgy": m.pgy,
-            "interests": m.interests,
-            "preferred_mentors": sorted(x.person.email for x in m.preferred),
-            "do_not_match": sorted(x.person.email for x in m.excluded),
-            "concordance_request": {"gender": m.concordance_gender, "urim": m.concordance_urim},
-            "enrolled_on": _iso(m.enrolled_on),
-            "left_on": _iso(m.left_on),
+            "program": mentee.program.name,
+            "pgy": mentee.pgy,
+            "interests": mentee.interests,
+            "preferred_mentors": sorted(x.person.email for x in mentee.preferred),
+            "do_not_match": sorted(x.person.email for x in mentee.excluded),
+            "concordance_request": {"gender": mentee.concordance_gender, "urim": mentee.concordance_urim},
+            "enrolled_on": _iso(mentee.enrolled_on),
+            "left_on": _iso(mentee.left_on),
         }
     s = person.self_identification
     if s is not None:

@@ -154,7 +154,7 @@ def due_one(
     if not pairing.open_on(today):
         raise ServiceError("This pairing is not active, so it is not reminded.")
     last = last_reminders([pairing.id]).get(pairing.id)
-    if recently_reminded(last, now, interval_days):
+    if last is not None and recently_reminded(last, now, interval_days):
         raise ServiceError(
             f"This pair was reminded on {last.date().isoformat()}; "
             f"reminders go at most every {interval_days} days."
