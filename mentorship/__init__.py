@@ -36,7 +36,9 @@ def trust_proxies(app: Flask) -> None:
     if hops < 0:
         raise RuntimeError("TRUSTED_PROXIES must be 0 or the number of proxies in front of the app.")
     if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops
+        )
 
 
 def create_app(config_class: type = Config) -> Flask:

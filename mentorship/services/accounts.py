@@ -17,7 +17,7 @@ from zxcvbn import zxcvbn
 from mentorship.access import Scope
 from mentorship.extensions import db
 from mentorship.models import Person, Program, User, UserSession
-from mentorship.services import ServiceError
+from mentorship.services import ServiceError, execute_dml
 from mentorship.services.people import (
     DuplicateEmail,
     create_person,
@@ -222,7 +222,7 @@ def end_sessions(
     condition = [UserSession.user_id == user.id, UserSession.ended_at.is_(None)]
     if except_session is not None:
         condition.append(UserSession.id != except_session.id)
-    result = db.session.execute(
+    result = execute_dml(
         update(UserSession).where(*condition).values(ended_at=now or _now()),
         execution_options={"synchronize_session": False},
     )
@@ -233,7 +233,7 @@ def purge_sessions(*, now: dt.datetime | None = None, idle_days: int = 14) -> in
     """Delete sessions ended, or idle, more than KEEP_ENDED_DAYS ago; returns how many."""
     now = now or _now()
     keep = dt.timedelta(days=KEEP_ENDED_DAYS)
-    result = db.session.execute(
+    result = execute_dml(
         delete(UserSession).where(
             or_(
                 UserSession.ended_at < now - keep,
@@ -279,7 +279,7 @@ def may_manage_login(scope: Scope, person: Person) -> bool:
         or user.is_coordinator
     ):
         return False
-    programs = []
+    programs: list[int | None] = []
     if person.mentee is not None:
         programs.append(person.mentee.program_id)
     if person.mentor is not None:

@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 
 from mentorship.extensions import db
 from mentorship.models import LogLink, Meeting, Pairing
-from mentorship.services import ServiceError
+from mentorship.services import ServiceError, execute_dml
 
 LOG_LINK_SALT = "log-link"
 # The path of the one-click form; the meetings blueprint serves it (a test checks they agree).
@@ -96,7 +96,7 @@ def refusal(link: LogLink, *, today: dt.date, now: dt.datetime) -> str | None:
         return "This mentorship has not started yet, so no meeting can be logged for it."
     if pairing.end_date is not None and pairing.end_date <= today:
         return "This mentorship has ended, so this link no longer works."
-    if not mentor.is_active_on(today) or not mentee.is_active_on(today):
+    if not mentor.enrolled_on_day(today) or not mentee.enrolled_on_day(today):
         return "One of you is no longer enrolled in the program, so this link no longer works."
     return None
 
@@ -113,7 +113,7 @@ def claim(link: LogLink, meeting: Meeting, *, now: dt.datetime) -> bool:
     One conditional UPDATE: of two racing submits the second waits for the first's row (PostgreSQL) or
     write lock (SQLite), then finds `meeting_id` set and changes nothing.
     """
-    result = db.session.execute(
+    result = execute_dml(
         update(LogLink)
         .where(
             LogLink.id == link.id,
@@ -137,7 +137,7 @@ def revoke(pairing_ids: list[int], *, now: dt.datetime | None = None) -> int:
     if not pairing_ids:
         return 0
     now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    result = db.session.execute(
+    result = execute_dml(
         update(LogLink).where(LogLink.pairing_id.in_(pairing_ids), *_live(now)).values(revoked_at=now),
         execution_options={"synchronize_session": False},
     )

@@ -85,7 +85,9 @@ def incidence(layout: Layout) -> Incidence:
 def _constraints(inc: Incidence, observed: Mapping[Cell, Collection[Shown]], min_cell: int):
     """(A_ub, b_ub, A_eq, b_eq) of what was observed: counts fixed, "<5" between 1 and min_cell - 1."""
     fixed = [(c, float(s)) for c, seen in observed.items() for s in set(seen) if isinstance(s, int)]
-    small = sorted({c for c, seen in observed.items() if any(is_primary(s) for s in seen)}, key=inc.index.get)
+    small = sorted(
+        {c for c, seen in observed.items() if any(is_primary(s) for s in seen)}, key=lambda c: inc.index[c]
+    )
     a_eq = np.vstack([inc.sizes, inc.rows(c for c, _v in fixed)])
     b_eq = np.concatenate([inc.size_values, [v for _c, v in fixed]])
     if not small:

@@ -121,7 +121,7 @@ def load_year(
         )
         for m in metrics.mentor_loads(ay, as_of, None, with_identity=True)
     )
-    levels = sorted({int(m.groups["pgy"]) for m in mentees})
+    levels = sorted({int(m.groups["pgy"] or 0) for m in mentees})
     if len(levels) == 1:
         # A breakdown of one group is its total: a second (empty) level gives a small count a place to hide.
         levels.append(levels[0] + 1 if levels[0] < 10 else levels[0] - 1)
@@ -140,17 +140,17 @@ def home_programs(ay: AcademicYear, order: list[int]) -> dict[int, int]:
     rank = {pid: i for i, pid in enumerate(order)}
     counts: dict[int, Counter[int]] = defaultdict(Counter)
     in_year: dict[int, Counter[int]] = defaultdict(Counter)
-    query = select(Pairing.mentor_id, MenteeProfile.program_id, metrics.active_in_year(ay)).join(
+    query = select(Pairing.mentor_id, MenteeProfile.program_id, Pairing.active_in(ay)).join(
         MenteeProfile, MenteeProfile.id == Pairing.mentee_id
     )
     for mentor_id, program_id, active in db.session.execute(query):
         counts[mentor_id][program_id] += 1
         in_year[mentor_id][program_id] += bool(active)
-    homes = {
-        m: min(c, key=lambda pid, m=m, c=c: (-in_year[m][pid], -c[pid], rank[pid])) for m, c in counts.items()
-    }
+    homes: dict[int, int] = {}
+    for mentor, programs in counts.items():
+        homes[mentor] = min(programs, key=lambda pid: (-in_year[mentor][pid], -programs[pid], rank[pid]))
     own = select(MentorProfile.id, MentorProfile.program_id).where(MentorProfile.program_id.is_not(None))
-    homes.update(dict(db.session.execute(own).all()))
+    homes.update({mentor_id: program_id for mentor_id, program_id in db.session.execute(own) if program_id})
     return homes
 
 
