@@ -1,8 +1,9 @@
-"""Application settings, read from the environment (see README "Configuration")."""
+"""Application settings, read from the environment (every one is described in docs/configuration.md)."""
 
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -70,10 +71,9 @@ class Config:
     """Settings for a real deployment; every value can be set by an environment variable."""
 
     APP_ENV = os.environ.get("APP_ENV", "production")
-    # Only development and test get a built-in key; production refuses to start without one.
-    SECRET_KEY = os.environ.get("SECRET_KEY") or (
-        "dev-only-not-secret" if APP_ENV in {"development", "test"} else None  # noqa: S105
-    )
+    # No built-in key for any environment: create_app refuses to start without one. For development,
+    # `make setup` writes a random key into instance/settings.env (read by app.py).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
@@ -143,7 +143,7 @@ class TestConfig(Config):
 
     APP_ENV = "test"
     TESTING = True
-    SECRET_KEY = "test-secret-key"  # noqa: S105 (tests only)
+    SECRET_KEY = secrets.token_hex(32)  # a new key for every test run: nothing depends on its value
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL") or "sqlite://")
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,9 @@ RESULTS = HERE / "results"
 # Every benchmark works on data as of this day, so that every run measures the same institution.
 TODAY = dt.date(2026, 11, 1)
 LAST_COMPLETE_YEAR = 2025  # AY 2025-26 (2025-07-01 to 2026-06-30) is over on TODAY
+# One random key per benchmark run, set at import so that the gunicorn servers started later inherit it
+# (every worker must sign with the same key).
+BENCH_SECRET_KEY = os.environ.setdefault("BENCH_SECRET_KEY", secrets.token_hex(32))
 SEED_VERSION = "1"  # bump when demo.py changes the data, so a stale database is rebuilt
 
 
@@ -29,7 +33,7 @@ def make_app(url: str, **extra):
 
     class BenchConfig(Config):
         APP_ENV = "development"
-        SECRET_KEY = "bench-only-not-secret"  # noqa: S105
+        SECRET_KEY = BENCH_SECRET_KEY
         SQLALCHEMY_DATABASE_URI = url
         SESSION_COOKIE_SECURE = False
         REMEMBER_COOKIE_SECURE = False

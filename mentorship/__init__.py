@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config
+from mentorship.development import serve_this_computer_only
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -46,11 +47,16 @@ def create_app(config_class: type = Config) -> Flask:
     app = Flask(__name__, template_folder=str(TEMPLATES), instance_relative_config=False)
     app.config.from_object(config_class)
     if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY is not set. Set it in the environment (see README).")
+        raise RuntimeError(
+            "SECRET_KEY is not set. Set it in the environment (docs/configuration.md); on a developer's "
+            "computer, `make setup` writes one into instance/settings.env."
+        )
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(
             parents=True, exist_ok=True
         )
+    if app.config.get("APP_ENV") == "development":
+        serve_this_computer_only(app)  # registered first: it runs before every other request hook
     if not app.debug and not app.testing:
         app.logger.setLevel(logging.INFO)  # mail written to the log must show
     trust_proxies(app)
