@@ -183,6 +183,22 @@ def test_every_readme_command_works_as_written(newcomer):
         check(here, done.stdout)
 
 
+def test_make_shell_gives_the_projects_command_line(newcomer):
+    here, env, _output = newcomer
+    done = subprocess.run(  # noqa: S603 (make with fixed arguments)
+        [*MAKE, "shell"],
+        cwd=here,
+        env={**env, "SHELL": "/bin/bash"},
+        input="command -v flask\nflask roster --help\nexit\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"{VENV}/bin/flask\n" in done.stdout  # the borrowed environment's activate script names itself
+    assert "Write the import template" in done.stdout
+
+
 def test_the_development_settings_are_ignored_outside_development(newcomer):
     here, env, _output = newcomer
     done = _shell("APP_ENV=production python -c 'import app'", here, env)
