@@ -89,7 +89,7 @@ class Config:
     IMPORT_MAX_BYTES = _int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
     PER_PAGE = _int("PER_PAGE", 25)
 
-    # Metrics (PRODUCT.md §3) and privacy (§4).
+    # Metrics (docs/metrics.md) and privacy (docs/privacy.md).
     ENGAGEMENT_TARGET = _int("ENGAGEMENT_TARGET", 4)
     OVERDUE_DAYS = _int("OVERDUE_DAYS", 60)
     MIN_CELL_SIZE = _int("MIN_CELL_SIZE", 5)
@@ -97,7 +97,7 @@ class Config:
     URIM_CATEGORIES = _list("URIM_CATEGORIES", DEFAULT_URIM_CATEGORIES)
     MEETING_TOPICS = _list("MEETING_TOPICS", DEFAULT_TOPICS)
 
-    # Reminders and links (§9).
+    # Reminders and one-click links (docs/command-line.md, flask reminders send).
     REMINDER_INTERVAL_DAYS = _int("REMINDER_INTERVAL_DAYS", 14)
     LOG_LINK_DAYS = _int("LOG_LINK_DAYS", 14)
     INVITE_LINK_HOURS = _int("INVITE_LINK_HOURS", 72)
@@ -105,7 +105,7 @@ class Config:
     PASSWORD_MIN_LENGTH = _int("PASSWORD_MIN_LENGTH", 10)
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
-    # Matching weights and objective (§8).
+    # Matching weights and objective (docs/guides/coordinator.md, Matching).
     MATCH_WEIGHT_INTERESTS = _float("MATCH_WEIGHT_INTERESTS", 0.35)
     MATCH_WEIGHT_FIT = _float("MATCH_WEIGHT_FIT", 0.25)
     MATCH_WEIGHT_PREFERENCE = _float("MATCH_WEIGHT_PREFERENCE", 0.2)

@@ -1,4 +1,4 @@
-"""The fixed lists of PRODUCT.md §2 and how free text is matched against them."""
+"""The fixed lists (kinds, statuses, modalities, self-identification answers) and matching text to them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The engagement workbook (PRODUCT.md §5.1): identified, for coordinators and admins."""
+"""The engagement workbook (docs/metrics.md): identified, for coordinators and admins."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from reports.xlsx import Column, Cover, Table, chart, new_workbook, save, write_cover, write_sheet
 
-# Exactly these headers, in this order (PRODUCT.md §5): coordinators' pivot tables depend on them.
+# Exactly these headers, in this order, every year: coordinators' pivot tables depend on them.
 SUMMARY_COLUMNS = [
     Column("Program", width=34),
     Column("Mentees enrolled", "int"),
@@ -69,7 +69,7 @@ MONTH_COLUMNS = [Column("Month", "month", width=12), Column("Meetings", "int"), 
 
 SHEETS = [
     ("Summary", "Per-program KPIs and a last row for all programs."),
-    ("Pairings", "One row per pairing active in the year, with every §3 metric and its status."),
+    ("Pairings", "One row per pairing active in the year, with every metric and its status."),
     ("Mentors", "Load at the report date against capacity, meetings and hours."),
     ("Meetings", "One row per meeting in the year up to the report date (notes are never exported)."),
     ("Topics", "Held meetings per topic, with a chart."),

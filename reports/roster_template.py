@@ -1,4 +1,4 @@
-"""The roster import template (PRODUCT.md §7): instructions, five sheets, example rows and drop-downs."""
+"""The roster import template (docs/import.md): instructions, five sheets, example rows and drop-downs."""
 
 from __future__ import annotations
 

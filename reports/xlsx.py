@@ -80,7 +80,7 @@ class Placed:
 
 @dataclass
 class Cover:
-    """What the first sheet says about the workbook (PRODUCT.md §5)."""
+    """What the first sheet says about the workbook: report, year, scope, who, when, settings, notes."""
 
     report: str
     academic_year: str

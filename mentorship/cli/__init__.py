@@ -1,4 +1,4 @@
-"""Command line (PRODUCT.md §6): each module here defines a click group `group` or a single `command`."""
+"""Command line (docs/command-line.md): each module here defines a click `group` or a single `command`."""
 
 from __future__ import annotations
 

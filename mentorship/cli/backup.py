@@ -15,7 +15,7 @@ from mentorship.services.backup import backup
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def command(path: Path) -> None:
-    """Write a consistent backup of the database to PATH (see README for restoring)."""
+    """Write a consistent backup of the database to PATH (restoring: docs/deployment.md)."""
     try:
         click.echo(backup(db.engine, path))
     except ServiceError as exc:

@@ -25,14 +25,14 @@ from mentorship.services import pairings as pairings_service
 from mentorship.services.academic_year import academic_year
 from reports.xlsx import FORMULA_PREFIXES, neutralise
 
-group = AppGroup("match", help="Suggest an optimal matching and apply a suggestion file (PRODUCT.md §8).")
+group = AppGroup("match", help="Suggest an optimal matching and apply a suggestion file.")
 
 SUGGESTION_COLUMNS = ["mentee_email", "mentor_email", "kind", "score", "reason"]
 SCORE_COLUMNS = ["mentee_email", "mentor_email", "score"]
 
 
 def suggestion_rows(suggestions: Sequence[matching_service.Suggestion], kind: str) -> list[list]:
-    """The §8 suggestion file rows: matched mentees first, then the unmatched, each by email."""
+    """The suggestion file's rows: matched mentees first, then the unmatched, each by email."""
     ordered = sorted(suggestions, key=lambda s: (s.mentor is None, s.mentee.email))
     return [
         [s.mentee.email, s.mentor.email if s.mentor else "", kind, s.score if s.mentor else None, s.reason]

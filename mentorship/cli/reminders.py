@@ -1,4 +1,4 @@
-"""flask reminders: nudge quiet pairs by email (PRODUCT.md §9)."""
+"""flask reminders: nudge quiet pairs by email (docs/command-line.md)."""
 
 from __future__ import annotations
 

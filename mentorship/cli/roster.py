@@ -1,4 +1,4 @@
-"""flask roster: the import template and all-or-nothing roster imports (PRODUCT.md §6, §7)."""
+"""flask roster: the import template and all-or-nothing roster imports (docs/import.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Logging meetings: the form, a pairing's meetings, confirm/dispute, edit, delete, pulse check and the
-one-click form from reminder emails (PRODUCT.md §2, §9).
+one-click form from reminder emails (docs/guides/mentor.md).
 
 Notes are shown only to the pairing's two people; a coordinator's view of a pairing never includes them.
 """

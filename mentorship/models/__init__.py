@@ -1,4 +1,4 @@
-"""The data model (PRODUCT.md §2), one module per aggregate."""
+"""The data model, one module per aggregate (docs/architecture.md)."""
 
 from mentorship.models.accounts import User, UserSession, coordinator_programs
 from mentorship.models.audit import AuditEvent

@@ -96,7 +96,7 @@ class Pairing(Model):
 
 
 class Reminder(Model):
-    """A reminder sent to both people of a pairing (PRODUCT.md §9)."""
+    """A reminder sent to both people of a pairing (flask reminders send, or Remind now)."""
 
     __tablename__ = "reminders"
 

@@ -1,4 +1,4 @@
-"""Academic years (PRODUCT.md §2): AY Y runs from the start month of Y to the month before, Y+1."""
+"""Academic years (docs/metrics.md): AY Y runs from the start month of Y to the month before, Y+1."""
 
 from __future__ import annotations
 
@@ -37,5 +37,5 @@ def year_of(day: dt.date, start_month: int = 7) -> int:
 
 
 def report_date(ay: AcademicYear, today: dt.date) -> dt.date:
-    """PRODUCT.md §3: today, or the end of the year if it is over."""
+    """The report date of a year: today, or the end of the year if it is over (docs/metrics.md)."""
     return min(today, ay.end)

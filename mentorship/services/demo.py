@@ -1,4 +1,4 @@
-"""Deterministic demo institutions (PRODUCT.md §10), written with bulk inserts.
+"""Deterministic demo institutions (flask demo seed, docs/command-line.md), written with bulk inserts.
 
 Given the same size and the same `today`, the data is identical: every date is placed relative to `today`
 so that the demo always shows pairings on track, behind, overdue and never met.

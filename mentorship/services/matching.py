@@ -1,4 +1,4 @@
-"""Scoring and optimal assignment of mentees to mentors (PRODUCT.md §8). Pure: no database, no Flask.
+"""Scoring and optimal assignment of mentees to mentors. Pure: no database, no Flask.
 
 The caller builds a `Problem` (plain values), `score()` computes every component for every
 (mentee, mentor) pair at once with NumPy, and `suggest()` finds an optimal assignment with
@@ -83,7 +83,7 @@ class Problem:
 
 @dataclass(frozen=True)
 class Weights:
-    """The score weights and objective of §8 (settings MATCH_WEIGHT_* and MATCH_OBJECTIVE)."""
+    """The score weights and objective (MATCH_WEIGHT_* and MATCH_OBJECTIVE, docs/configuration.md)."""
 
     interests: float = 0.35
     fit: float = 0.25

@@ -1,4 +1,4 @@
-"""Meeting logs (PRODUCT.md §2): logging, confirming, editing, soft deletion and one-click links (§9).
+"""Meeting logs: logging, confirming, editing, soft deletion and one-click links from reminder emails.
 
 Notes are private to the pairing's two people: nothing here ever copies them into audit details or logs.
 """

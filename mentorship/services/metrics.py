@@ -1,4 +1,4 @@
-"""The metric definitions of PRODUCT.md §3, computed in SQL. Dashboard, pages and workbooks all use these."""
+"""The metric definitions of docs/metrics.md, in SQL. Dashboard, pages and workbooks all use these."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from mentorship.models.people import enrolled_during
 from mentorship.services.academic_year import AcademicYear
 from mentorship.services.people import SelfIdentificationAnswers, effective_urim
 
-NEW_PAIRING_GRACE_DAYS = 30  # §3: a pairing younger than this is never overdue
+NEW_PAIRING_GRACE_DAYS = 30  # a pairing younger than this is never overdue
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class MetricSettings:
 
 @dataclass(frozen=True)
 class PairingMetrics:
-    """§3 for one pairing in academic year `ay` as of report date `as_of`."""
+    """The figures of one pairing in academic year `ay` as of report date `as_of`."""
 
     pairing_id: int
     start_date: dt.date
@@ -114,7 +114,7 @@ def pairing_metrics(
     settings: MetricSettings,
     where: ColumnElement[bool] | None = None,
 ) -> dict[int, PairingMetrics]:
-    """§3 metrics of every pairing active in `ay` (and matching `where`), keyed by pairing id; one query."""
+    """The metrics of every pairing active in `ay` (and matching `where`), keyed by pairing id; one query."""
     condition = where if where is not None else true()
     held = and_(counted_meeting(), Meeting.date <= as_of)
     in_year = and_(Meeting.date >= ay.start, Meeting.date <= ay.end)
@@ -338,7 +338,7 @@ def share(part: int, whole: int) -> float | None:
 
 @dataclass(frozen=True)
 class SummaryRow:
-    """One row of the Summary (PRODUCT.md §5): a program, or "All programs"."""
+    """One row of the engagement workbook's Summary: a program, or "All programs"."""
 
     program_id: int | None
     program: str
@@ -400,7 +400,7 @@ ALL_PROGRAMS = "All programs"
 
 @dataclass(frozen=True)
 class YearMetrics:
-    """Everything §3 needs for one academic year, report date and scope (loaded in three queries)."""
+    """Every figure of one academic year, report date and scope (loaded in three queries)."""
 
     ay: AcademicYear
     as_of: dt.date
@@ -453,7 +453,7 @@ def programs_in_scope(program_ids: Collection[int] | None) -> dict[int, str]:
 def year_metrics(
     ay: AcademicYear, as_of: dt.date, settings: MetricSettings, program_ids: Collection[int] | None = None
 ) -> YearMetrics:
-    """Load §3 for year `ay` as of `as_of` over `program_ids` (None = every program)."""
+    """Load the figures of year `ay` as of `as_of` over `program_ids` (None = every program)."""
     programs = programs_in_scope(program_ids)
     scope = mentee_scope(program_ids)
     enrolled = dict(
@@ -743,7 +743,7 @@ def meetings_per_month(
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Groups for the inclusivity report (aggregate only; suppression is applied by the report, §4).
+# Groups for the inclusivity report (aggregate only; suppression is applied by the report, docs/privacy.md).
 
 DIMENSIONS = ("gender", "urim", "img", "first_generation", "pgy")
 
@@ -804,7 +804,7 @@ def mentee_identities(
 
 @dataclass(frozen=True)
 class GroupStats:
-    """§3 figures of one group of mentees, with the number of people each figure rests on (for §4)."""
+    """The figures of a group of mentees, with the number of people each figure rests on (for suppression)."""
 
     mentees: int
     with_mentor: int

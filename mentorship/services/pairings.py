@@ -132,7 +132,7 @@ def create_pairing(
 ) -> Pairing:
     """Pair `mentor` with `mentee` after every guard, locking the mentor so capacity holds under races.
 
-    `for_matching` adds the §8 rules of a matching run: the mentee has no open pairing of this kind
+    `for_matching` adds the rules of a matching run: the mentee has no open pairing of this kind
     and the pair never had one.
     """
     today = today or dt.date.today()
@@ -374,7 +374,7 @@ def matching_problem(
     pool_programs: frozenset[int] | None,
     urim_categories: Iterable[str],
 ) -> m.Problem:
-    """Load a §8 problem: mentees of the programs enrolled in `ay`, still there on `on`, with no open
+    """Load a matching problem: mentees of the programs enrolled in `ay`, still there on `on`, with no open
     pairing of `kind`; every enrolled mentor of the pool with their load on `on`."""
     categories = tuple(urim_categories)
     has_kind = exists().where(
@@ -456,7 +456,7 @@ def apply_rows(
 ) -> list[Pairing]:
     """Create the pairings of `rows` (blank mentor = skipped), all or nothing.
 
-    Every row is checked against the §8 rules and capacity at this moment, with the mentors locked;
+    Every row is checked against the matching rules and capacity at this moment, with the mentors locked;
     on any problem ApplyErrors lists them by row and the caller rolls back.
     """
     errors: list[tuple[int, str]] = []

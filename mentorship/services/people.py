@@ -192,7 +192,7 @@ class SelfIdentificationAnswers(Protocol):
 
 
 def effective_urim(selfid: SelfIdentificationAnswers | None, urim_categories: Iterable[str]) -> str | None:
-    """PRODUCT.md §2: an explicit yes/no answer wins; else derived from race; None = not disclosed."""
+    """URiM: an explicit yes/no answer wins; else derived from race (URIM_CATEGORIES); None = undisclosed."""
     if selfid is None:
         return None
     if selfid.urim in {"yes", "no"}:

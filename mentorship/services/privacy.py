@@ -2,7 +2,7 @@
 
 Erasure keeps the numbers of closed academic years as they were. A person's pairings, meetings
 (dates, minutes, status, topics), enrolment dates and program stay, because every metric of
-PRODUCT.md §3 counts them. What identifies the person or is private goes:
+docs/metrics.md counts them. What identifies the person or is private goes:
 
 - name → "Erased person #id"; email → `erased-<id>@erased.invalid` (the `.invalid` top-level
   domain can never route, RFC 2606, and the id keeps it unique);

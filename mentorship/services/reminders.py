@@ -1,5 +1,5 @@
-"""Nudges for quiet pairs (PRODUCT.md §9): overdue pairings (§3) and pairings with no held meeting
-NEVER_MET_DAYS after their start, at most once every REMINDER_INTERVAL_DAYS per pairing.
+"""Nudges for quiet pairs: overdue pairings (docs/metrics.md) and pairings with no held meeting NEVER_MET_DAYS
+after their start, at most once every REMINDER_INTERVAL_DAYS per pairing (docs/command-line.md).
 """
 
 from __future__ import annotations

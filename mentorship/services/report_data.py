@@ -192,7 +192,7 @@ def _cover(req: ReportRequest, report: str, programs: Mapping[int, str], notes: 
 
 
 def summary_tuple(row: SummaryRow) -> tuple:
-    """A Summary row in the column order of PRODUCT.md §5."""
+    """A Summary row in the Summary sheet's column order."""
     return (
         row.program,
         row.mentees_enrolled,
@@ -254,7 +254,7 @@ def _pairing_people(ay: AcademicYear, program_ids: Collection[int] | None) -> di
 
 
 def pairing_rows(year: YearMetrics, program_ids: Collection[int] | None) -> list[tuple]:
-    """The Pairings sheet: one row per pairing active in Y, in the §5 column order."""
+    """The Pairings sheet: one row per pairing active in Y, in the Pairings sheet's column order."""
     people = _pairing_people(year.ay, program_ids)
     rows = []
     for p in year.pairings.values():

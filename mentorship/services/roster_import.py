@@ -1,4 +1,4 @@
-"""Importing a roster workbook or CSV files (PRODUCT.md §7): validate everything, then write all or nothing.
+"""Importing a roster workbook or CSV files (docs/import.md): validate everything, then write all or nothing.
 
 Reading (`read_files`, `read_paths`) turns an upload into sheets of rows and refuses anything that is not a
 real, reasonably sized workbook. `import_roster` checks every row against the file and the database, builds
@@ -43,7 +43,7 @@ from mentorship.services import people as people_service
 from mentorship.services.meetings import MAX_MINUTES, MIN_MINUTES
 
 # ---------------------------------------------------------------------------------------------------------
-# The template's shape (PRODUCT.md §7)
+# The template's shape (docs/import.md)
 # ---------------------------------------------------------------------------------------------------------
 
 SELF_ID_COLUMNS = ("gender", "race_ethnicity", "urim", "img", "first_generation")

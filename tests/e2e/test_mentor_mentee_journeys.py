@@ -54,7 +54,7 @@ def pair(f):
 
 
 def test_mentor_on_a_phone_logs_a_meeting_and_the_pairing_turns_on_track(phone, sign_in, pair, f):
-    # Just enough older meetings this year that one more reaches the §3 on-track threshold of today.
+    # Just enough older meetings this year that one more reaches the on-track threshold of today.
     config = current_app.config
     ay = academic_year(
         year_of(TODAY, config["ACADEMIC_YEAR_START_MONTH"]), config["ACADEMIC_YEAR_START_MONTH"]

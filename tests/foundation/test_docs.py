@@ -79,3 +79,35 @@ def test_relative_links_lead_to_a_file_and_heading(path):
         if not linked.exists() or missing_heading:
             broken.append(target)
     assert broken == []
+
+
+# Built from pieces so that this file does not match itself: the specification outside the repository, and
+# section-sign references to it (a section sign followed by a number).
+OUTSIDE = re.compile(
+    "|".join(
+        [
+            re.escape("../" + "shared"),
+            re.escape("shared/" + "PRODUCT"),
+            r"\b" + "PRODUCT" + r"\.md\b",
+            r"\b" + "STYLE" + r"\.md\b",
+            "PRODUCT" + r"\s*\u00a7",
+            "\u00a7" + r"\s*\d",
+        ]
+    )
+)
+
+
+@pytest.mark.skipif(not checkout.is_checkout(), reason="not a git checkout")
+def test_no_file_refers_to_documents_outside_the_repository():
+    """Code, templates, workbooks, tests and docs cite docs/…, never a specification a clone does not have."""
+    files = checkout.tracked_files()
+    assert len(files) > 100
+    found = []
+    for path in files:
+        text = (ROOT / path).read_bytes().decode("utf-8", errors="replace")
+        found += [
+            f"{path}:{n}: {line.strip()}"
+            for n, line in enumerate(text.splitlines(), 1)
+            if OUTSIDE.search(line)
+        ]
+    assert found == []

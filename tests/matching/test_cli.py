@@ -1,4 +1,4 @@
-"""flask match suggest / apply: the §8 file, validation with row numbers, all-or-nothing, audit."""
+"""flask match suggest / apply: the suggestion file, validation with row numbers, all-or-nothing, audit."""
 
 from __future__ import annotations
 

@@ -41,7 +41,7 @@ def suppress(
     min_cell: int,
     stats: Sequence[Sequence[tuple[float | None, int]]] = (),
 ) -> Suppressed:
-    """Apply §4 to one breakdown: the groups of one dimension in one column.
+    """Suppress one breakdown: the groups of one dimension in one column.
 
     `counts` are the group counts in display order; `stats[i]` holds group i's rates and medians as
     (value, number of people it is computed over). Counts 1..min_cell-1 become "<min_cell"; if that

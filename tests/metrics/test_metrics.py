@@ -1,4 +1,4 @@
-"""PRODUCT.md §3 on the hand-built institution, straight from the metrics service."""
+"""The definitions of docs/metrics.md on the hand-built institution, straight from the metrics service."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Who gets reminded (PRODUCT.md §3 overdue, §9 never met), at the edges."""
+"""Who gets reminded (overdue, never met: docs/command-line.md), at the edges."""
 
 from __future__ import annotations
 
