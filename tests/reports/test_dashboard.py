@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from mentorship.dashboard import exports
 from mentorship.extensions import db
 from mentorship.models import AuditEvent
+from mentorship.services.academic_year import year_of
 from tests.reports import institution
 from tests.reports.helpers import GENERATED_AT, load, values
 
@@ -74,6 +76,15 @@ def test_dashboard_matches_summary_sheet(f, login, admin):
 def test_staff_home_redirects_to_dashboard(login, admin):
     response = login(admin).get("/")
     assert response.status_code == 302 and response.headers["Location"].endswith("/dashboard/")
+
+
+def test_a_running_year_is_labelled_year_to_date(login, admin):
+    browser = login(admin)
+    this_year = year_of(dt.date.today())
+    running = browser.get(f"/dashboard/?year={this_year}").get_data(as_text=True)
+    over = browser.get(f"/dashboard/?year={this_year - 1}").get_data(as_text=True)
+    assert f"Figures as of {dt.date.today().isoformat()} (year to date)." in running
+    assert f"Figures as of {this_year}-06-30." in over and "year to date" not in over
 
 
 def test_bad_filters_are_clear_not_500(f, login, admin):
