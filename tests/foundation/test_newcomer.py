@@ -76,7 +76,7 @@ CHECKS: dict[str, tuple[str | None, Check]] = {
     ),
     "flask roster import roster.xlsx --dry-run": (
         None,
-        lambda here, out: _expect("nothing was written" in out and "that would be created" in out, out),
+        lambda here, out: _expect("no problems found" in out and "that would be created" in out, out),
     ),
     "flask report engagement --year 2025 --out engagement.xlsx": (
         None,
