@@ -76,7 +76,9 @@ def gunicorn(
     port = free_port()
     environment = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "APP_ENV": "development",
+        # "test", not "development": a development app answers only unrelayed loopback requests, and these
+        # servers play clients behind a proxy (X-Forwarded-For with TRUSTED_PROXIES).
+        "APP_ENV": "test",
         "SECRET_KEY": "server-test-secret-key",
         "DATABASE_URL": database_url,
         "SESSION_COOKIE_SECURE": "0",
