@@ -36,7 +36,9 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code == 429:
             return error_page(429)
-        return error_page(error.code or 500)
+        # abort(400, description="...") says what was wrong; Werkzeug's own descriptions are replaced by ours.
+        told = error.description if error.description != type(error).description else None
+        return error_page(error.code or 500, told)
 
     @app.errorhandler(500)
     def server_error(error):

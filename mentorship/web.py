@@ -9,10 +9,12 @@ import re
 
 from flask import Flask, current_app, render_template, request
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 import mentorship
 from mentorship import vocab
 from mentorship.access import has_role
+from mentorship.forms import MAX_ID
 from mentorship.services.academic_year import year_of
 
 # Scripts and styles come only from this site: no inline script, no CDN.
@@ -36,8 +38,17 @@ def _has_control_characters() -> bool:
     return bool(CONTROL_CHARACTERS.search(request.path))
 
 
+class IdConverter(IntegerConverter):
+    """`<int:...>` of every route: a whole number from 1 to MAX_ID. Zero or a number too large to be an id
+    matches no route, so it is a plain 404 before any view can pass it to the database."""
+
+    def __init__(self, map, fixed_digits=0, min=1, max=MAX_ID, signed=False):  # noqa: A002 (Werkzeug's names)
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
 def register(app: Flask) -> None:
     """Register every feature blueprint (any `mentorship/<feature>/routes.py` with `bp`)."""
+    app.url_map.converters["int"] = IdConverter  # before the routes are added: they look it up then
     for module in sorted(pkgutil.iter_modules(mentorship.__path__), key=lambda m: m.name):
         if module.ispkg:
             try:

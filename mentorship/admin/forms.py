@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField, widgets
 from wtforms.validators import Length, Optional
 
-from mentorship.forms import email_field
+from mentorship.forms import QueryForm, email_field, one_line, single_line
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -23,14 +23,11 @@ class GrantsForm(FlaskForm):
 
 class NewAccountForm(GrantsForm):
     email = email_field()
-    first_name = StringField("First name", validators=[Optional(), Length(max=100)])
-    last_name = StringField("Last name", validators=[Optional(), Length(max=100)])
+    first_name = StringField("First name", validators=[single_line, Optional(), Length(max=100)])
+    last_name = StringField("Last name", validators=[single_line, Optional(), Length(max=100)])
     submit = SubmitField("Create account and send invitation")
 
 
-class AuditFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    action = StringField("Action starts with", validators=[Optional(), Length(max=60)])
-    actor = StringField("By (email)", validators=[Optional(), Length(max=254)])
+class AuditFilterForm(QueryForm):
+    action = StringField("Action starts with", filters=[one_line], validators=[Optional(), Length(max=60)])
+    actor = StringField("By (email)", filters=[one_line], validators=[Optional(), Length(max=254)])

@@ -11,7 +11,7 @@ from mentorship.access import Scope, roles_required
 from mentorship.admin.forms import AuditFilterForm, GrantsForm, NewAccountForm
 from mentorship.auth.routes import email_password_link
 from mentorship.extensions import db
-from mentorship.forms import program_choices
+from mentorship.forms import QueryForm, check_query, program_choices
 from mentorship.models import AuditEvent, Person, Program, User
 from mentorship.services import ServiceError, audit
 from mentorship.services.accounts import ensure_user
@@ -32,7 +32,11 @@ def users():
         .options(selectinload(User.person), selectinload(User.programs))
         .order_by(Person.last_name, Person.first_name)
     )
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    form = QueryForm(request.args)
+    check_query(form)
+    page = db.paginate(
+        query, page=form.page.data or 1, per_page=current_app.config["PER_PAGE"], error_out=False
+    )
     return render_template("admin/users.html", page=page)
 
 
@@ -109,10 +113,11 @@ def new_user():
 @roles_required("admin")
 def audit_log():
     form = AuditFilterForm(request.args)
+    check_query(form)
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     if form.action.data:
         query = query.where(AuditEvent.action.startswith(form.action.data.strip()))
     if form.actor.data:
         query = query.where(func.lower(AuditEvent.actor_email) == form.actor.data.strip().lower())
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = db.paginate(query, page=form.page.data or 1, per_page=50, error_out=False)
     return render_template("admin/audit.html", page=page, form=form)

@@ -41,12 +41,13 @@ def suggestion_rows(suggestions: Sequence[matching_service.Suggestion], kind: st
 
 
 def write_table(path: Path, header: list[str], rows: list[list], sheet: str) -> None:
-    """Write rows as CSV or as the first sheet of an xlsx workbook (text neutralised)."""
+    """Write rows as CSV or as the first sheet of an xlsx workbook, text neutralised the workbooks' way
+    (a spreadsheet program opening the CSV would run a cell starting with "=" as a formula)."""
     if path.suffix.lower() == ".csv":
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(header)
-            writer.writerows(["" if v is None else v for v in row] for row in rows)
+            writer.writerows(["" if v is None else neutralise(v) for v in row] for row in rows)
         return
     workbook = Workbook()
     ws = workbook.active

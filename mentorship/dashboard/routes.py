@@ -11,6 +11,7 @@ from flask_login import current_user
 from mentorship.access import roles_required, scope_of
 from mentorship.dashboard import charts, exports
 from mentorship.extensions import db
+from mentorship.forms import as_id
 from mentorship.services import metrics
 from mentorship.services import report_data as data
 from mentorship.services.academic_year import year_of
@@ -34,7 +35,7 @@ def _filters() -> tuple[int, tuple[int, ...] | None, dict[int, str]]:
     current = year_of(dt.date.today(), config["ACADEMIC_YEAR_START_MONTH"])
     raw_year = request.args.get("year", "").strip()
     if raw_year:
-        if not raw_year.isdigit() or not current - 50 <= int(raw_year) <= current:
+        if not (raw_year.isascii() and raw_year.isdigit()) or not current - 50 <= int(raw_year) <= current:
             raise BadFilter(
                 f"“{raw_year[:20]}” is not an academic year to report on: pick one from the list."
             )
@@ -47,9 +48,9 @@ def _filters() -> tuple[int, tuple[int, ...] | None, dict[int, str]]:
     if not raw_program:
         mine = None if scope.program_ids is None else tuple(sorted(scope.program_ids))
         return year, mine, allowed
-    if not raw_program.isdigit():
+    program_id = as_id(raw_program)
+    if program_id is None:
         raise BadFilter("That program is not one you can pick: choose one from the list.")
-    program_id = int(raw_program)
     if program_id not in allowed:
         if metrics.programs_in_scope([program_id]):
             abort(403)
@@ -127,8 +128,8 @@ def index():
 def export(report: str):
     try:
         year, program_ids, _allowed = _filters()
-    except BadFilter:
-        abort(400)
+    except BadFilter as exc:
+        abort(400, description=str(exc))
     req = exports.request_for(current_app.config, year, _scope_ids(program_ids), current_user.email)
     content = exports.build_report(report, req)
     exports.record_export(current_user, report, req, via="web")

@@ -7,8 +7,10 @@ import datetime as dt
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, SubmitField
 from wtforms.validators import DataRequired, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from mentorship import vocab
+from mentorship.forms import MAX_ID, single_line
 
 
 class RunForm(FlaskForm):
@@ -24,9 +26,9 @@ class RunForm(FlaskForm):
 class DraftForm(FlaskForm):
     """The draft's settings; its rows come as `mentee` (ids) and `mentor-<mentee id>` fields."""
 
-    program = HiddenField()
-    kind = HiddenField(validators=[DataRequired()])
-    year = HiddenField(validators=[DataRequired()])
+    program = IntegerField("Program", widget=HiddenInput(), validators=[Optional(), NumberRange(0, MAX_ID)])
+    kind = HiddenField("Kind", validators=[single_line, DataRequired()])
+    year = IntegerField("Year", widget=HiddenInput(), validators=[DataRequired(), NumberRange(2000, 2100)])
     start_date = DateField(
         "Start date of the new pairings", default=dt.date.today, validators=[DataRequired()]
     )

@@ -14,7 +14,7 @@ from flask_login import current_user
 from mentorship import vocab
 from mentorship.access import roles_required, scope_of
 from mentorship.extensions import db
-from mentorship.forms import program_choices
+from mentorship.forms import as_id, program_choices
 from mentorship.matching.forms import DraftForm, RunForm
 from mentorship.models import Program
 from mentorship.services import ServiceError, audit
@@ -132,7 +132,7 @@ def run():
 
 def _render_draft(draft, table, suggestions, chosen, errors=(), status=200):
     rows = _rows(table, suggestions, chosen)
-    program = db.session.get(Program, int(draft.program.data or 0)) if draft.program.data else None
+    program = db.session.get(Program, draft.program.data) if draft.program.data else None
     return render_template(
         "matching/draft.html",
         form=draft,
@@ -153,21 +153,17 @@ def apply():
     if not draft.validate_on_submit():
         flash("; ".join(e for errs in draft.errors.values() for e in errs), "danger")
         return redirect(url_for("matching.index"))
-    try:
-        program_id, year = int(draft.program.data or 0), int(draft.year.data)
-    except ValueError:
-        abort(400)
+    program_id, year = draft.program.data or 0, draft.year.data
     kind = draft.kind.data
     if kind not in vocab.PAIRING_KINDS:
         abort(400)
     chosen: dict[int, int | None] = {}
     order: list[int] = []
     for raw in request.form.getlist("mentee"):
-        if not raw.isdigit():
-            abort(400)
-        mentee_id = int(raw)
-        value = request.form.get(f"mentor-{mentee_id}", "")
-        chosen[mentee_id] = int(value) if value.isdigit() else None
+        mentee_id = as_id(raw)
+        if mentee_id is None:
+            abort(400, description="The draft lists a mentee that is not one. Run the matching again.")
+        chosen[mentee_id] = as_id(request.form.get(f"mentor-{mentee_id}"))
         order.append(mentee_id)
     table, suggestions = _run(program_id, kind, year)
     if draft.review.data:

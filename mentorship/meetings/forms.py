@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from mentorship import vocab
+from mentorship.forms import single_line
 from mentorship.services.meetings import MAX_MINUTES, MIN_MINUTES, MeetingInput
 
 
@@ -67,7 +68,7 @@ class MeetingForm(FlaskForm):
 class QuickMeetingForm(MeetingForm):
     """The signed-in logging form: the same fields plus the one-time nonce that stops a double submit."""
 
-    nonce = HiddenField(validators=[DataRequired(), Length(max=64)])
+    nonce = HiddenField(validators=[single_line, DataRequired(), Length(max=64)])
 
 
 class PulseForm(FlaskForm):

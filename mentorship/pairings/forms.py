@@ -9,7 +9,6 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
@@ -18,15 +17,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from mentorship import vocab
+from mentorship.forms import QueryForm, id_field, one_line, single_line
 
 
-class PairingFilterForm(FlaskForm):
-    """List filters, read from the query string (no CSRF)."""
+class PairingFilterForm(QueryForm):
+    """List filters, read from the query string."""
 
-    class Meta:
-        csrf = False
-
-    q = StringField("Search name or email", validators=[Optional(), Length(max=100)])
+    q = StringField("Search name or email", filters=[one_line], validators=[Optional(), Length(max=100)])
     program = SelectField("Program", coerce=int, validators=[Optional()])
     kind = SelectField(
         "Kind", choices=[("", "Any kind")] + list(vocab.PAIRING_KINDS.items()), validators=[Optional()]
@@ -37,26 +34,23 @@ class PairingFilterForm(FlaskForm):
         default="active",
         validators=[Optional()],
     )
-    person = IntegerField("Person", validators=[Optional()])
+    person = id_field("Person")
 
 
-class CandidateFilterForm(FlaskForm):
-    """Narrow and re-rank the mentors shown for one mentee (query string)."""
+class CandidateFilterForm(QueryForm):
+    """Narrow the mentors shown for one mentee (query string)."""
 
-    class Meta:
-        csrf = False
-
-    mentee = IntegerField("Mentee", validators=[DataRequired()])
+    mentee = id_field("Mentee", required="Choose a mentee.")
     kind = SelectField("Kind", choices=list(vocab.PAIRING_KINDS.items()), default="career")
-    department = StringField("Department", validators=[Optional(), Length(max=200)])
-    specialty = StringField("Specialty", validators=[Optional(), Length(max=200)])
-    interest = StringField("Interest", validators=[Optional(), Length(max=100)])
-    rematch = IntegerField("Rematch", validators=[Optional()])
+    department = StringField("Department", filters=[one_line], validators=[Optional(), Length(max=200)])
+    specialty = StringField("Specialty", filters=[one_line], validators=[Optional(), Length(max=200)])
+    interest = StringField("Interest", filters=[one_line], validators=[Optional(), Length(max=100)])
+    rematch = id_field("Rematch")
 
 
 class PairForm(FlaskForm):
-    mentor_id = IntegerField("Mentor", validators=[DataRequired(message="Choose a mentor.")])
-    kind = HiddenField(validators=[DataRequired()])
+    mentor_id = id_field("Mentor", required="Choose a mentor.")
+    kind = HiddenField(validators=[single_line, DataRequired()])
     start_date = DateField("Start date", default=dt.date.today, validators=[DataRequired()])
     override_capacity = BooleanField(
         "Pair even though the mentor has no free place (recorded in the audit log)"

@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased, contains_eager
 from mentorship import vocab
 from mentorship.access import roles_required, scope_of, staff_can_see_person
 from mentorship.extensions import db
-from mentorship.forms import program_choices
+from mentorship.forms import check_query, program_choices
 from mentorship.models import MenteeProfile, MentorProfile, Pairing, Person, Program
 from mentorship.pairings.forms import (
     CandidateFilterForm,
@@ -56,6 +56,7 @@ def mentee_in_scope(person_id: int | None) -> MenteeProfile:
 def index():
     form = PairingFilterForm(request.args)
     form.program.choices = program_choices(scope_of(current_user), "Any program")
+    check_query(form)
     scope = scope_of(current_user)
     mentee_person = aliased(Person)
     mentor_person = aliased(Person)
@@ -70,9 +71,9 @@ def index():
     )
     person = None
     if form.person.data:
-        if not staff_can_see_person(current_user, form.person.data):
-            abort(404)
         person = db.session.get(Person, form.person.data)
+        if person is None or not staff_can_see_person(current_user, person.id):
+            abort(404, description="There is no such person among the people you can see.")
         query = query.where(or_(mentee_person.id == person.id, mentor_person.id == person.id))
     q = (form.q.data or "").strip().lower()
     if q:
@@ -105,7 +106,9 @@ def index():
         contains_eager(Pairing.mentee).contains_eager(MenteeProfile.person.of_type(mentee_person)),
         contains_eager(Pairing.mentee).contains_eager(MenteeProfile.program),
     ).order_by(Pairing.start_date.desc(), Pairing.id.desc())
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False, count=False)
+    page = db.paginate(
+        query, page=form.page.data or 1, per_page=current_app.config["PER_PAGE"], error_out=False, count=False
+    )
     # Count the ids alone rather than a subquery of every selected column; without a person or text filter
     # the conditions are on pairings and mentee profiles only, so the people and programs are not joined.
     count = query.with_only_columns(func.count(Pairing.id)).order_by(None)
@@ -208,8 +211,7 @@ def _candidates(mentee: MenteeProfile, filters: CandidateFilterForm) -> tuple[li
 @roles_required("staff")
 def new():
     filters = CandidateFilterForm(request.args)
-    if not filters.validate():
-        abort(404)
+    check_query(filters)
     mentee = mentee_in_scope(filters.mentee.data)
     previous = None
     if filters.rematch.data:

@@ -7,20 +7,20 @@ from wtforms import DateField, IntegerField, SelectField, StringField, SubmitFie
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from mentorship import vocab
-from mentorship.forms import email_field
+from mentorship.forms import QueryForm, email_field, one_line, single_line
 
 
 class PersonFields(FlaskForm):
     email = email_field()
-    first_name = StringField("First name", validators=[DataRequired(), Length(max=100)])
-    last_name = StringField("Last name", validators=[DataRequired(), Length(max=100)])
+    first_name = StringField("First name", validators=[single_line, DataRequired(), Length(max=100)])
+    last_name = StringField("Last name", validators=[single_line, DataRequired(), Length(max=100)])
 
 
 class MentorForm(PersonFields):
     mentor_type = SelectField("Mentor type", choices=list(vocab.MENTOR_TYPES.items()), default="faculty")
-    department = StringField("Department", validators=[Optional(), Length(max=200)])
-    specialty = StringField("Specialty", validators=[Optional(), Length(max=200)])
-    rank = StringField("Academic rank", validators=[Optional(), Length(max=100)])
+    department = StringField("Department", validators=[single_line, Optional(), Length(max=200)])
+    specialty = StringField("Specialty", validators=[single_line, Optional(), Length(max=200)])
+    rank = StringField("Academic rank", validators=[single_line, Optional(), Length(max=100)])
     program_id = SelectField(
         "Program (a near-peer's residency, or a faculty member's home program)",
         coerce=int,
@@ -33,7 +33,7 @@ class MentorForm(PersonFields):
     interests = StringField(
         "Interests",
         description="Separate with semicolons, e.g. research; global health",
-        validators=[Length(max=2000)],
+        validators=[single_line, Length(max=2000)],
     )
     enrolled_on = DateField("Enrolled on", validators=[Optional()])
     submit = SubmitField("Save")
@@ -59,7 +59,7 @@ class MenteeForm(PersonFields):
     interests = StringField(
         "Interests",
         description="Separate with semicolons, e.g. research; global health",
-        validators=[Length(max=2000)],
+        validators=[single_line, Length(max=2000)],
     )
     enrolled_on = DateField("Enrolled on", validators=[Optional()])
     submit = SubmitField("Save")
@@ -70,13 +70,10 @@ class LeaveForm(FlaskForm):
     submit = SubmitField("Mark as left")
 
 
-class FilterForm(FlaskForm):
-    """The list filters; read from the query string, so no CSRF."""
+class FilterForm(QueryForm):
+    """The list filters, read from the query string."""
 
-    class Meta:
-        csrf = False
-
-    q = StringField("Search name or email", validators=[Optional(), Length(max=100)])
+    q = StringField("Search name or email", filters=[one_line], validators=[Optional(), Length(max=100)])
     program = SelectField("Program", coerce=int, validators=[Optional()])
     pgy = SelectField(
         "PGY",
@@ -101,5 +98,5 @@ class EraseForm(FlaskForm):
     """Erasing a person cannot be undone: the admin types the person's email to confirm."""
 
     confirm_email = StringField(
-        "Type the person's email to confirm", validators=[DataRequired(), Length(max=254)]
+        "Type the person's email to confirm", validators=[single_line, DataRequired(), Length(max=254)]
     )

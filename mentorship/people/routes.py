@@ -24,7 +24,7 @@ from mentorship.access import can_see_person, roles_required, scope_of, staff_ca
 from mentorship.auth.routes import email_password_link
 from mentorship.errors import error_page
 from mentorship.extensions import db
-from mentorship.forms import program_choices
+from mentorship.forms import check_query, program_choices
 from mentorship.models import MenteeProfile, MentorProfile, Pairing, Person
 from mentorship.people.forms import EraseForm, FilterForm, LeaveForm, MenteeForm, MentorForm
 from mentorship.services import ServiceError, account_notices, accounts, audit, privacy
@@ -50,6 +50,7 @@ def active_pairing_counts(role: str, profile_ids: list[int]) -> dict[int, int]:
 def _people_list(role: str):
     form = FilterForm(request.args)
     form.program.choices = program_choices(scope_of(current_user), "Any program")
+    check_query(form)
     scope = scope_of(current_user)
     profile = MenteeProfile if role == "mentee" else MentorProfile
     query = select(profile).join(Person, profile.person_id == Person.id)
@@ -77,7 +78,9 @@ def _people_list(role: str):
         query = query.where(select(other.id).where(other.person_id == Person.id).exists())
     query = query.options(selectinload(profile.person), selectinload(profile.program))
     query = query.order_by(Person.last_name, Person.first_name, Person.id)
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = db.paginate(
+        query, page=form.page.data or 1, per_page=current_app.config["PER_PAGE"], error_out=False
+    )
     active = active_pairing_counts(role, [p.id for p in page.items])
     return render_template("people/list.html", role=role, form=form, page=page, active=active)
 

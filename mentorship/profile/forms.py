@@ -6,23 +6,28 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from mentorship import vocab
 from mentorship.admin.forms import MultiCheckboxField
+from mentorship.forms import single_line
 
 INTERESTS_HELP = "Separate with semicolons, e.g. research; global health; QI"
 
 
 class MentorProfileForm(FlaskForm):
-    department = StringField("Department", validators=[Optional(), Length(max=200)])
-    specialty = StringField("Specialty", validators=[Optional(), Length(max=200)])
-    rank = StringField("Academic rank", validators=[Optional(), Length(max=100)])
+    department = StringField("Department", validators=[single_line, Optional(), Length(max=200)])
+    specialty = StringField("Specialty", validators=[single_line, Optional(), Length(max=200)])
+    rank = StringField("Academic rank", validators=[single_line, Optional(), Length(max=100)])
     capacity = IntegerField(
         "How many mentees can you take at once?", validators=[InputRequired(), NumberRange(1, 30)]
     )
-    interests = StringField("Interests", description=INTERESTS_HELP, validators=[Length(max=2000)])
+    interests = StringField(
+        "Interests", description=INTERESTS_HELP, validators=[single_line, Length(max=2000)]
+    )
     submit = SubmitField("Save")
 
 
 class MenteeProfileForm(FlaskForm):
-    interests = StringField("Interests", description=INTERESTS_HELP, validators=[Length(max=2000)])
+    interests = StringField(
+        "Interests", description=INTERESTS_HELP, validators=[single_line, Length(max=2000)]
+    )
     preferred = SelectMultipleField("Mentors I would like", coerce=int, validators=[Optional()])
     excluded = SelectMultipleField(
         "Mentors I prefer not to be matched with", coerce=int, validators=[Optional()]
@@ -44,7 +49,7 @@ def _choices(options: dict[str, str]) -> list[tuple[str, str]]:
 class SelfIdentificationForm(FlaskForm):
     gender = RadioField("Gender", choices=_choices(vocab.GENDERS), default="", validators=[Optional()])
     gender_description = StringField(
-        "If self-described, in your words", validators=[Optional(), Length(max=100)]
+        "If self-described, in your words", validators=[single_line, Optional(), Length(max=100)]
     )
     races = MultiCheckboxField(
         "Race/ethnicity (select all that apply)", choices=list(vocab.RACE_CATEGORIES.items())

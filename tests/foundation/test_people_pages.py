@@ -54,10 +54,20 @@ def test_left_people_are_filtered(world, login, f):
     assert "ria@example.org" not in browser.get("/people/mentees?status=left").get_data(as_text=True)
 
 
-def test_bad_filter_values_do_not_break_the_page(world, login):
+def test_bad_filter_values_get_a_message_naming_the_filter(world, login):
     browser = login(world["admin"])
-    for query in ("pgy=abc", "program=xyz", "status=bogus", "page=-4", "page=zz"):
-        assert browser.get(f"/people/mentees?{query}").status_code == 200, query
+    for query, label in (
+        ("pgy=abc", "PGY"),
+        ("program=xyz", "Program"),
+        (f"program={2**63}", "Program"),
+        ("status=bogus", "Status"),
+        ("page=-4", "Page"),
+        ("page=zz", "Page"),
+        (f"page={10**30}", "Page"),
+    ):
+        response = browser.get(f"/people/mentees?{query}")
+        assert response.status_code == 400, query
+        assert f"{label}: " in response.get_data(as_text=True), query
 
 
 def test_lists_page_through(f, login):

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from mentorship.extensions import db
 from mentorship.models import AuditEvent, Pairing
+from reports.xlsx import FORMULA_PREFIXES, neutralise
 
 
 def read_csv(path):
@@ -93,6 +94,30 @@ def test_suggest_xlsx_and_neutralised_text(f, runner, tmp_path):
     result = runner.invoke(args=["match", "apply", str(out)])
     assert result.exit_code == 0, result.output
     assert pairing_count() == 1
+
+
+def test_suggest_and_scores_csv_neutralise_formula_text_like_the_workbooks(f, runner, tmp_path):
+    prog = f.program()
+    hostile = ["=cmd@example.org", "+one@example.org", "-two@example.org", "@three@example.org"]
+    for email in hostile:
+        f.mentee(f.person(email), prog=prog)
+    f.mentor(f.person("=hyperlink@example.org"), capacity=10)
+    db.session.commit()
+    out, scores = tmp_path / "s.csv", tmp_path / "scores.csv"
+    args = ["match", "suggest", "--year", "2025", "--out", str(out), "--scores", str(scores)]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    suggestions, score_rows = read_csv(out)[1:], read_csv(scores)[1:]
+    assert sorted(r[0] for r in suggestions) == sorted(neutralise(e) for e in hostile)
+    assert {r[1] for r in suggestions} == {"'=hyperlink@example.org"}
+    assert {r[1] for r in score_rows} == {"'=hyperlink@example.org"} and len(score_rows) == 4
+    cells = [c for r in suggestions + score_rows for c in r]
+    assert not [c for c in cells if c.startswith(FORMULA_PREFIXES)]
+    assert all(float(r[3]) >= 0 for r in suggestions) and all(float(r[2]) >= 0 for r in score_rows)
+    # The suggestion file still applies: the apostrophe is read back off.
+    result = runner.invoke(args=["match", "apply", str(out)])
+    assert result.exit_code == 0, result.output
+    assert pairing_count() == 4
 
 
 def test_suggest_bad_input_exits_1(f, runner, tmp_path):

@@ -172,6 +172,14 @@ def test_coordinator_of_another_program_cannot_reach_it(world, login, f):
 
 def test_bad_query_strings_do_not_500(world, login):
     b = login(world["admin"])
-    assert b.get("/pairings/?program=abc&person=x&status=zzz").status_code == 200
-    assert b.get("/pairings/new?mentee=abc").status_code == 404
-    assert b.get("/pairings/new").status_code == 404
+    for query, label in (("program=abc", "Program"), ("person=x", "Person"), ("status=zzz", "Status")):
+        response = b.get(f"/pairings/?{query}")
+        assert response.status_code == 400 and f"{label}: " in response.get_data(as_text=True), query
+    assert b.get("/pairings/new?mentee=abc").status_code == 400
+    assert "Mentee: Choose a mentee." in b.get("/pairings/new").get_data(as_text=True)
+    missing = b.get("/pairings/?person=9999")
+    assert missing.status_code == 404 and "no such person" in missing.get_data(as_text=True)
+    for person in ("0", "-1", str(2**31), str(2**63), str(10**30)):
+        response = b.get(f"/pairings/?person={person}")
+        assert response.status_code == 400, person
+        assert "Person: There is no such record." in response.get_data(as_text=True), person
