@@ -134,7 +134,8 @@ def suggest(year: int, program_name: str | None, kind: str, out_path: Path, scor
         pool_programs=None,
         urim_categories=current_app.config["URIM_CATEGORIES"],
     )
-    table = matching_service.score(problem, weights)
+    # An operator's tool run on the server: the full score, concordance included (docs/command-line.md).
+    table = matching_service.score(problem, weights, show_concordance=True)
     suggestions = matching_service.suggest_from(table)
     try:
         write_table(out_path, SUGGESTION_COLUMNS, suggestion_rows(suggestions, code), "Suggestions")

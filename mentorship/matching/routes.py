@@ -53,7 +53,7 @@ def _run(program_id: int, kind: str, year: int):
         pool_programs=scope_of(current_user).program_ids,
         urim_categories=current_app.config["URIM_CATEGORIES"],
     )
-    table = matching_service.score(problem, weights)
+    table = matching_service.score(problem, weights, show_concordance=current_user.can_view_demographics)
     return table, matching_service.suggest_from(table)
 
 

@@ -190,6 +190,7 @@ def _candidates(mentee: MenteeProfile, filters: CandidateFilterForm) -> tuple[li
         dt.date.today(),
         current_app.config["URIM_CATEGORIES"],
         matching_service.Weights.from_config(current_app.config),
+        show_concordance=current_user.can_view_demographics,
     )
     department = vocab.slug(filters.department.data or "")
     specialty = vocab.slug(filters.specialty.data or "")

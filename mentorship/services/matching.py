@@ -3,12 +3,15 @@
 The caller builds a `Problem` (plain values), `score()` computes every component for every
 (mentee, mentor) pair at once with NumPy, and `suggest()` finds an optimal assignment with
 `scipy.optimize.linear_sum_assignment` on a matrix where each mentor is repeated once per free place.
+
+Who may see the concordance term is decided here, once: `score(..., show_concordance=False)` is the table
+for a user without view_demographics (docs/privacy.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -80,6 +83,17 @@ class Problem:
         object.__setattr__(self, "mentees", tuple(sorted(self.mentees, key=lambda m: m.id)))
         object.__setattr__(self, "mentors", tuple(sorted(self.mentors, key=lambda m: m.id)))
 
+    def without_self_identification(self) -> Problem:
+        """The same problem with nobody's gender or URiM answer and no concordance request (a request for a
+        concordant mentor hints at the mentee's own answer)."""
+        unknown = {"gender": None, "urim": None}
+        no_request = {"wants_gender_concordance": False, "wants_urim_concordance": False}
+        return replace(
+            self,
+            mentees=tuple(replace(x, **unknown, **no_request) for x in self.mentees),
+            mentors=tuple(replace(x, **unknown) for x in self.mentors),
+        )
+
 
 @dataclass(frozen=True)
 class Weights:
@@ -100,6 +114,10 @@ class Weights:
         values = (self.interests, self.fit, self.preference, self.concordance, self.spread)
         if any(w < 0 for w in values):
             raise ValueError("matching weights cannot be negative")
+
+    def without_concordance(self) -> Weights:
+        """The same weights without the concordance term: scores stay 0-1, over the other terms."""
+        return replace(self, concordance=0.0)
 
     @property
     def total(self) -> float:
@@ -231,8 +249,16 @@ def _pairs_matrix(n: int, m: int, pairs: Iterable[tuple[int, int]]) -> np.ndarra
     return matrix
 
 
-def score(problem: Problem, weights: Weights) -> ScoreTable:
-    """Every score component for every candidate pair, computed as whole-matrix NumPy operations."""
+def score(problem: Problem, weights: Weights, *, show_concordance: bool = True) -> ScoreTable:
+    """Every score component for every candidate pair, computed as whole-matrix NumPy operations.
+
+    With `show_concordance=False` (a user without view_demographics) the problem is scored as if nobody had
+    self-identified or asked for concordance, and without that weight. Such a user sees scores, reasons, an
+    order and an optimal assignment that are the same whatever anyone's self-identification: a concordance
+    term in any of them, even only in which mentor is suggested, would tell them who shares whose identity.
+    """
+    if not show_concordance:
+        problem, weights = problem.without_self_identification(), weights.without_concordance()
     mentees, mentors = problem.mentees, problem.mentors
     n, m = len(mentees), len(mentors)
     col = {mentor.id: j for j, mentor in enumerate(mentors)}

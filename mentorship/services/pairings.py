@@ -415,9 +415,11 @@ def manual_candidates(
     today: dt.date,
     urim_categories: Iterable[str],
     weights: m.Weights,
+    show_concordance: bool,
 ) -> tuple[m.ScoreTable, dict[int, MentorProfile]]:
     """Score every pool mentor for one mentee (manual pairing). Only a pair already running this kind
-    counts as "already had it": a coordinator may pair an earlier pair again by hand."""
+    counts as "already had it": a coordinator may pair an earlier pair again by hand. `show_concordance`
+    is whether the viewer may see self-identification (see `matching.score`)."""
     categories = tuple(urim_categories)
     profiles, mentors = pool_mentors(pool_programs, today, today, categories)
     running = db.session.execute(
@@ -431,7 +433,7 @@ def manual_candidates(
         kind=kind,
         history=frozenset((mentee.id, r) for r in running),
     )
-    return m.score(problem, weights), {x.id: x for x in profiles}
+    return m.score(problem, weights, show_concordance=show_concordance), {x.id: x for x in profiles}
 
 
 @dataclass(frozen=True)

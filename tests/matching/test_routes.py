@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
 
 from mentorship.extensions import db
 from mentorship.models import AuditEvent, Pairing
+from mentorship.services import people as people_service
 from mentorship.services.academic_year import year_of
 
 YEAR = year_of(dt.date.today())
@@ -164,3 +166,85 @@ def test_bad_draft_posts_do_not_500(world, login):
         data={"kind": "career", "year": YEAR, "program": 0, "start_date": "2025-09-01", "mentee": "x"},
     )
     assert r.status_code == 400
+
+
+# A user without view_demographics -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def concordance(f):
+    """Ann asked for a URiM-concordant mentor and is URiM; Xena is URiM but already has a mentee; Yuri is
+    free and has not answered. The full score suggests Xena, the score without concordance Yuri."""
+    prog = f.program("Surgery", specialty="Surgery")
+    other = f.program("Pediatrics", specialty="Pediatrics")
+    ann = f.mentee(f.person("ann@example.org", "Ann", "Alpha"), prog=prog, concordance_urim=True)
+    xena = f.mentor(f.person("xena@example.org", "Xena", "X"))
+    yuri = f.mentor(f.person("yuri@example.org", "Yuri", "Y"))
+    f.pairing(xena, f.mentee(prog=other), start_date=dt.date.today() - dt.timedelta(days=30))
+    people_service.set_self_identification(ann.person, gender=None, urim="yes")
+    people_service.set_self_identification(xena.person, gender=None, urim="yes")
+    coordinator = f.user(programs=[prog])
+    admin = f.user(is_admin=True)
+    db.session.commit()
+    return SimpleNamespace(prog=prog, ann=ann, xena=xena, yuri=yuri, coordinator=coordinator, admin=admin)
+
+
+def _pages(b, w) -> dict[str, str]:
+    """The draft and the manual ranking as `b` sees them, CSRF tokens blanked."""
+    pages = {
+        "draft": run(b, w.prog.id).get_data(as_text=True),
+        "manual": b.get(f"/pairings/new?mentee={w.ann.person_id}").get_data(as_text=True),
+    }
+    return {k: re.sub(r'name="csrf_token" type="hidden" value="[^"]+"', "", v) for k, v in pages.items()}
+
+
+def _draft_rows(html: str) -> list[tuple[str, str, str]]:
+    """(selected mentor, score, reason) of each draft row."""
+    rows = re.findall(r"<tr>\s*<td>\d+</td>(.*?)</tr>", html, re.S)
+    out = []
+    for row in rows:
+        selected = re.search(r'<option value="\d+" selected>([^(]+)\(', row).group(1).strip()
+        score, reason = re.findall(r"<td>([^<]*)</td>", row)[-2:]
+        out.append((selected, score, reason.strip()))
+    return out
+
+
+def _manual_rows(html: str) -> list[tuple[str, str, str]]:
+    """(mentor, score, reason) of the ranking, in page order."""
+    return re.findall(
+        r'class="form-check-label" for="mentor-\d+">([^<]+)</label>.*?<td>([\d.]+)</td>\s*<td>([^<]*)</td>',
+        html,
+        re.S,
+    )
+
+
+def test_the_draft_and_ranking_show_an_admin_the_full_score_and_reason(concordance, login):
+    w = concordance
+    pages = _pages(login(w.admin), w)
+    assert _draft_rows(pages["draft"]) == [("Xena X", "0.18", "meets the requested URiM concordance")]
+    assert _manual_rows(pages["manual"]) == [
+        ("Xena X", "0.18", "meets the requested URiM concordance"),
+        ("Yuri Y", "0.05", "no specific fit; has 3 of 3 places free"),
+    ]
+    assert "leave out concordance requests" not in pages["draft"]
+
+
+def test_a_coordinator_without_view_demographics_sees_no_concordance_in_score_reason_order_or_pick(
+    concordance, login
+):
+    w = concordance
+    b = login(w.coordinator)
+    pages = _pages(b, w)
+    assert _draft_rows(pages["draft"]) == [("Yuri Y", "0.06", "no specific fit; has 3 of 3 places free")]
+    assert _manual_rows(pages["manual"]) == [
+        ("Yuri Y", "0.06", "no specific fit; has 3 of 3 places free"),
+        ("Xena X", "0.04", "no specific fit; has 2 of 3 places free"),
+    ]
+    for page in pages.values():
+        assert "meets the requested" not in page and "leave out concordance requests" in page
+    # Nothing changes when Ann's or Xena's answers, or Ann's request, change.
+    people_service.set_self_identification(w.ann.person, gender="woman", urim="no")
+    people_service.set_self_identification(w.xena.person, gender="woman", races=["white"])
+    w.ann.concordance_gender = True
+    db.session.commit()
+    assert _pages(b, w) == pages
