@@ -89,7 +89,8 @@ class QueryForm(FlaskForm):
 def check_query(form: FlaskForm) -> None:
     """Validate a query-string form; a bad value is a 400 page that names each field and its problem."""
     if not form.validate():
-        problems = (f"{form[name].label.text}: {e}" for name, errors in form.errors.items() for e in errors)
+        # The first problem of each field: a coercion error and the "not a choice" it causes say one thing.
+        problems = (f"{form[name].label.text}: {errors[0]}" for name, errors in form.errors.items())
         abort(400, description="The address has a value this page cannot use. " + " ".join(problems))
 
 
