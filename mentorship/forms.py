@@ -99,5 +99,5 @@ def program_choices(scope: Scope, blank: str | None = None) -> list[tuple[int, s
     query = select(Program.id, Program.name).order_by(Program.name)
     if not scope.everything:
         query = query.where(Program.id.in_(scope.program_ids or []))
-    choices = [tuple(row) for row in db.session.execute(query)]
+    choices = [(program_id, name) for program_id, name in db.session.execute(query)]
     return ([(0, blank)] if blank else []) + choices

@@ -86,12 +86,12 @@ class Problem:
     def without_self_identification(self) -> Problem:
         """The same problem with nobody's gender or URiM answer and no concordance request (a request for a
         concordant mentor hints at the mentee's own answer)."""
-        unknown = {"gender": None, "urim": None}
-        no_request = {"wants_gender_concordance": False, "wants_urim_concordance": False}
+        mentees = tuple(
+            replace(x, gender=None, urim=None, wants_gender_concordance=False, wants_urim_concordance=False)
+            for x in self.mentees
+        )
         return replace(
-            self,
-            mentees=tuple(replace(x, **unknown, **no_request) for x in self.mentees),
-            mentors=tuple(replace(x, **unknown) for x in self.mentors),
+            self, mentees=mentees, mentors=tuple(replace(x, gender=None, urim=None) for x in self.mentors)
         )
 
 
