@@ -196,7 +196,8 @@ def _pages(b, w) -> dict[str, str]:
         "draft": run(b, w.prog.id).get_data(as_text=True),
         "manual": b.get(f"/pairings/new?mentee={w.ann.person_id}").get_data(as_text=True),
     }
-    return {k: re.sub(r'name="csrf_token" type="hidden" value="[^"]+"', "", v) for k, v in pages.items()}
+    # Every form's token (the sign-out form in the menu too) carries the second it was made.
+    return {k: re.sub(r'(name="csrf_token"[^>]*value=)"[^"]+"', r"\1", v) for k, v in pages.items()}
 
 
 def _draft_rows(html: str) -> list[tuple[str, str, str]]:

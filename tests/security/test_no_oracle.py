@@ -217,7 +217,6 @@ def _queries(w: W.World, ids: Ids) -> list[str]:
 
 TOKENS = [
     re.compile(rb'(name="csrf_token"[^>]*value=")[^"]+'),
-    re.compile(rb'(id="csrf_token" name="csrf_token" type="hidden" value=")[^"]+'),
     re.compile(rb'(name="nonce"[^>]*value=")[^"]+'),
 ]
 # A row's creation or export time (seconds apart between two builds); dates alone stay.
