@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import pkgutil
 import re
 
-from flask import Flask, current_app, render_template, request
+from flask import Blueprint, Flask, current_app, render_template, request
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
-import mentorship
 from mentorship import vocab
 from mentorship.access import has_role
 from mentorship.forms import MAX_ID
@@ -46,18 +43,42 @@ class IdConverter(IntegerConverter):
         super().__init__(map, fixed_digits, min, max, signed)
 
 
+def blueprints() -> list[Blueprint]:
+    """Every feature blueprint, in the order they are registered (a new feature is added here)."""
+    from mentorship.admin.routes import bp as admin
+    from mentorship.auth.routes import bp as auth
+    from mentorship.dashboard.routes import bp as dashboard
+    from mentorship.main.routes import bp as main
+    from mentorship.matching.routes import bp as matching
+    from mentorship.meetings.routes import bp as meetings
+    from mentorship.pairings.routes import bp as pairings
+    from mentorship.people.routes import bp as people
+    from mentorship.profile.routes import bp as profile
+    from mentorship.programs.routes import bp as programs
+    from mentorship.reminders.routes import bp as reminders
+    from mentorship.roster.routes import bp as roster
+
+    return [
+        admin,
+        auth,
+        dashboard,
+        main,
+        matching,
+        meetings,
+        pairings,
+        people,
+        profile,
+        programs,
+        reminders,
+        roster,
+    ]
+
+
 def register(app: Flask) -> None:
-    """Register every feature blueprint (any `mentorship/<feature>/routes.py` with `bp`)."""
+    """Register the feature blueprints, template globals and request hooks."""
     app.url_map.converters["int"] = IdConverter  # before the routes are added: they look it up then
-    for module in sorted(pkgutil.iter_modules(mentorship.__path__), key=lambda m: m.name):
-        if module.ispkg:
-            try:
-                routes = importlib.import_module(f"mentorship.{module.name}.routes")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"mentorship.{module.name}.routes":
-                    raise
-                continue
-            app.register_blueprint(routes.bp)
+    for blueprint in blueprints():
+        app.register_blueprint(blueprint)
 
     @app.context_processor
     def template_globals():
