@@ -13,7 +13,7 @@ import time
 
 from scipy.optimize import linear_sum_assignment
 
-from mentorship.services import matching as m
+from mentorship.services.matching import assignment, scoring
 
 INTERESTS = [
     "research", "global health", "qi", "teaching", "leadership", "wellness", "advocacy", "informatics",
@@ -26,7 +26,7 @@ SPECIALTIES = [
 ]  # fmt: skip
 
 
-def synthetic(n_mentees: int, n_mentors: int, seed: int = 2025) -> m.Problem:
+def synthetic(n_mentees: int, n_mentors: int, seed: int = 2025) -> scoring.Problem:
     """A realistic-looking institution: 40 programs, interests, preferences, exclusions, near-peers."""
     rng = random.Random(seed)
     programs = {p: rng.choice(SPECIALTIES) for p in range(1, 41)}
@@ -34,7 +34,7 @@ def synthetic(n_mentees: int, n_mentors: int, seed: int = 2025) -> m.Problem:
     for j in range(1, n_mentors + 1):
         near_peer = rng.random() < 0.15
         mentors.append(
-            m.MentorIn(
+            scoring.MentorIn(
                 id=j,
                 person_id=100_000 + j,
                 email=f"mentor{j}@bench.example.org",
@@ -55,7 +55,7 @@ def synthetic(n_mentees: int, n_mentors: int, seed: int = 2025) -> m.Problem:
     for i in range(1, n_mentees + 1):
         program = rng.randint(1, 40)
         mentees.append(
-            m.MenteeIn(
+            scoring.MenteeIn(
                 id=i,
                 person_id=i,
                 email=f"mentee{i}@bench.example.org",
@@ -73,7 +73,7 @@ def synthetic(n_mentees: int, n_mentors: int, seed: int = 2025) -> m.Problem:
         )
         if rng.random() < 0.1:
             history.add((i, rng.randint(1, n_mentors)))
-    return m.Problem(tuple(mentees), tuple(mentors), "career", frozenset(history))
+    return scoring.Problem(tuple(mentees), tuple(mentors), "career", frozenset(history))
 
 
 def main() -> None:
@@ -83,16 +83,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     problem = synthetic(args.mentees, args.mentors)
-    weights = m.Weights()
+    weights = scoring.Weights()
 
     whole, alone = [], []
     for _ in range(args.repeat):
         t0 = time.perf_counter()
-        suggestions = m.suggest(problem, weights)
+        suggestions = assignment.suggest(problem, weights)
         whole.append(time.perf_counter() - t0)
 
-        table = m.score(problem, weights)
-        cost, *_ = m.cost_matrix(table, weights.objective)
+        table = scoring.score(problem, weights)
+        cost, *_ = assignment.cost_matrix(table, weights.objective)
         t0 = time.perf_counter()
         linear_sum_assignment(cost)
         alone.append(time.perf_counter() - t0)

@@ -25,21 +25,20 @@ def _pair(whole, alone, repeat: int) -> tuple[float, float, object]:
 
 def run(app, repeat: int = 3, say=print) -> list[dict]:
     from mentorship.extensions import db
-    from mentorship.services import matching as m
-    from mentorship.services import pairings as pairings_service
     from mentorship.services.academic_year import academic_year, year_of
+    from mentorship.services.matching import assignment, candidates, scoring
 
     results = []
     with app.app_context():
-        weights = m.Weights.from_config(app.config)
+        weights = scoring.Weights.from_config(app.config)
         start_month = app.config["ACADEMIC_YEAR_START_MONTH"]
         ay = academic_year(year_of(env.TODAY, start_month), start_month)
-        on = pairings_service.run_date(ay, env.TODAY)
+        on = candidates.run_date(ay, env.TODAY)
         # Research pairings are rare in the demo, so nearly every enrolled mentee is unpaired for that kind.
         kind = "research"
 
         def load():
-            problem = pairings_service.matching_problem(
+            problem = candidates.matching_problem(
                 kind=kind,
                 ay=ay,
                 on=on,
@@ -52,10 +51,10 @@ def run(app, repeat: int = 3, say=print) -> list[dict]:
 
         def whole():
             problem = load()
-            return problem, m.suggest_from(m.score(problem, weights))
+            return problem, assignment.suggest_from(scoring.score(problem, weights))
 
         problem = load()
-        cost, *_ = m.cost_matrix(m.score(problem, weights), weights.objective)
+        cost, *_ = assignment.cost_matrix(scoring.score(problem, weights), weights.objective)
 
         def alone(cost=cost):
             t0 = time.process_time()
@@ -85,14 +84,14 @@ def run(app, repeat: int = 3, say=print) -> list[dict]:
         )
 
     synthetic = bench_match.synthetic(3000, 1200)
-    cost, *_ = m.cost_matrix(m.score(synthetic, weights), weights.objective)
+    cost, *_ = assignment.cost_matrix(scoring.score(synthetic, weights), weights.objective)
 
     def alone2(cost=cost):
         t0 = time.process_time()
         linear_sum_assignment(cost)
         return time.process_time() - t0
 
-    seconds, base, _s = _pair(lambda: m.suggest(synthetic, weights), alone2, repeat)
+    seconds, base, _s = _pair(lambda: assignment.suggest(synthetic, weights), alone2, repeat)
     ratio = seconds / base
     say(
         f"  3000 x 1200    in memory (matrix {cost.shape[0]} x {cost.shape[1]}): {seconds:.2f} s CPU; "

@@ -20,9 +20,8 @@ from mentorship.cli import fail
 from mentorship.extensions import db
 from mentorship.models import Program
 from mentorship.services import ServiceError, audit
-from mentorship.services import matching as matching_service
-from mentorship.services import pairings as pairings_service
 from mentorship.services.academic_year import academic_year
+from mentorship.services.matching import applying, assignment, candidates, scoring
 from reports.xlsx import FORMULA_PREFIXES, neutralise
 
 group = AppGroup("match", help="Suggest an optimal matching and apply a suggestion file.")
@@ -31,7 +30,7 @@ SUGGESTION_COLUMNS = ["mentee_email", "mentor_email", "kind", "score", "reason"]
 SCORE_COLUMNS = ["mentee_email", "mentor_email", "score"]
 
 
-def suggestion_rows(suggestions: Sequence[matching_service.Suggestion], kind: str) -> list[list]:
+def suggestion_rows(suggestions: Sequence[assignment.Suggestion], kind: str) -> list[list]:
     """The suggestion file's rows: matched mentees first, then the unmatched, each by email."""
     ordered = sorted(suggestions, key=lambda s: (s.mentor is None, s.mentee.email))
     return [
@@ -121,12 +120,12 @@ def suggest(year: int, program_name: str | None, kind: str, out_path: Path, scor
             fail(f"No program named {program_name!r}.")
         programs = frozenset({program.id})
     try:
-        weights = matching_service.Weights.from_config(current_app.config)
+        weights = scoring.Weights.from_config(current_app.config)
     except ValueError as exc:
         fail(str(exc))
     ay = academic_year(year, current_app.config["ACADEMIC_YEAR_START_MONTH"])
-    on = pairings_service.run_date(ay, dt.date.today())
-    problem = pairings_service.matching_problem(
+    on = candidates.run_date(ay, dt.date.today())
+    problem = candidates.matching_problem(
         kind=code,
         ay=ay,
         on=on,
@@ -135,8 +134,8 @@ def suggest(year: int, program_name: str | None, kind: str, out_path: Path, scor
         urim_categories=current_app.config["URIM_CATEGORIES"],
     )
     # An operator's tool run on the server: the full score, concordance included (docs/command-line.md).
-    table = matching_service.score(problem, weights, show_concordance=True)
-    suggestions = matching_service.suggest_from(table)
+    table = scoring.score(problem, weights, show_concordance=True)
+    suggestions = assignment.suggest_from(table)
     try:
         write_table(out_path, SUGGESTION_COLUMNS, suggestion_rows(suggestions, code), "Suggestions")
         if scores_path is not None:
@@ -182,13 +181,13 @@ def apply(path: Path, start_date: dt.datetime | None) -> None:
     except Exception as exc:  # noqa: BLE001 (a corrupt workbook can raise anything)
         fail(f"Cannot read {path.name}: {exc}")
     rows = [
-        pairings_service.ApplyRow(n, c.get("mentee_email", ""), c.get("mentor_email", ""), c.get("kind", ""))
+        applying.ApplyRow(n, c.get("mentee_email", ""), c.get("mentor_email", ""), c.get("kind", ""))
         for n, c in table
     ]
     start = start_date.date() if start_date else dt.date.today()
     try:
-        created = pairings_service.apply_rows(rows, None, start, source="match.apply")
-    except pairings_service.ApplyErrors as exc:
+        created = applying.apply_rows(rows, None, start, source="match.apply")
+    except applying.ApplyErrors as exc:
         db.session.rollback()
         for row, message in exc.errors:
             click.echo(f"Row {row}: {message}", err=True)

@@ -18,9 +18,8 @@ from mentorship.forms import as_id, program_choices
 from mentorship.matching.forms import DraftForm, RunForm
 from mentorship.models import Program
 from mentorship.services import ServiceError, audit
-from mentorship.services import matching as matching_service
-from mentorship.services import pairings as svc
 from mentorship.services.academic_year import academic_year
+from mentorship.services.matching import applying, assignment, candidates, scoring
 
 bp = Blueprint("matching", __name__, url_prefix="/matching")
 
@@ -40,12 +39,12 @@ def _programs(program_id: int) -> frozenset[int] | None:
 def _run(program_id: int, kind: str, year: int):
     start_month = current_app.config["ACADEMIC_YEAR_START_MONTH"]
     ay = academic_year(year, start_month)
-    on = svc.run_date(ay, dt.date.today())
+    on = candidates.run_date(ay, dt.date.today())
     try:
-        weights = matching_service.Weights.from_config(current_app.config)
+        weights = scoring.Weights.from_config(current_app.config)
     except ValueError as exc:
         abort(500, str(exc))
-    problem = svc.matching_problem(
+    problem = candidates.matching_problem(
         kind=kind,
         ay=ay,
         on=on,
@@ -53,8 +52,8 @@ def _run(program_id: int, kind: str, year: int):
         pool_programs=scope_of(current_user).program_ids,
         urim_categories=current_app.config["URIM_CATEGORIES"],
     )
-    table = matching_service.score(problem, weights, show_concordance=current_user.can_view_demographics)
-    return table, matching_service.suggest_from(table)
+    table = scoring.score(problem, weights, show_concordance=current_user.can_view_demographics)
+    return table, assignment.suggest_from(table)
 
 
 def _rows(table, suggestions, chosen: dict[int, int | None] | None):
@@ -183,12 +182,12 @@ def apply():
         if mentor_id not in mentors:
             errors.append((number, "This mentor is not available to your programs."))
             continue
-        rows.append(svc.ApplyRow(number, mentees[mentee_id].email, mentors[mentor_id].email, kind))
+        rows.append(applying.ApplyRow(number, mentees[mentee_id].email, mentors[mentor_id].email, kind))
     scope = scope_of(current_user)
     try:
         if errors:
-            raise svc.ApplyErrors(errors)
-        created = svc.apply_rows(
+            raise applying.ApplyErrors(errors)
+        created = applying.apply_rows(
             rows,
             current_user,
             draft.start_date.data,
@@ -196,7 +195,7 @@ def apply():
             pool_programs=scope.program_ids,
             source="match.apply",
         )
-    except svc.ApplyErrors as exc:
+    except applying.ApplyErrors as exc:
         db.session.rollback()
         return _render_draft(draft, table, suggestions, chosen, exc.errors, 400)
     except ServiceError as exc:

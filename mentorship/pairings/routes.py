@@ -22,8 +22,8 @@ from mentorship.pairings.forms import (
     RevokeLinksForm,
 )
 from mentorship.services import ServiceError, audit, log_links
-from mentorship.services import matching as matching_service
 from mentorship.services import pairings as svc
+from mentorship.services.matching import candidates, scoring
 from mentorship.services.meetings import utcnow
 
 bp = Blueprint("pairings", __name__, url_prefix="/pairings")
@@ -183,20 +183,20 @@ def _candidates(mentee: MenteeProfile, filters: CandidateFilterForm) -> tuple[li
     """Mentors allowed for this mentee (capacity aside), best first, filtered; and how many matched."""
     scope = scope_of(current_user)
     kind = filters.kind.data if filters.kind.data in vocab.PAIRING_KINDS else "career"
-    table, profiles = svc.manual_candidates(
+    table, profiles = candidates.manual_candidates(
         mentee,
         kind,
         scope.program_ids,
         dt.date.today(),
         current_app.config["URIM_CATEGORIES"],
-        matching_service.Weights.from_config(current_app.config),
+        scoring.Weights.from_config(current_app.config),
         show_concordance=current_user.can_view_demographics,
     )
     department = vocab.slug(filters.department.data or "")
     specialty = vocab.slug(filters.specialty.data or "")
     interest = " ".join((filters.interest.data or "").split()).lower()
     rows = []
-    for j, score, reason in matching_service.ranked_mentors(table, 0):
+    for j, score, reason in scoring.ranked_mentors(table, 0):
         mentor = table.problem.mentors[j]
         if department and department not in vocab.slug(mentor.department or ""):
             continue

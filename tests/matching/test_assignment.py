@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mentorship.services import matching as m
+from mentorship.services.matching import assignment, scoring
 
 
 def table_from(
@@ -20,17 +20,19 @@ def table_from(
     units_a = np.array(units, dtype=np.int64).reshape(len(units), len(capacity))
     feas = np.array(feasible, dtype=bool).reshape(units_a.shape)
     n, k = units_a.shape
-    problem = m.Problem(
-        mentees=tuple(m.MenteeIn(id=i + 1, person_id=100 + i, email=f"e{i}@x", pgy=1) for i in range(n)),
+    problem = scoring.Problem(
+        mentees=tuple(
+            scoring.MenteeIn(id=i + 1, person_id=100 + i, email=f"e{i}@x", pgy=1) for i in range(n)
+        ),
         mentors=tuple(
-            m.MentorIn(id=j + 1, person_id=200 + j, email=f"r{j}@x", capacity=c)
+            scoring.MentorIn(id=j + 1, person_id=200 + j, email=f"r{j}@x", capacity=c)
             for j, c in enumerate(capacity)
         ),
     )
     zeros = np.zeros((n, k), dtype=bool)
-    return m.ScoreTable(
+    return scoring.ScoreTable(
         problem=problem,
-        weights=m.Weights(objective=objective),
+        weights=scoring.Weights(objective=objective),
         shared=np.zeros((n, k), dtype=np.int64),
         fit_specialty=zeros,
         fit_department=zeros,
@@ -38,7 +40,7 @@ def table_from(
         preferred=zeros,
         met_gender=zeros,
         met_urim=zeros,
-        score=units_a / m.SCORE_UNITS,
+        score=units_a / scoring.SCORE_UNITS,
         units=units_a,
         excluded=~feas,
         itself=zeros,
@@ -96,7 +98,7 @@ def test_greedy_leaves_a_mentee_out_where_the_optimum_matches_everyone():
     capacity = [1, 1]
     assert greedy(units, feasible, capacity) == [(0, 0)]
     table = table_from(units, feasible, capacity)
-    assert m.assign(table) == [(0, 1), (1, 0)]
+    assert assignment.assign(table) == [(0, 1), (1, 0)]
 
 
 def test_greedy_loses_score_where_the_optimum_does_not():
@@ -108,9 +110,9 @@ def test_greedy_loses_score_where_the_optimum_does_not():
     g = greedy(units, feasible, capacity)
     assert sum(units[i][j] for i, j in g) == 10000
     table = table_from(units, feasible, capacity)
-    pairs = m.assign(table)
+    pairs = assignment.assign(table)
     assert pairs == [(0, 1), (1, 0)]
-    assert m.total_score(table, pairs) == pytest.approx(1.6)
+    assert scoring.total_score(table, pairs) == pytest.approx(1.6)
 
 
 def test_participation_first_gives_up_score_to_match_one_more_mentee():
@@ -119,7 +121,7 @@ def test_participation_first_gives_up_score_to_match_one_more_mentee():
     units = [[9000, 100], [9500, 0]]
     feasible = [[True, True], [True, False]]
     table = table_from(units, feasible, [1, 1])
-    assert m.assign(table, "participation") == [(0, 1), (1, 0)]
+    assert assignment.assign(table, "participation") == [(0, 1), (1, 0)]
 
 
 def test_score_objective_prefers_total_score_over_count():
@@ -130,15 +132,15 @@ def test_score_objective_prefers_total_score_over_count():
     feasible = [[True, True], [True, False]]
     capacity = [1, 1]
     table = table_from(units, feasible, capacity)
-    assert m.assign(table, "participation") == [(0, 1), (1, 0)]
-    assert m.assign(table, "score") == [(0, 0)]
+    assert assignment.assign(table, "participation") == [(0, 1), (1, 0)]
+    assert assignment.assign(table, "score") == [(0, 0)]
 
 
 def test_capacity_slots_are_used_and_never_exceeded():
     units = [[5000, 4000]] * 5
     feasible = [[True, True]] * 5
     table = table_from(units, feasible, [3, 1])
-    pairs = m.assign(table)
+    pairs = assignment.assign(table)
     assert len(pairs) == 4
     assert sum(1 for _, j in pairs if j == 0) == 3
     assert sum(1 for _, j in pairs if j == 1) == 1
@@ -146,14 +148,14 @@ def test_capacity_slots_are_used_and_never_exceeded():
 
 def test_nothing_feasible_gives_nothing():
     table = table_from([[5000, 4000]], [[False, False]], [1, 1])
-    assert m.assign(table) == []
+    assert assignment.assign(table) == []
     table = table_from([[5000]], [[True]], [0])
-    assert m.assign(table) == []
+    assert assignment.assign(table) == []
 
 
 def test_infeasible_pairs_never_make_inf_in_the_matrix():
     table = table_from([[5000, 4000], [1, 2]], [[True, False], [False, False]], [1, 1])
-    cost, *_ = m.cost_matrix(table, "participation")
+    cost, *_ = assignment.cost_matrix(table, "participation")
     assert np.isfinite(cost).all()
 
 
@@ -172,7 +174,7 @@ def instances(draw):
 def test_assignment_is_feasible_and_optimal(instance, objective):
     units, feasible, capacity = instance
     table = table_from(units, feasible, capacity, objective)
-    pairs = m.assign(table, objective)
+    pairs = assignment.assign(table, objective)
     mentees = [i for i, _ in pairs]
     assert len(mentees) == len(set(mentees)), "a mentee matched twice"
     for i, j in pairs:
@@ -187,7 +189,7 @@ def test_large_random_instance_matches_brute_force_count_bound_and_is_determinis
     units = [[rng.randint(0, 10000) for _ in range(8)] for _ in range(30)]
     feasible = [[rng.random() < 0.4 for _ in range(8)] for _ in range(30)]
     capacity = [rng.randint(0, 4) for _ in range(8)]
-    first = m.assign(table_from(units, feasible, capacity))
-    second = m.assign(table_from(units, feasible, capacity))
+    first = assignment.assign(table_from(units, feasible, capacity))
+    second = assignment.assign(table_from(units, feasible, capacity))
     assert first == second
     assert len(first) <= sum(capacity)

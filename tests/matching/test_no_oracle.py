@@ -9,32 +9,32 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mentorship.services import matching as m
+from mentorship.services.matching import assignment, scoring
 from tests.matching.test_scoring import mentee, mentor, problems
 
-W = m.Weights()  # interests .35, fit .25, preference .2, concordance .15, spread .05
+W = scoring.Weights()  # interests .35, fit .25, preference .2, concordance .15, spread .05
 
 
 def concordant_or_less_loaded():
     """Ann wants a URiM-concordant mentor. Xena shares it but has one mentee; Yuri has none: the full
     score puts Xena first and suggests her, the score without concordance puts Yuri first."""
-    return m.Problem(
+    return scoring.Problem(
         mentees=(mentee(1, wants_urim_concordance=True, urim=True, name="Ann"),),
         mentors=(mentor(1, urim=True, load=1, name="Xena"), mentor(2, load=0, name="Yuri")),
     )
 
 
 def test_with_view_demographics_the_full_score_reason_order_and_suggestion():
-    table = m.score(concordant_or_less_loaded(), W, show_concordance=True)
+    table = scoring.score(concordant_or_less_loaded(), W, show_concordance=True)
     assert table.reason(0, 0) == "meets the requested URiM concordance"
     assert table.score[0].tolist() == [pytest.approx(0.15 + 0.05 * 2 / 3, abs=1e-4), 0.05]
-    assert [j for j, _s, _r in m.ranked_mentors(table, 0)] == [0, 1]
-    (suggestion,) = m.suggest_from(table)
+    assert [j for j, _s, _r in scoring.ranked_mentors(table, 0)] == [0, 1]
+    (suggestion,) = assignment.suggest_from(table)
     assert suggestion.mentor.name == "Xena"
 
 
 def test_without_it_the_score_leaves_the_term_out_renormalised_and_nothing_mentions_it():
-    table = m.score(concordant_or_less_loaded(), W, show_concordance=False)
+    table = scoring.score(concordant_or_less_loaded(), W, show_concordance=False)
     others = W.total - W.concordance
     assert table.score[0].tolist() == [
         pytest.approx(0.05 * 2 / 3 / others, abs=1e-4),
@@ -44,18 +44,18 @@ def test_without_it_the_score_leaves_the_term_out_renormalised_and_nothing_menti
     reasons = [table.reason(0, j) for j in range(2)]
     assert reasons == ["no specific fit; has 2 of 3 places free", "no specific fit; has 3 of 3 places free"]
     # The order and the suggestion are by the score shown: Xena first would tell who shares Ann's identity.
-    assert [j for j, _s, _r in m.ranked_mentors(table, 0)] == [1, 0]
-    (suggestion,) = m.suggest_from(table)
+    assert [j for j, _s, _r in scoring.ranked_mentors(table, 0)] == [1, 0]
+    (suggestion,) = assignment.suggest_from(table)
     assert suggestion.mentor.name == "Yuri"
 
 
 def test_a_plain_score_is_a_full_mark_without_concordance():
-    problem = m.Problem(
+    problem = scoring.Problem(
         mentees=(mentee(1, interests=("qi",), preferred=frozenset({1}), program_specialty="Surgery"),),
         mentors=(mentor(1, interests=("qi",), specialty="surgery"),),
     )
-    assert m.score(problem, W, show_concordance=False).score[0, 0] == 1.0
-    assert m.score(problem, W, show_concordance=True).score[0, 0] == pytest.approx(0.85)
+    assert scoring.score(problem, W, show_concordance=False).score[0, 0] == 1.0
+    assert scoring.score(problem, W, show_concordance=True).score[0, 0] == pytest.approx(0.85)
 
 
 def _answers(draw, count: int, mentees: bool):
@@ -78,7 +78,7 @@ def same_problem_other_answers(draw):
     def with_answers():
         mentees = _answers(draw, len(base.mentees), True)
         mentors = _answers(draw, len(base.mentors), False)
-        return m.Problem(
+        return scoring.Problem(
             tuple(replace(x, **a) for x, a in zip(base.mentees, mentees, strict=True)),
             tuple(replace(x, **a) for x, a in zip(base.mentors, mentors, strict=True)),
             base.kind,
@@ -88,9 +88,13 @@ def same_problem_other_answers(draw):
     return with_answers(), with_answers()
 
 
-def _seen(table: m.ScoreTable) -> list:
-    rows = [[(j, s, r) for j, s, r in m.ranked_mentors(table, i)] for i in range(len(table.problem.mentees))]
-    picks = [(s.mentee.id, s.mentor and s.mentor.id, s.score, s.reason) for s in m.suggest_from(table)]
+def _seen(table: scoring.ScoreTable) -> list:
+    rows = [
+        [(j, s, r) for j, s, r in scoring.ranked_mentors(table, i)] for i in range(len(table.problem.mentees))
+    ]
+    picks = [
+        (s.mentee.id, s.mentor and s.mentor.id, s.score, s.reason) for s in assignment.suggest_from(table)
+    ]
     return [table.score.tolist(), rows, picks]
 
 
@@ -98,9 +102,14 @@ def _seen(table: m.ScoreTable) -> list:
 @given(same_problem_other_answers())
 def test_without_view_demographics_nothing_shown_depends_on_anyones_answers(pair):
     first, second = pair
-    assert _seen(m.score(first, W, show_concordance=False)) == _seen(
-        m.score(second, W, show_concordance=False)
+    assert _seen(scoring.score(first, W, show_concordance=False)) == _seen(
+        scoring.score(second, W, show_concordance=False)
     )
-    for table in (m.score(first, W, show_concordance=False), m.score(second, W, show_concordance=False)):
-        reasons = [r for i in range(len(table.problem.mentees)) for _j, _s, r in m.ranked_mentors(table, i)]
+    for table in (
+        scoring.score(first, W, show_concordance=False),
+        scoring.score(second, W, show_concordance=False),
+    ):
+        reasons = [
+            r for i in range(len(table.problem.mentees)) for _j, _s, r in scoring.ranked_mentors(table, i)
+        ]
         assert not [r for r in reasons if "concordance" in r]

@@ -1,4 +1,4 @@
-"""Scoring components, hard rules, reasons and determinism of matching.suggest."""
+"""Scoring components, hard rules, reasons and determinism of the assignment."""
 
 from __future__ import annotations
 
@@ -10,18 +10,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mentorship.services import matching as m
+from mentorship.services.matching import assignment, scoring
 
-ONLY_INTERESTS = m.Weights(interests=1, fit=0, preference=0, concordance=0, spread=0)
+ONLY_INTERESTS = scoring.Weights(interests=1, fit=0, preference=0, concordance=0, spread=0)
 
 
 def mentee(id, **kw):
     kw.setdefault("pgy", 1)
-    return m.MenteeIn(id=id, person_id=1000 + id, email=f"mentee{id}@x.org", **kw)
+    return scoring.MenteeIn(id=id, person_id=1000 + id, email=f"mentee{id}@x.org", **kw)
 
 
 def mentor(id, **kw):
-    return m.MentorIn(id=id, person_id=2000 + id, email=f"mentor{id}@x.org", **kw)
+    return scoring.MentorIn(id=id, person_id=2000 + id, email=f"mentor{id}@x.org", **kw)
 
 
 def by_email(suggestions):
@@ -29,7 +29,7 @@ def by_email(suggestions):
 
 
 def test_reason_lists_every_component_in_plain_language():
-    problem = m.Problem(
+    problem = scoring.Problem(
         mentees=(
             mentee(
                 1,
@@ -49,7 +49,7 @@ def test_reason_lists_every_component_in_plain_language():
             ),
         ),
     )
-    (s,) = m.suggest(problem, m.Weights())
+    (s,) = assignment.suggest(problem, scoring.Weights())
     assert s.mentor.id == 7
     assert s.reason == (
         "3 shared interests: global health, qi, research; specialty fits the program; "
@@ -60,13 +60,13 @@ def test_reason_lists_every_component_in_plain_language():
 
 
 def test_concordance_reason_never_names_the_value():
-    problem = m.Problem(
+    problem = scoring.Problem(
         mentees=(
             mentee(1, wants_urim_concordance=True, urim=True, wants_gender_concordance=True, gender="man"),
         ),
         mentors=(mentor(1, urim=True, gender="man"),),
     )
-    (s,) = m.suggest(problem, m.Weights())
+    (s,) = assignment.suggest(problem, scoring.Weights())
     assert "meets the requested gender and URiM concordance" in s.reason
     assert "man" not in s.reason.replace("requested", "")
     assert "yes" not in s.reason
@@ -79,14 +79,14 @@ def test_concordance_needs_a_request_and_a_known_shared_value():
         mentee(3, wants_gender_concordance=True, gender="woman"),
         mentee(4, wants_urim_concordance=True, urim=False),
     )
-    problem = m.Problem(mentees=mentees, mentors=(mentor(1, gender="woman", urim=False, capacity=4),))
-    table = m.score(problem, m.Weights())
+    problem = scoring.Problem(mentees=mentees, mentors=(mentor(1, gender="woman", urim=False, capacity=4),))
+    table = scoring.score(problem, scoring.Weights())
     assert table.met_gender[:, 0].tolist() == [False, False, True, False]
     assert table.met_urim[:, 0].tolist() == [False, False, False, False]
 
 
 def test_fit_by_specialty_department_or_same_program_near_peer():
-    problem = m.Problem(
+    problem = scoring.Problem(
         mentees=(mentee(1, pgy=1, program_id=5, program_specialty="Surgery"),),
         mentors=(
             mentor(1, specialty="Surgery"),
@@ -95,7 +95,7 @@ def test_fit_by_specialty_department_or_same_program_near_peer():
             mentor(4, specialty="Pediatrics"),
         ),
     )
-    table = m.score(problem, m.Weights())
+    table = scoring.score(problem, scoring.Weights())
     reasons = [table.reason(0, j) for j in range(4)]
     assert reasons[0] == "specialty fits the program"
     assert reasons[1] == "department fits the program"
@@ -105,20 +105,20 @@ def test_fit_by_specialty_department_or_same_program_near_peer():
 
 
 def test_spread_prefers_the_less_loaded_mentor_all_else_equal():
-    problem = m.Problem(
+    problem = scoring.Problem(
         mentees=(mentee(1),),
         mentors=(mentor(1, capacity=3, load=2), mentor(2, capacity=3, load=0)),
     )
-    (s,) = m.suggest(problem, m.Weights())
+    (s,) = assignment.suggest(problem, scoring.Weights())
     assert s.mentor.id == 2
 
 
 def test_hard_rules_exclude_pairs_and_unmatched_reason_counts_them():
-    problem = m.Problem(
+    problem = scoring.Problem(
         mentees=(mentee(1, pgy=3, excluded=frozenset({1})),),
         mentors=(
             mentor(1),
-            m.MentorIn(id=2, person_id=1001, email="self@x.org"),  # the mentee themself
+            scoring.MentorIn(id=2, person_id=1001, email="self@x.org"),  # the mentee themself
             mentor(3, mentor_type="near_peer", pgy=3),  # same PGY: not above
             mentor(4, mentor_type="near_peer", pgy=None),
             mentor(5),
@@ -127,7 +127,7 @@ def test_hard_rules_exclude_pairs_and_unmatched_reason_counts_them():
         kind="research",
         history=frozenset({(1, 5)}),
     )
-    (s,) = m.suggest(problem, m.Weights())
+    (s,) = assignment.suggest(problem, scoring.Weights())
     assert s.mentor is None
     assert s.reason == (
         "every mentor with free capacity is excluded: 1 is the mentee themself, "
@@ -137,12 +137,12 @@ def test_hard_rules_exclude_pairs_and_unmatched_reason_counts_them():
 
 
 def test_no_capacity_anywhere_and_lost_competition_reasons():
-    full = m.Problem(mentees=(mentee(1),), mentors=(mentor(1, capacity=2, load=2),))
-    assert m.suggest(full, m.Weights())[0].reason == "no mentor with free capacity"
-    crowded = m.Problem(
+    full = scoring.Problem(mentees=(mentee(1),), mentors=(mentor(1, capacity=2, load=2),))
+    assert assignment.suggest(full, scoring.Weights())[0].reason == "no mentor with free capacity"
+    crowded = scoring.Problem(
         mentees=(mentee(1, interests=("a",)), mentee(2)), mentors=(mentor(1, capacity=1, interests=("a",)),)
     )
-    result = by_email(m.suggest(crowded, ONLY_INTERESTS))
+    result = by_email(assignment.suggest(crowded, ONLY_INTERESTS))
     assert result["mentee1@x.org"].mentor.id == 1
     assert (
         result["mentee2@x.org"].reason == "the free places of its one feasible mentor went to other mentees"
@@ -154,10 +154,10 @@ def test_result_does_not_depend_on_input_order():
     topics = ["a", "b", "c", "d", "e"]
     mentees = [mentee(i, interests=tuple(rng.sample(topics, 2))) for i in range(1, 13)]
     mentors = [mentor(j, capacity=2, interests=tuple(rng.sample(topics, 2))) for j in range(1, 6)]
-    first = m.suggest(m.Problem(tuple(mentees), tuple(mentors)), m.Weights())
+    first = assignment.suggest(scoring.Problem(tuple(mentees), tuple(mentors)), scoring.Weights())
     rng.shuffle(mentees)
     rng.shuffle(mentors)
-    second = m.suggest(m.Problem(tuple(mentees), tuple(mentors)), m.Weights())
+    second = assignment.suggest(scoring.Problem(tuple(mentees), tuple(mentors)), scoring.Weights())
     key = [(s.mentee.id, s.mentor and s.mentor.id, s.score, s.reason) for s in first]
     assert key == [(s.mentee.id, s.mentor and s.mentor.id, s.score, s.reason) for s in second]
 
@@ -171,17 +171,17 @@ def test_weights_from_config_and_bad_objective():
         "MATCH_WEIGHT_SPREAD": 0,
         "MATCH_OBJECTIVE": "score",
     }
-    assert m.Weights.from_config(config) == m.Weights(1, 0, 0, 0, 0, "score")
+    assert scoring.Weights.from_config(config) == scoring.Weights(1, 0, 0, 0, 0, "score")
     with pytest.raises(ValueError, match="MATCH_OBJECTIVE"):
-        m.Weights.from_config({**config, "MATCH_OBJECTIVE": "greedy"})
+        scoring.Weights.from_config({**config, "MATCH_OBJECTIVE": "greedy"})
 
 
 def test_scores_are_between_zero_and_one():
-    problem = m.Problem(
+    problem = scoring.Problem(
         mentees=(mentee(1, interests=("a", "b"), preferred=frozenset({1}), program_specialty="x"),),
         mentors=(mentor(1, interests=("a", "b", "c"), specialty="x"),),
     )
-    table = m.score(problem, m.Weights(interests=5, fit=3, preference=2, concordance=1, spread=9))
+    table = scoring.score(problem, scoring.Weights(interests=5, fit=3, preference=2, concordance=1, spread=9))
     assert table.score.min() >= 0 and table.score.max() <= 1
 
 
@@ -215,13 +215,13 @@ def problems(draw):
         for i in range(1, n + 1)
     )
     history = frozenset(draw(st.sets(st.tuples(st.integers(1, n), st.integers(1, k)), max_size=3)))
-    return m.Problem(mentees, mentors, "career", history)
+    return scoring.Problem(mentees, mentors, "career", history)
 
 
 @settings(max_examples=120, deadline=None)
 @given(problems())
 def test_suggestions_never_break_a_rule_and_match_the_most_mentees(problem):
-    suggestions = m.suggest(problem, m.Weights())
+    suggestions = assignment.suggest(problem, scoring.Weights())
     assert [s.mentee.id for s in suggestions] == [x.id for x in problem.mentees]
     used: dict[int, int] = {}
     for s in suggestions:
@@ -236,7 +236,7 @@ def test_suggestions_never_break_a_rule_and_match_the_most_mentees(problem):
     for r in problem.mentors:
         assert used.get(r.id, 0) <= r.free
     # Independent check of the first objective: the most mentees any rule-abiding assignment can match.
-    table = m.score(problem, m.Weights())
+    table = scoring.score(problem, scoring.Weights())
     options = [
         [None] + [j for j in range(len(problem.mentors)) if table.feasible[i, j]]
         for i in range(len(problem.mentees))
@@ -259,7 +259,7 @@ def test_suggestions_never_break_a_rule_and_match_the_most_mentees(problem):
 
 
 def test_empty_problems_and_demographics_stay_out_of_repr():
-    assert m.suggest(m.Problem((), ()), m.Weights()) == []
-    (s,) = m.suggest(m.Problem((mentee(1, gender="woman", urim=True),), ()), m.Weights())
+    assert assignment.suggest(scoring.Problem((), ()), scoring.Weights()) == []
+    (s,) = assignment.suggest(scoring.Problem((mentee(1, gender="woman", urim=True),), ()), scoring.Weights())
     assert s.mentor is None and s.reason == "no mentor with free capacity"
     assert "woman" not in repr(s) and "urim=True" not in repr(s)

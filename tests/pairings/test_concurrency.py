@@ -12,6 +12,7 @@ from mentorship.extensions import db
 from mentorship.models import MenteeProfile, MentorProfile, Pairing
 from mentorship.services import ServiceError
 from mentorship.services import pairings as svc
+from mentorship.services.matching import applying
 
 TODAY = __import__("datetime").date(2025, 9, 1)
 
@@ -19,14 +20,14 @@ TODAY = __import__("datetime").date(2025, 9, 1)
 @pytest.fixture
 def slow_count(monkeypatch):
     """Widen the window between counting a mentor's load and inserting, so an unlocked race would lose."""
-    original = svc.mentor_load
+    original = svc.places_taken
 
     def slow(mentor_id, day):
         value = original(mentor_id, day)
         time.sleep(0.4)
         return value
 
-    monkeypatch.setattr(svc, "mentor_load", slow)
+    monkeypatch.setattr(svc, "places_taken", slow)
 
 
 def run_together(app, jobs):
@@ -93,12 +94,12 @@ def test_manual_pairing_racing_a_batch_apply(app, f, slow_count):
     batch = [f.mentee(), f.mentee()]
     manual = f.mentee()
     mentor_email = mentor.person.email
-    rows = [svc.ApplyRow(i + 2, m.person.email, mentor_email, "career") for i, m in enumerate(batch)]
+    rows = [applying.ApplyRow(i + 2, m.person.email, mentor_email, "career") for i, m in enumerate(batch)]
     mentor_id, manual_id = mentor.id, manual.id
     db.session.commit()
 
     def apply_job():
-        svc.apply_rows(rows, None, TODAY, today=TODAY)
+        applying.apply_rows(rows, None, TODAY, today=TODAY)
 
     # The manual pairing counts while the batch is between its last count and its commit: without the
     # lock it would see a free place and make three.

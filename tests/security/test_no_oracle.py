@@ -31,10 +31,10 @@ from mentorship import vocab
 from mentorship.dashboard import exports
 from mentorship.extensions import db
 from mentorship.models import Meeting, Pairing, Person, Program, User
-from mentorship.services import accounts, matching
-from mentorship.services import pairings as pairings_service
+from mentorship.services import accounts
 from mentorship.services import people as people_service
 from mentorship.services.academic_year import academic_year, year_of
+from mentorship.services.matching import assignment, candidates, scoring
 from tests import factories as F
 from tests.conftest import Browser, _empty_tables
 from tests.security import world as W
@@ -390,18 +390,18 @@ def test_in_this_world_the_full_score_would_suggest_another_mentor(app):
         _empty_tables()
         w = build(variant)
         ay = academic_year(YEAR, app.config["ACADEMIC_YEAR_START_MONTH"])
-        problem = pairings_service.matching_problem(
+        problem = candidates.matching_problem(
             kind="career",
             ay=ay,
-            on=pairings_service.run_date(ay, dt.date.today()),
+            on=candidates.run_date(ay, dt.date.today()),
             mentee_programs=frozenset({w.prog_a.id}),
             pool_programs=frozenset({w.prog_a.id}),
             urim_categories=app.config["URIM_CATEGORIES"],
         )
-        weights = matching.Weights.from_config(app.config)
+        weights = scoring.Weights.from_config(app.config)
         for full in (True, False):
-            table = matching.score(problem, weights, show_concordance=full)
-            picked = {s.mentee.email: s.mentor and s.mentor.email for s in matching.suggest_from(table)}
+            table = scoring.score(problem, weights, show_concordance=full)
+            picked = {s.mentee.email: s.mentor and s.mentor.email for s in assignment.suggest_from(table)}
             picks[variant, full] = picked["mentee-c@example.org"]
     assert picks[None, True] == "mentor-c@example.org"
     assert picks["mentor D: answers for the first time", True] == "mentor-d@example.org"
