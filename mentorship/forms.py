@@ -101,3 +101,10 @@ def program_choices(scope: Scope, blank: str | None = None) -> list[tuple[int, s
         query = query.where(Program.id.in_(scope.program_ids or []))
     choices = [(program_id, name) for program_id, name in db.session.execute(query)]
     return ([(0, blank)] if blank else []) + choices
+
+
+def show_error(form: FlaskForm, exc: Exception, default: str) -> None:
+    """Put a service error's message on the field it names (its `field`), or else on the `default` field."""
+    name = getattr(exc, "field", None)
+    target = form[name] if name and name in form else form[default]
+    target.errors = [*target.errors, str(exc)]

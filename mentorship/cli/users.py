@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import click
 from flask.cli import AppGroup
 
 from mentorship.cli import fail
 from mentorship.extensions import db
-from mentorship.services import ServiceError, accounts, audit
+from mentorship.models import User
+from mentorship.services import ServiceError, accounts, audit, grants
 from mentorship.services.people import find_person
 
 group = AppGroup("users", help="Create accounts, set passwords and grant roles.")
@@ -36,11 +39,7 @@ def create_admin(email: str, password: str, first_name: str, last_name: str) -> 
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def set_password(email: str, password: str) -> None:
     """Set the password of any person, creating their account if needed."""
-
-    person = find_person(email)
-    if person is None:
-        fail(f"No person with email {email.strip().lower()}.")
-    user = accounts.ensure_user(person)
+    user = _user_of(email)
     try:
         accounts.set_password(user, password)
     except ServiceError as exc:
@@ -54,25 +53,46 @@ def set_password(email: str, password: str) -> None:
 
 @group.command("grant")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["admin", "coordinator"]), required=True)
+@click.option("--role", type=click.Choice(grants.ROLES), required=True)
 @click.option("--program", "programs", multiple=True, help="Program name (repeat for several).")
 @click.option("--view-demographics", is_flag=True, default=None, help="Allow individual self-identification.")
 def grant(email: str, role: str, programs: tuple[str, ...], view_demographics: bool | None) -> None:
     """Grant admin, or coordinator of some programs, to a person."""
-
-    person = find_person(email)
-    if person is None:
-        fail(f"No person with email {email.strip().lower()}.")
+    user = _user_of(email)
     if role == "coordinator" and not programs:
         fail("A coordinator needs at least one --program.")
-    user = accounts.ensure_user(person)
     try:
-        accounts.grant(user, role, programs, view_demographics)
+        wanted = grants.Grants.of(user).with_role(role, grants.program_ids_named(programs))
+        if view_demographics is not None:
+            wanted = replace(wanted, view_demographics=view_demographics)
+        grants.change_grants(user, wanted, actor=None, role=role, programs=list(programs), via="cli")
     except ServiceError as exc:
         db.session.rollback()
         fail(str(exc))
-    db.session.flush()
-    audit.record(None, "grants.change", user, email=user.email, role=role, programs=list(programs), via="cli")
     db.session.commit()
     scope = f" of {', '.join(programs)}" if programs else ""
     click.echo(f"{user.email} is now {role}{scope}.")
+
+
+@group.command("revoke")
+@click.argument("email")
+@click.option("--role", type=click.Choice(grants.ROLES), required=True)
+def revoke(email: str, role: str) -> None:
+    """Remove admin, or coordinator (with its programs), from a person; the last admin stays."""
+    user = _user_of(email)
+    try:
+        wanted = grants.Grants.of(user).with_role(role, held=False)
+        grants.change_grants(user, wanted, actor=None, role=role, via="cli")
+    except ServiceError as exc:
+        db.session.rollback()
+        fail(str(exc))
+    db.session.commit()
+    click.echo(f"{user.email} is no longer {role}.")
+
+
+def _user_of(email: str) -> User:
+    """The account of the person with `email` (created if they have none); exits 1 without such a person."""
+    person = find_person(email)
+    if person is None:
+        fail(f"No person with email {email.strip().lower()}.")
+    return accounts.ensure_user(person)

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from mentorship.access import roles_required, scope_of
 from mentorship.extensions import db
+from mentorship.forms import show_error
 from mentorship.meetings.forms import MeetingForm, PulseForm, QuickMeetingForm
 from mentorship.models import LogLink, Meeting, Pairing
 from mentorship.services import NotFound, ServiceError, audit, log_links
@@ -58,12 +59,6 @@ def _meeting_or_404(meeting_id: int) -> tuple[Meeting, str]:
         abort(404)
     _, role = _pairing_or_404(meeting.pairing_id)
     return meeting, role
-
-
-def _show_error(form, exc: ServiceError) -> None:
-    field = getattr(exc, "field", None)
-    target = getattr(form, field, None) if field and field in form else form.date
-    target.errors = [*target.errors, str(exc)]
 
 
 def _safe_meeting_details(meeting: Meeting, **extra) -> dict:
@@ -128,7 +123,7 @@ def new(pairing_id: int):
             flash("This meeting was already logged.", "info")
             return redirect(back)
         except ServiceError as exc:
-            _show_error(form, exc)
+            show_error(form, exc, "date")
         else:
             if role == "staff":
                 flash("Meeting logged on the pair’s behalf.", "success")
@@ -161,7 +156,7 @@ def edit(meeting_id: int):
                 allowed_topics=_topics(),
             )
         except ServiceError as exc:
-            _show_error(form, exc)
+            show_error(form, exc, "date")
         else:
             audit.record(
                 current_user, "meeting.update", meeting, **_safe_meeting_details(meeting, changed=changed)
@@ -302,7 +297,7 @@ def quick(token: str):
             return _refused(str(exc), 410)
         except ServiceError as exc:
             db.session.rollback()
-            _show_error(form, exc)
+            show_error(form, exc, "date")
         else:
             return redirect(url_for("meetings.quick_done", token=token))
     return _link_page("meetings/quick.html", link, token, form=form)

@@ -1,10 +1,10 @@
-"""Accounts: creating users, granting roles, sign-in sessions and emails, invitation and reset links."""
+"""Accounts: creating users, sign-in sessions and emails, invitation and reset links."""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import current_app
@@ -16,7 +16,7 @@ from zxcvbn import zxcvbn
 
 from mentorship.access import Scope
 from mentorship.extensions import db
-from mentorship.models import Person, Program, User, UserSession
+from mentorship.models import Person, User, UserSession
 from mentorship.services import ServiceError, execute_dml
 from mentorship.services.people import (
     DuplicateEmail,
@@ -88,31 +88,6 @@ def set_password(user: User, password: str, *, keep_session: UserSession | None 
     )
     user.set_password(password)
     end_sessions(user, except_session=keep_session)
-
-
-def grant(
-    user: User,
-    role: str,
-    program_names: Iterable[str] = (),
-    view_demographics: bool | None = None,
-) -> None:
-    """Grant admin or coordinator (scoped to named programs) to `user`."""
-    if role == "admin":
-        user.is_admin = True
-    elif role == "coordinator":
-        names = list(program_names)
-        programs = list(db.session.execute(select(Program).where(Program.name.in_(names))).scalars())
-        missing = sorted(set(names) - {p.name for p in programs})
-        if missing:
-            raise ServiceError(f"Unknown program: {', '.join(missing)}.")
-        user.is_coordinator = True
-        for program in programs:
-            if program not in user.programs:
-                user.programs.append(program)
-    else:
-        raise ServiceError(f"Unknown role {role!r}: use admin or coordinator.")
-    if view_demographics is not None:
-        user.view_demographics = view_demographics
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import Select, func, select
+
 from mentorship.extensions import db
 from mentorship.models import AuditEvent, User
 
@@ -39,3 +41,13 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     return value
+
+
+def events(action_prefix: str | None = None, actor_email: str | None = None) -> Select[AuditEvent]:
+    """The Audit log page's query: newest first, filtered by the start of the action and the actor's email."""
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if action_prefix:
+        query = query.where(AuditEvent.action.startswith(action_prefix.strip()))
+    if actor_email:
+        query = query.where(func.lower(AuditEvent.actor_email) == actor_email.strip().lower())
+    return query
