@@ -90,9 +90,9 @@ def prepare(say=print):
                 for i, (person, _p) in enumerate(mentors)
             ],
         )
-        from mentorship.services.demo import _reset_sequences
+        from mentorship.services.demo.institution import reset_sequences
 
-        _reset_sequences()
+        reset_sequences()
         db.session.commit()
         from mentorship.models import Person
 
@@ -130,7 +130,7 @@ class Recorder:
 
 
 def _user(base, role, email, pairing, seed, clock: dict, ready: threading.Barrier, rec: Recorder):
-    from mentorship.services.demo import DEMO_PASSWORD
+    from mentorship.services.demo.institution import DEMO_PASSWORD
 
     rng = random.Random(seed)
     client = Client(base)

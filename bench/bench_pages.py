@@ -17,7 +17,7 @@ BASELINE = "/auth/login"
 def statements_per_page(app) -> dict[str, int]:
     """SQL statements each page runs, counted in-process through the Flask test client."""
     from mentorship.extensions import db
-    from mentorship.services.demo import DEMO_PASSWORD
+    from mentorship.services.demo.institution import DEMO_PASSWORD
 
     counts: dict[str, int] = {}
     with app.app_context():
@@ -55,7 +55,7 @@ def statements_per_page(app) -> dict[str, int]:
 def latencies(url: str, requests: int) -> tuple[dict[str, float], dict[str, float]]:
     """Median seconds per page over `requests` sequential requests through gunicorn (one worker), and the
     worker's CPU seconds per request."""
-    from mentorship.services.demo import DEMO_PASSWORD
+    from mentorship.services.demo.institution import DEMO_PASSWORD
 
     with Server(url, workers=1) as server:
         client = Client(server.base)

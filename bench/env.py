@@ -49,11 +49,11 @@ def seeded_app(size: str, url: str | None = None, say: Callable[[str], None] = p
     from flask_migrate import upgrade
 
     from mentorship.extensions import db
-    from mentorship.services import demo
+    from mentorship.services.demo import data, institution
 
     DATA.mkdir(parents=True, exist_ok=True)
     stamp = DATA / f"{size}.stamp"
-    wanted = f"{SEED_VERSION} {TODAY.isoformat()} {demo.SIZES[size]}"
+    wanted = f"{SEED_VERSION} {TODAY.isoformat()} {data.SIZES[size]}"
     if url is None:
         url = sqlite_url(size)
         path = DATA / f"{size}.db"
@@ -63,9 +63,9 @@ def seeded_app(size: str, url: str | None = None, say: Callable[[str], None] = p
     app = make_app(url)
     with app.app_context():
         upgrade(directory=str(HERE.parent / "migrations"))
-        if not demo.is_seeded():
+        if not institution.is_seeded():
             started = time.perf_counter()
-            result = demo.seed(size, TODAY)
+            result = institution.seed(size, TODAY)
             db.session.commit()
             say(
                 f"  seeded the {size} demo ({result['mentees']} mentees, {result['pairings']} pairings, "

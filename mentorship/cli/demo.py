@@ -9,13 +9,13 @@ import click
 from flask.cli import AppGroup
 
 from mentorship.extensions import db
-from mentorship.services import demo
+from mentorship.services.demo import data, institution
 
 group = AppGroup("demo", help="Demonstration data.")
 
 
 @group.command("seed")
-@click.option("--size", type=click.Choice(sorted(demo.SIZES)), default="small", show_default=True)
+@click.option("--size", type=click.Choice(sorted(data.SIZES)), default="small", show_default=True)
 @click.option(
     "--today",
     type=click.DateTime(["%Y-%m-%d"]),
@@ -24,14 +24,14 @@ group = AppGroup("demo", help="Demonstration data.")
 )
 def seed(size: str, today: dt.datetime | None) -> None:
     """Fill an empty database with a realistic demo institution and print demo logins."""
-    if demo.is_seeded():
+    if institution.is_seeded():
         click.echo("The database already has people; no demo data was added.")
-        _print_logins(demo.existing_logins())
+        _print_logins(institution.existing_logins())
         return
     steps = ["programs", "mentors", "mentees", "pairings and meetings", "written"]
     started = time.perf_counter()
     with click.progressbar(length=len(steps), label=f"Seeding the {size} demo institution") as bar:
-        result = demo.seed(
+        result = institution.seed(
             size, (today.date() if today else dt.date.today()), progress=lambda _s: bar.update(1)
         )
         db.session.commit()
@@ -46,6 +46,6 @@ def seed(size: str, today: dt.datetime | None) -> None:
 def _print_logins(logins: list[tuple[str, str]]) -> None:
     if not logins:
         return
-    click.echo(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
+    click.echo(f"Demo logins (password for all: {institution.DEMO_PASSWORD}):")
     for role, email in logins:
         click.echo(f"  {role:<45} {email}")

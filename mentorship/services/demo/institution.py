@@ -1,15 +1,10 @@
-"""Deterministic demo institutions (flask demo seed, docs/command-line.md), written with bulk inserts.
-
-Given the same size and the same `today`, the data is identical: every date is placed relative to `today`
-so that the demo always shows pairings on track, behind, overdue and never met.
-"""
+"""Seeding a demo institution with bulk inserts: the same size and `today` give identical data."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Integer, func, insert, select, text
@@ -32,200 +27,18 @@ from mentorship.models import (
     coordinator_programs,
 )
 from mentorship.services.academic_year import academic_year, year_of
+from mentorship.services.demo.activity import pairings_and_meetings
+from mentorship.services.demo.data import (
+    DEPARTMENTS,
+    FIRST_NAMES,
+    INTERESTS,
+    LAST_NAMES,
+    RANKS,
+    SIZES,
+    SPECIALTIES,
+)
 
 DEMO_PASSWORD = "demo-mentor-2026"  # noqa: S105  (printed on purpose: demo accounts only)
-
-
-@dataclass(frozen=True)
-class Size:
-    programs: int
-    faculty: int
-    near_peers: int
-    mentees: int
-    years: int
-    meetings_per_year: float  # mean meetings per engaged pairing per year
-
-
-SIZES = {
-    "small": Size(programs=3, faculty=17, near_peers=3, mentees=40, years=2, meetings_per_year=9.0),
-    "large": Size(programs=40, faculty=1100, near_peers=100, mentees=3000, years=5, meetings_per_year=12.5),
-}
-
-SPECIALTIES = [
-    ("Internal Medicine", "residency", 3),
-    ("General Surgery", "residency", 5),
-    ("Pediatrics", "residency", 3),
-    ("Emergency Medicine", "residency", 3),
-    ("Psychiatry", "residency", 4),
-    ("Obstetrics and Gynecology", "residency", 4),
-    ("Neurology", "residency", 4),
-    ("Anesthesiology", "residency", 4),
-    ("Radiology", "residency", 4),
-    ("Family Medicine", "residency", 3),
-    ("Dermatology", "residency", 3),
-    ("Orthopaedic Surgery", "residency", 5),
-    ("Pathology", "residency", 4),
-    ("Urology", "residency", 5),
-    ("Ophthalmology", "residency", 3),
-    ("Otolaryngology", "residency", 5),
-    ("Physical Medicine", "residency", 3),
-    ("Radiation Oncology", "residency", 4),
-    ("Neurosurgery", "residency", 5),
-    ("Plastic Surgery", "residency", 5),
-    ("Cardiology", "fellowship", 3),
-    ("Gastroenterology", "fellowship", 3),
-    ("Pulmonary and Critical Care", "fellowship", 3),
-    ("Hematology and Oncology", "fellowship", 3),
-    ("Infectious Diseases", "fellowship", 2),
-    ("Nephrology", "fellowship", 2),
-    ("Endocrinology", "fellowship", 2),
-    ("Rheumatology", "fellowship", 2),
-    ("Geriatrics", "fellowship", 1),
-    ("Neonatology", "fellowship", 3),
-    ("Pediatric Cardiology", "fellowship", 3),
-    ("Child Psychiatry", "fellowship", 2),
-    ("Sports Medicine", "fellowship", 1),
-    ("Palliative Care", "fellowship", 1),
-    ("Interventional Radiology", "fellowship", 2),
-    ("Surgical Critical Care", "fellowship", 1),
-    ("Vascular Surgery", "fellowship", 2),
-    ("Hand Surgery", "fellowship", 1),
-    ("Addiction Medicine", "fellowship", 1),
-    ("Sleep Medicine", "fellowship", 1),
-]
-FIRST_NAMES = [
-    "Amara",
-    "Ben",
-    "Chen",
-    "Dana",
-    "Elena",
-    "Farid",
-    "Grace",
-    "Hiro",
-    "Isabel",
-    "Jamal",
-    "Kavya",
-    "Liam",
-    "Maya",
-    "Nikhil",
-    "Olivia",
-    "Pedro",
-    "Quinn",
-    "Rosa",
-    "Samir",
-    "Tanya",
-    "Uma",
-    "Victor",
-    "Wen",
-    "Ximena",
-    "Yusuf",
-    "Zoë",
-    "Aisha",
-    "Bruno",
-    "Chloé",
-    "Diego",
-    "Esther",
-    "Femi",
-    "Gabriel",
-    "Hana",
-    "Igor",
-    "Joaquín",
-    "Keisha",
-    "Luis",
-    "Mei",
-    "Noah",
-    "Priya",
-    "Rahul",
-    "Sofia",
-    "Thomas",
-    "Valentina",
-    "Will",
-    "Yara",
-    "Zane",
-]
-LAST_NAMES = [
-    "Adeyemi",
-    "Brown",
-    "Castillo",
-    "D'Souza",
-    "Eriksen",
-    "Fernández",
-    "Garcia",
-    "Haddad",
-    "Ibrahim",
-    "Johnson",
-    "Kim",
-    "Lee",
-    "Martínez",
-    "Nguyen",
-    "O'Brien",
-    "Patel",
-    "Quintero",
-    "Rossi",
-    "Singh",
-    "Tanaka",
-    "Usman",
-    "Vasquez",
-    "Williams",
-    "Xu",
-    "Yamamoto",
-    "Zhang",
-    "Okafor",
-    "Nakamura",
-    "Cohen",
-    "Dubois",
-    "Hernández",
-    "Kowalski",
-    "Mensah",
-    "Novak",
-    "Park",
-    "Reyes",
-    "Schmidt",
-    "Thompson",
-    "Walker",
-    "Begay",
-]
-INTERESTS = [
-    "research",
-    "global health",
-    "qi",
-    "medical education",
-    "health equity",
-    "leadership",
-    "wellness",
-    "clinical skills",
-    "advocacy",
-    "informatics",
-    "academic career",
-    "private practice",
-    "fellowship applications",
-    "work-life balance",
-    "procedures",
-    "public health",
-    "ethics",
-    "simulation",
-]
-DEPARTMENTS = [
-    "Medicine",
-    "Surgery",
-    "Pediatrics",
-    "Emergency Medicine",
-    "Psychiatry",
-    "Obstetrics and Gynecology",
-    "Neurology",
-    "Anesthesiology",
-    "Radiology",
-    "Family Medicine",
-    "Pathology",
-]
-RANKS = ["Instructor", "Assistant Professor", "Associate Professor", "Professor"]
-NOTES = [
-    "Talked through fellowship applications and a timeline.",
-    "Reviewed a draft abstract; next step is IRB.",
-    "Checked in after nights; discussed sleep and support.",
-    "Planned a QI project on discharge delays.",
-    "Practised a difficult-conversation script.",
-]
 
 
 def is_seeded() -> bool:
@@ -369,7 +182,7 @@ def seed(size_name: str, today: dt.date, progress: Callable[[str], None] | None 
             mentee_interests.append({"mentee_id": mid, "interest": interest})
     step("mentees")
 
-    pairings, meetings, meeting_topics = _pairings_and_meetings(
+    pairings, meetings, meeting_topics = pairings_and_meetings(
         rng, size, mentors, mentees, today, topics, with_notes=size_name == "small"
     )
     step("pairings and meetings")
@@ -387,7 +200,7 @@ def seed(size_name: str, today: dt.date, progress: Callable[[str], None] | None 
     _bulk(MeetingTopic, meeting_topics)
     step("written")
     logins = _demo_logins(people, mentors, mentees, pairings, programs)
-    _reset_sequences()
+    reset_sequences()
     return {
         "programs": len(programs),
         "mentors": len(mentors),
@@ -418,106 +231,6 @@ def vocab_topics() -> list[str]:
     from flask import current_app
 
     return list(current_app.config["MEETING_TOPICS"])
-
-
-def _pairings_and_meetings(rng, size, mentors, mentees, today, topics, with_notes):
-    ends: dict[int, list[dt.date | None]] = {m["id"]: [] for m in mentors}
-    capacity = {m["id"]: m["capacity"] for m in mentors}
-    near_peer_pgy = {m["id"]: m["pgy"] for m in mentors}
-    mentor_ids = [m["id"] for m in mentors]
-    pairings, meetings, meeting_topics = [], [], []
-    # Styles of pairing: most meet regularly, some drift into overdue, some never meet.
-    styles = ["steady"] * 60 + ["keen"] * 12 + ["drifting"] * 16 + ["never"] * 6 + ["slow"] * 6
-
-    def free(mentor_id: int, day: dt.date) -> bool:
-        return sum(1 for end in ends[mentor_id] if end is None or end >= day) < capacity[mentor_id]
-
-    order = sorted(mentees, key=lambda m: (m["enrolled_on"], m["id"]))
-    for mentee in order:
-        if rng.random() < 0.1:
-            continue  # not yet paired: coverage below 100 %, as in real programs
-        kinds = ["career"] + (["research"] if rng.random() < 0.15 else [])
-        for kind in kinds:
-            start = mentee["enrolled_on"] + dt.timedelta(days=rng.randint(3, 75))
-            if mentee["_off_cycle"]:
-                start = today - dt.timedelta(days=rng.randint(8, 20))
-            if start > today:
-                continue
-            candidates = [
-                m
-                for m in rng.sample(mentor_ids, k=min(40, len(mentor_ids)))
-                if free(m, start)
-                and (near_peer_pgy[m] is None or near_peer_pgy[m] > mentee["pgy"])
-                and mentors[m - 1]["person_id"] != mentee["person_id"]
-            ]
-            if not candidates:
-                continue
-            mentor_id = candidates[0]
-            end, reason = mentee["left_on"], "completed" if mentee["left_on"] else None
-            if end is not None and end < start:
-                continue
-            if end is None and rng.random() < 0.06:
-                end = min(today, start + dt.timedelta(days=rng.randint(60, 400)))
-                reason = rng.choice(["mentor_left", "other", "rematched"])
-            pid = len(pairings) + 1
-            ends[mentor_id].append(end)
-            pairings.append(
-                {
-                    "id": pid,
-                    "mentor_id": mentor_id,
-                    "mentee_id": mentee["id"],
-                    "kind": kind,
-                    "start_date": start,
-                    "end_date": end,
-                    "end_reason": reason,
-                    "capacity_override": False,
-                }
-            )
-            _meetings_for(
-                rng,
-                pid,
-                start,
-                min(end or today, today),
-                today,
-                rng.choice(styles),
-                mentee["_activity"] * size.meetings_per_year,
-                topics,
-                with_notes,
-                meetings,
-                meeting_topics,
-            )
-    return pairings, meetings, meeting_topics
-
-
-def _meetings_for(
-    rng, pairing_id, start, stop, today, style, per_year, topics, with_notes, meetings, topic_rows
-):
-    if style == "never" or per_year <= 0:
-        return
-    mean_gap = 365 / per_year * {"steady": 1.0, "keen": 0.6, "drifting": 1.0, "slow": 2.2}[style]
-    quiet_from = stop
-    if style == "drifting":
-        quiet_from = stop - dt.timedelta(days=rng.randint(70, 200))
-    day = start + dt.timedelta(days=rng.randint(5, 40))
-    while day <= min(stop, quiet_from):
-        mid = len(meetings) + 1
-        status = rng.choices(["held", "cancelled", "no_show"], [86, 10, 4])[0]
-        meetings.append(
-            {
-                "id": mid,
-                "pairing_id": pairing_id,
-                "date": day,
-                "duration_minutes": rng.choice([20, 30, 30, 45, 60, 60, 90]),
-                "modality": rng.choices(["in_person", "video", "phone"], [55, 35, 10])[0],
-                "status": status,
-                "notes": rng.choice(NOTES) if with_notes and rng.random() < 0.5 else None,
-                "logged_as": rng.choices(["mentor", "mentee", "coordinator"], [70, 25, 5])[0],
-                "confirmed_at": dt.datetime.combine(day, dt.time(18)) if rng.random() < 0.6 else None,
-            }
-        )
-        for topic in rng.sample(topics, k=rng.randint(1, 3)):
-            topic_rows.append({"meeting_id": mid, "topic": topic})
-        day += dt.timedelta(days=max(7, int(mean_gap * rng.uniform(0.6, 1.3))))
 
 
 def _demo_logins(people, mentors, mentees, pairings, programs) -> list[tuple[str, str]]:
@@ -584,7 +297,7 @@ def _bulk(model, rows: list[dict], chunk: int = 5000) -> None:
         db.session.execute(insert(model), rows[i : i + chunk])
 
 
-def _reset_sequences() -> None:
+def reset_sequences() -> None:
     """Explicit ids were inserted; move PostgreSQL's id sequences past them."""
     if db.engine.dialect.name != "postgresql":
         return
