@@ -12,7 +12,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from mentorship.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from mentorship.extensions import db, limiter
-from mentorship.services import ServiceError, account_notices, accounts, audit
+from mentorship.forms import show_error
+from mentorship.services import ServiceError, accounts
 from mentorship.services.mail import send_mail
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -133,15 +134,9 @@ def forgot_password():
 
 
 def _tell_previous_address(user) -> None:
-    """A reset soon after an email change also goes, as a notice, to the address it replaced."""
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    previous = accounts.recent_previous_email(user.person, now)
-    if previous is None:
-        return
-    contact = current_app.config["OFFICE_CONTACT"]
-    notice = account_notices.reset_after_email_change(user.person, previous, now, contact)
-    send_mail(notice.to, notice.subject, notice.body)
-    audit.record(None, "password.reset_notice", user, to=previous, reset_to=user.email)
+    accounts.tell_previous_address(
+        user, now=dt.datetime.now(dt.UTC).replace(tzinfo=None), contact=current_app.config["OFFICE_CONTACT"]
+    )
     db.session.commit()
 
 
@@ -155,11 +150,10 @@ def set_password(purpose: str, token: str):
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.set_password(user, form.password.data)
+            accounts.set_password(user, form.password.data, actor=user, via=purpose)
         except ServiceError as exc:
             form.password.errors.append(str(exc))
         else:
-            audit.record(user, "password.set", user, via=purpose)
             sign_out_here()
             db.session.commit()
             flash("Your password is saved. Sign in with it.", "success")
@@ -172,18 +166,17 @@ def set_password(purpose: str, token: str):
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not current_user.check_password(form.current.data):
-            form.current.errors.append("This is not your current password.")
+        try:
+            accounts.change_password(
+                current_user,
+                form.current.data,
+                form.password.data,
+                keep_session=current_user.current_session,
+            )
+        except ServiceError as exc:
+            show_error(form, exc, "password")
         else:
-            try:
-                accounts.set_password(
-                    current_user, form.password.data, keep_session=current_user.current_session
-                )
-            except ServiceError as exc:
-                form.password.errors.append(str(exc))
-            else:
-                audit.record(current_user, "password.change", current_user)
-                db.session.commit()
-                flash("Your password is changed. Other devices are signed out.", "success")
-                return redirect(url_for("main.home"))
+            db.session.commit()
+            flash("Your password is changed. Other devices are signed out.", "success")
+            return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

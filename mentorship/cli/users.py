@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from mentorship.cli import fail
 from mentorship.extensions import db
 from mentorship.models import User
-from mentorship.services import ServiceError, accounts, audit, grants
+from mentorship.services import ServiceError, accounts, grants
 from mentorship.services.people import find_person
 
 group = AppGroup("users", help="Create accounts, set passwords and grant roles.")
@@ -25,8 +25,6 @@ def create_admin(email: str, password: str, first_name: str, last_name: str) -> 
     """Create the first GME-office admin account (or promote an existing person)."""
     try:
         user = accounts.create_admin(email, password, first_name, last_name)
-        db.session.flush()
-        audit.record(None, "user.create_admin", user, email=user.email, via="cli")
         db.session.commit()
     except ServiceError as exc:
         db.session.rollback()
@@ -41,12 +39,10 @@ def set_password(email: str, password: str) -> None:
     """Set the password of any person, creating their account if needed."""
     user = _user_of(email)
     try:
-        accounts.set_password(user, password)
+        accounts.set_password(user, password, actor=None, via="cli")
     except ServiceError as exc:
         db.session.rollback()
         fail(str(exc))
-    db.session.flush()
-    audit.record(None, "password.set", user, via="cli")
     db.session.commit()
     click.echo(f"Password of {user.email} is set.")
 

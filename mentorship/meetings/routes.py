@@ -28,7 +28,7 @@ from mentorship.extensions import db
 from mentorship.forms import show_error
 from mentorship.meetings.forms import MeetingForm, PulseForm, QuickMeetingForm
 from mentorship.models import LogLink, Meeting, Pairing
-from mentorship.services import NotFound, ServiceError, audit, log_links
+from mentorship.services import NotFound, ServiceError, log_links
 from mentorship.services import meetings as service
 from mentorship.services import pulse as pulse_service
 
@@ -59,17 +59,6 @@ def _meeting_or_404(meeting_id: int) -> tuple[Meeting, str]:
         abort(404)
     _, role = _pairing_or_404(meeting.pairing_id)
     return meeting, role
-
-
-def _safe_meeting_details(meeting: Meeting, **extra) -> dict:
-    """Audit details of a meeting: never its notes."""
-    return {
-        "pairing_id": meeting.pairing_id,
-        "date": meeting.date,
-        "status": meeting.status,
-        "logged_as": meeting.logged_as,
-        **extra,
-    }
 
 
 @bp.route("/pairing/<int:pairing_id>")
@@ -107,7 +96,7 @@ def new(pairing_id: int):
         logged_as = "coordinator" if role == "staff" else role
         back = url_for("meetings.pairing", pairing_id=pairing.id) if role == "staff" else url_for("main.home")
         try:
-            meeting = service.log_once(
+            service.log_once(
                 pairing,
                 form.to_input(),
                 nonce=form.nonce.data,
@@ -116,7 +105,6 @@ def new(pairing_id: int):
                 today=dt.date.today(),
                 allowed_topics=_topics(),
             )
-            audit.record(current_user, "meeting.create", meeting, **_safe_meeting_details(meeting))
             db.session.commit()
         except (service.AlreadyLogged, IntegrityError):
             db.session.rollback()
@@ -148,7 +136,7 @@ def edit(meeting_id: int):
         del form.notes
     if form.validate_on_submit():
         try:
-            changed = service.update_meeting(
+            service.update_meeting(
                 meeting,
                 form.to_input(),
                 by=current_user.person,
@@ -158,9 +146,6 @@ def edit(meeting_id: int):
         except ServiceError as exc:
             show_error(form, exc, "date")
         else:
-            audit.record(
-                current_user, "meeting.update", meeting, **_safe_meeting_details(meeting, changed=changed)
-            )
             db.session.commit()
             flash("Meeting saved.", "success")
             return redirect(url_for("meetings.pairing", pairing_id=meeting.pairing_id))
@@ -176,7 +161,6 @@ def delete(meeting_id: int):
     if not service.can_edit(meeting, current_user.person_id, service.utcnow()):
         abort(403)
     service.delete_meeting(meeting, by=current_user.person)
-    audit.record(current_user, "meeting.delete", meeting, **_safe_meeting_details(meeting))
     db.session.commit()
     flash("Meeting deleted.", "success")
     return redirect(url_for("meetings.pairing", pairing_id=meeting.pairing_id))
@@ -193,7 +177,6 @@ def answer(meeting_id: int, answer: str):
     except ServiceError as exc:
         flash(str(exc), "warning")
     else:
-        audit.record(current_user, f"meeting.{answer}", meeting, **_safe_meeting_details(meeting))
         db.session.commit()
         if answer == "confirm":
             flash("Thanks, the meeting is confirmed.", "success")
@@ -215,14 +198,12 @@ def pulse(pairing_id: int):
         flash("Choose a rating from 1 to 5 and an answer to “Is this a good fit?”.", "warning")
         return redirect(url_for("main.home"))
     try:
-        check = pulse_service.record_answer(
+        pulse_service.record_answer(
             pairing, current_user.person, int(form.rating.data), form.fit.data, service.utcnow()
         )
     except ServiceError as exc:
         flash(str(exc), "warning")
         return redirect(url_for("main.home"))
-    # The answer itself stays out of the audit trail; the flag is what the coordinator acts on.
-    audit.record(current_user, "pulse.answer", check, pairing_id=pairing.id)
     db.session.commit()
     flash("Thank you for answering.", "success")
     return redirect(url_for("main.home"))
@@ -279,15 +260,7 @@ def quick(token: str):
     del form.status  # the short form logs a held meeting
     if form.validate_on_submit():
         try:
-            meeting = service.log_via_link(
-                link, form.to_input(), today=today, allowed_topics=_topics(), now=now
-            )
-            audit.record(
-                link.pairing.mentor.person.user,
-                "meeting.create",
-                meeting,
-                **_safe_meeting_details(meeting, via="link"),
-            )
+            service.log_via_link(link, form.to_input(), today=today, allowed_topics=_topics(), now=now)
             db.session.commit()
         except service.AlreadyLogged:
             db.session.rollback()  # drops the meeting this request added, if it lost a race

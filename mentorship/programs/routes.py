@@ -10,7 +10,7 @@ from mentorship.access import roles_required
 from mentorship.extensions import db
 from mentorship.models import MenteeProfile, Program
 from mentorship.programs.forms import ProgramForm
-from mentorship.services import ServiceError, audit
+from mentorship.services import ServiceError
 from mentorship.services.programs import save_program
 
 bp = Blueprint("programs", __name__, url_prefix="/programs")
@@ -34,12 +34,12 @@ def edit(program_id: int | None = None):
     form = ProgramForm(obj=program)
     if form.validate_on_submit():
         try:
-            program = save_program(program, form.name.data, form.specialty.data, form.kind.data)
+            program = save_program(
+                program, form.name.data, form.specialty.data, form.kind.data, actor=current_user
+            )
         except ServiceError as exc:
             form.name.errors.append(str(exc))
         else:
-            db.session.flush()
-            audit.record(current_user, "program.save", program, name=program.name)
             db.session.commit()
             flash(f"Program {program.name} saved.", "success")
             return redirect(url_for("programs.index"))

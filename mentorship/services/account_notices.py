@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mentorship.models import Person, User
-from mentorship.services.accounts import EmailChange
+
+if TYPE_CHECKING:  # accounts sends these notices: a runtime import would be circular
+    from mentorship.services.accounts import EmailChange
 
 
 @dataclass(frozen=True)

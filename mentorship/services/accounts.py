@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -17,7 +18,8 @@ from zxcvbn import zxcvbn
 from mentorship.access import Scope
 from mentorship.extensions import db
 from mentorship.models import Person, User, UserSession
-from mentorship.services import ServiceError, execute_dml
+from mentorship.services import ServiceError, account_notices, audit, execute_dml
+from mentorship.services.mail import send_mail
 from mentorship.services.people import (
     DuplicateEmail,
     create_person,
@@ -66,7 +68,7 @@ def user_by_email(email: str) -> User | None:
 
 
 def create_admin(email: str, password: str, first_name: str = "", last_name: str = "") -> User:
-    """Create (or promote) a GME-office admin with a password."""
+    """Create (or promote) a GME-office admin with a password; audited as done from the command line."""
     validate_password(password, current_app.config["PASSWORD_MIN_LENGTH"], [email, first_name, last_name])
     person = find_person(email)
     if person is None:
@@ -76,11 +78,44 @@ def create_admin(email: str, password: str, first_name: str = "", last_name: str
     user.is_admin = True
     user.view_demographics = True
     user.set_password(password)
+    db.session.flush()
+    audit.record(None, "user.create_admin", user, email=user.email, via="cli")
     return user
 
 
-def set_password(user: User, password: str, *, keep_session: UserSession | None = None) -> None:
-    """Validate and set a new password; ends every session of the user but `keep_session`."""
+class WrongPassword(ServiceError):
+    """The current password given is not the account's."""
+
+    field = "current"
+
+
+def set_password(user: User, password: str, *, actor: User | None, **audit_details: Any) -> None:
+    """Validate and set a new password (from a link, or the command line when `actor` is None), ending
+    every session of the user; audited with `audit_details`."""
+    _replace_password(user, password, keep_session=None)
+    db.session.flush()
+    audit.record(actor, "password.set", user, **audit_details)
+
+
+def change_password(user: User, current: str, password: str, *, keep_session: UserSession | None) -> None:
+    """A signed-in user's change: the current password, then the new one; other sessions end."""
+    if not user.check_password(current):
+        raise WrongPassword("This is not your current password.")
+    _replace_password(user, password, keep_session=keep_session)
+    audit.record(user, "password.change", user)
+
+
+def tell_previous_address(user: User, *, now: dt.datetime, contact: str) -> None:
+    """A reset soon after an email change also goes, as a notice, to the address it replaced."""
+    previous = recent_previous_email(user.person, now)
+    if previous is None:
+        return
+    notice = account_notices.reset_after_email_change(user.person, previous, now, contact)
+    send_mail(notice.to, notice.subject, notice.body)
+    audit.record(None, "password.reset_notice", user, to=previous, reset_to=user.email)
+
+
+def _replace_password(user: User, password: str, *, keep_session: UserSession | None) -> None:
     validate_password(
         password,
         current_app.config["PASSWORD_MIN_LENGTH"],

@@ -1,6 +1,7 @@
 """Meeting logs: logging, confirming, editing, soft deletion and one-click links from reminder emails.
 
 Notes are private to the pairing's two people: nothing here ever copies them into audit details or logs.
+Each change is audited here, as done by the account of the person who made it (`by`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from mentorship.models import (
     Pairing,
     Person,
 )
-from mentorship.services import NotFound, ServiceError, log_links
+from mentorship.services import NotFound, ServiceError, audit, log_links
 from mentorship.services.pairings import involving
 
 EDIT_WINDOW_DAYS = 14
@@ -103,6 +104,17 @@ def validate(pairing: Pairing, data: MeetingInput, *, today: dt.date, allowed_to
         raise InvalidMeeting("Choose whether the meeting was held.", "status")
     if set(data.topics) - set(allowed_topics):
         raise InvalidMeeting("Choose topics from the list.", "topics")
+
+
+def _audit(by: Person, action: str, meeting: Meeting, **extra: object) -> None:
+    """Audit `action` on a meeting by `by`'s account: never its notes."""
+    details = {
+        "pairing_id": meeting.pairing_id,
+        "date": meeting.date,
+        "status": meeting.status,
+        "logged_as": meeting.logged_as,
+    }
+    audit.record(by.user, action, meeting, **details, **extra)
 
 
 def _apply(meeting: Meeting, data: MeetingInput) -> None:
@@ -185,6 +197,7 @@ def update_meeting(
         meeting.updated_at = now
         # A changed meeting needs the other person's word again.
         meeting.confirmed_at = meeting.disputed_at = None
+    _audit(by, "meeting.update", meeting, changed=changed)
     return changed
 
 
@@ -196,6 +209,7 @@ def delete_meeting(meeting: Meeting, *, by: Person, now: dt.datetime | None = No
             f"Only the person who logged a meeting can delete it, within {EDIT_WINDOW_DAYS} days."
         )
     meeting.deleted_at = now
+    _audit(by, "meeting.delete", meeting)
 
 
 def can_confirm(meeting: Meeting, person_id: int) -> bool:
@@ -217,6 +231,7 @@ def answer_meeting(meeting: Meeting, *, by: Person, agree: bool, now: dt.datetim
         meeting.confirmed_at = now or utcnow()
     else:
         meeting.disputed_at = now or utcnow()
+    _audit(by, "meeting.confirm" if agree else "meeting.dispute", meeting)
 
 
 def person_pairings(person: Person, *, active_on: dt.date | None = None) -> list[Pairing]:
@@ -312,6 +327,7 @@ def log_once(
     )
     db.session.add(LogLinkUse(nonce=nonce, pairing_id=pairing.id, meeting_id=meeting.id, used_at=now))
     db.session.flush()
+    _audit(by, "meeting.create", meeting)
     return meeting
 
 
@@ -346,6 +362,7 @@ def log_via_link(
     )
     if not log_links.claim(link, meeting, now=now):
         raise AlreadyLogged(None)
+    _audit(pairing.mentor.person, "meeting.create", meeting, via="link")
     return meeting
 
 

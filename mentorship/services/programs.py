@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from mentorship.extensions import db
-from mentorship.models import Program
-from mentorship.services import ServiceError
+from mentorship.models import Program, User
+from mentorship.services import ServiceError, audit
 
 
 def find_program(name: str) -> Program | None:
@@ -16,8 +16,10 @@ def find_program(name: str) -> Program | None:
     ).scalar_one_or_none()
 
 
-def save_program(program: Program | None, name: str, specialty: str | None, kind: str) -> Program:
-    """Create or rename a program; names are unique regardless of case."""
+def save_program(
+    program: Program | None, name: str, specialty: str | None, kind: str, *, actor: User | None
+) -> Program:
+    """Create or rename a program, audited; names are unique regardless of case."""
     existing = find_program(name)
     if existing is not None and existing is not program:
         raise ServiceError(f"A program called {existing.name} already exists.")
@@ -27,4 +29,6 @@ def save_program(program: Program | None, name: str, specialty: str | None, kind
     program.name = name.strip()
     program.specialty = (specialty or "").strip() or None
     program.kind = kind
+    db.session.flush()
+    audit.record(actor, "program.save", program, name=program.name)
     return program

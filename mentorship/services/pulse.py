@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, func, select, true
 from mentorship import vocab
 from mentorship.extensions import db
 from mentorship.models import Meeting, MenteeProfile, Pairing, Person, PulseCheck
-from mentorship.services import ServiceError
+from mentorship.services import ServiceError, audit
 from mentorship.services.metrics import counted_meeting
 
 PULSE_INTERVAL_DAYS = 90
@@ -74,6 +74,8 @@ def record_answer(pairing: Pairing, person: Person, rating: int, fit: str, now: 
     check = PulseCheck(pairing_id=pairing.id, person_id=person.id, answered_at=now, rating=rating, fit=fit)
     db.session.add(check)
     db.session.flush()
+    # The answer itself stays out of the audit trail; the flag is what the coordinator acts on.
+    audit.record(person.user, "pulse.answer", check, pairing_id=pairing.id)
     return check
 
 
