@@ -13,15 +13,14 @@ from flask import current_app
 from flask.cli import AppGroup
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
-from sqlalchemy import func, select
 
 from mentorship import vocab
 from mentorship.cli import fail
 from mentorship.extensions import db
-from mentorship.models import Program
-from mentorship.services import ServiceError, audit
+from mentorship.services import ServiceError
 from mentorship.services.academic_year import academic_year
-from mentorship.services.matching import applying, assignment, candidates, scoring
+from mentorship.services.matching import applying, assignment, runs, scoring
+from mentorship.services.programs import find_program
 from reports.xlsx import FORMULA_PREFIXES, neutralise
 
 group = AppGroup("match", help="Suggest an optimal matching and apply a suggestion file.")
@@ -113,9 +112,7 @@ def suggest(year: int, program_name: str | None, kind: str, out_path: Path, scor
         fail(f"Unknown kind {kind!r}; use one of {', '.join(vocab.PAIRING_KINDS)}.")
     programs = None
     if program_name:
-        program = db.session.execute(
-            select(Program).where(func.lower(Program.name) == program_name.strip().lower())
-        ).scalar_one_or_none()
+        program = find_program(program_name)
         if program is None:
             fail(f"No program named {program_name!r}.")
         programs = frozenset({program.id})
@@ -123,19 +120,21 @@ def suggest(year: int, program_name: str | None, kind: str, out_path: Path, scor
         weights = scoring.Weights.from_config(current_app.config)
     except ValueError as exc:
         fail(str(exc))
-    ay = academic_year(year, current_app.config["ACADEMIC_YEAR_START_MONTH"])
-    on = candidates.run_date(ay, dt.date.today())
-    problem = candidates.matching_problem(
+    run = runs.Run(
         kind=code,
-        ay=ay,
-        on=on,
+        ay=academic_year(year, current_app.config["ACADEMIC_YEAR_START_MONTH"]),
+        today=dt.date.today(),
         mentee_programs=programs,
         pool_programs=None,
-        urim_categories=current_app.config["URIM_CATEGORIES"],
+        urim_categories=tuple(current_app.config["URIM_CATEGORIES"]),
+        weights=weights,
+        # An operator's tool run on the server: the full score, concordance included (docs/command-line.md).
+        show_concordance=True,
     )
-    # An operator's tool run on the server: the full score, concordance included (docs/command-line.md).
-    table = scoring.score(problem, weights, show_concordance=True)
-    suggestions = assignment.suggest_from(table)
+    table, suggestions = runs.suggest(
+        run, actor=None, via="cli", year=year, program=program_name, out=str(out_path)
+    )
+    problem = table.problem
     try:
         write_table(out_path, SUGGESTION_COLUMNS, suggestion_rows(suggestions, code), "Suggestions")
         if scores_path is not None:
@@ -147,18 +146,6 @@ def suggest(year: int, program_name: str | None, kind: str, out_path: Path, scor
     except OSError as exc:
         fail(f"Cannot write the file: {exc}")
     matched = [s for s in suggestions if s.mentor is not None]
-    audit.record(
-        None,
-        "match.suggest",
-        None,
-        via="cli",
-        year=year,
-        program=program_name,
-        kind=code,
-        out=str(out_path),
-        suggestions=len(matched),
-        unmatched=len(suggestions) - len(matched),
-    )
     db.session.commit()
     total = sum(s.score or 0 for s in matched)
     click.echo(
@@ -186,7 +173,10 @@ def apply(path: Path, start_date: dt.datetime | None) -> None:
     ]
     start = start_date.date() if start_date else dt.date.today()
     try:
-        created = applying.apply_rows(rows, None, start, source="match.apply")
+        skipped = len(rows) - sum(1 for r in rows if r.mentor_email.strip())
+        created = applying.apply_rows(
+            rows, None, start, source="match.apply", via="cli", file=path.name, skipped=skipped
+        )
     except applying.ApplyErrors as exc:
         db.session.rollback()
         for row, message in exc.errors:
@@ -195,8 +185,6 @@ def apply(path: Path, start_date: dt.datetime | None) -> None:
     except ServiceError as exc:
         db.session.rollback()
         fail(str(exc))
-    skipped = len(rows) - sum(1 for r in rows if r.mentor_email.strip())
-    audit.record(None, "match.apply", None, via="cli", file=path.name, created=len(created), skipped=skipped)
     db.session.commit()
     click.echo(
         f"Created {len(created)} pairings starting {start.isoformat()}; "

@@ -9,7 +9,6 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from mentorship.extensions import db
-from mentorship.services import audit
 from mentorship.services import reminders as service
 from mentorship.services.mail import send_mail
 from mentorship.services.meetings import utcnow
@@ -56,7 +55,7 @@ def send(dry_run: bool) -> None:
         db.session.commit()
         sent.append(item.pairing.id)
         click.echo(f"{item.mentor_email}\t{item.mentee_email}\t{item.why}")
-    audit.record(None, "reminders.send", None, via="cli", pairings=sent, failed=failed)
+    service.record_run(sent, failed)
     db.session.commit()
     click.echo(f"{len(sent)} pairing(s) reminded" + (f", {len(failed)} failed." if failed else "."))
     if failed:

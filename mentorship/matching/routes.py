@@ -17,9 +17,9 @@ from mentorship.extensions import db
 from mentorship.forms import as_id, program_choices
 from mentorship.matching.forms import DraftForm, RunForm
 from mentorship.models import Program
-from mentorship.services import ServiceError, audit
+from mentorship.services import ServiceError
 from mentorship.services.academic_year import academic_year
-from mentorship.services.matching import applying, assignment, candidates, scoring
+from mentorship.services.matching import applying, runs, scoring
 
 bp = Blueprint("matching", __name__, url_prefix="/matching")
 
@@ -36,24 +36,22 @@ def _programs(program_id: int) -> frozenset[int] | None:
     return scope.program_ids
 
 
-def _run(program_id: int, kind: str, year: int):
-    start_month = current_app.config["ACADEMIC_YEAR_START_MONTH"]
-    ay = academic_year(year, start_month)
-    on = candidates.run_date(ay, dt.date.today())
+def _run(program_id: int, kind: str, year: int) -> runs.Run:
+    """The run the user asked for, within their scope."""
     try:
         weights = scoring.Weights.from_config(current_app.config)
     except ValueError as exc:
         abort(500, str(exc))
-    problem = candidates.matching_problem(
+    return runs.Run(
         kind=kind,
-        ay=ay,
-        on=on,
+        ay=academic_year(year, current_app.config["ACADEMIC_YEAR_START_MONTH"]),
+        today=dt.date.today(),
         mentee_programs=_programs(program_id),
         pool_programs=scope_of(current_user).program_ids,
-        urim_categories=current_app.config["URIM_CATEGORIES"],
+        urim_categories=tuple(current_app.config["URIM_CATEGORIES"]),
+        weights=weights,
+        show_concordance=current_user.can_view_demographics,
     )
-    table = scoring.score(problem, weights, show_concordance=current_user.can_view_demographics)
-    return table, assignment.suggest_from(table)
 
 
 def _rows(table, suggestions, chosen: dict[int, int | None] | None):
@@ -111,18 +109,12 @@ def run():
         abort(404)
     if not form.validate_on_submit():
         return render_template("matching/index.html", form=form), 400
-    table, suggestions = _run(form.program.data or 0, form.kind.data, form.year.data)
-    matched = sum(1 for s in suggestions if s.mentor)
-    audit.record(
-        current_user,
-        "match.suggest",
-        None,
+    table, suggestions = runs.suggest(
+        _run(form.program.data or 0, form.kind.data, form.year.data),
+        actor=current_user,
         via="web",
         program_id=form.program.data or None,
-        kind=form.kind.data,
         year=form.year.data,
-        suggestions=matched,
-        unmatched=len(suggestions) - matched,
     )
     db.session.commit()
     draft = DraftForm(formdata=None, program=form.program.data or 0, kind=form.kind.data, year=form.year.data)
@@ -164,7 +156,7 @@ def apply():
             abort(400, description="The draft lists a mentee that is not one. Run the matching again.")
         chosen[mentee_id] = as_id(request.form.get(f"mentor-{mentee_id}"))
         order.append(mentee_id)
-    table, suggestions = _run(program_id, kind, year)
+    table, suggestions = runs.draft(_run(program_id, kind, year))
     if draft.review.data:
         return _render_draft(draft, table, suggestions, chosen)
     mentees = {x.id: x for x in table.problem.mentees}
@@ -194,6 +186,9 @@ def apply():
             mentee_programs=scope.program_ids,
             pool_programs=scope.program_ids,
             source="match.apply",
+            via="web",
+            program_id=program_id or None,
+            kind=kind,
         )
     except applying.ApplyErrors as exc:
         db.session.rollback()
@@ -201,15 +196,6 @@ def apply():
     except ServiceError as exc:
         db.session.rollback()
         return _render_draft(draft, table, suggestions, chosen, [(0, str(exc))], 409)
-    audit.record(
-        current_user,
-        "match.apply",
-        None,
-        via="web",
-        program_id=program_id or None,
-        kind=kind,
-        created=len(created),
-    )
     db.session.commit()
     flash(f"Created {len(created)} pairings.", "success")
     return redirect(url_for("pairings.index", program=program_id or None, kind=kind))

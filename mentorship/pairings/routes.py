@@ -21,7 +21,7 @@ from mentorship.pairings.forms import (
     PairingFilterForm,
     RevokeLinksForm,
 )
-from mentorship.services import ServiceError, audit, log_links
+from mentorship.services import ServiceError, log_links
 from mentorship.services import pairings as svc
 from mentorship.services.matching import candidates, scoring
 from mentorship.services.meetings import utcnow
@@ -169,8 +169,7 @@ def end(pairing_id: int):
 def revoke_links(pairing_id: int):
     pairing = pairing_in_scope(pairing_id)
     if RevokeLinksForm().validate_on_submit():
-        count = log_links.revoke([pairing.id])
-        audit.record(current_user, "log_links.revoke", pairing, revoked=count)
+        count = log_links.withdraw(pairing, actor=current_user)
         db.session.commit()
         if count:
             flash(f"{count} emailed link(s) withdrawn: they no longer log meetings.", "success")

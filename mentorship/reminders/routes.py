@@ -11,7 +11,7 @@ from sqlalchemy import and_
 from mentorship.access import roles_required, scope_of
 from mentorship.extensions import db
 from mentorship.models import Pairing
-from mentorship.services import ServiceError, audit
+from mentorship.services import ServiceError
 from mentorship.services import pulse as pulse_service
 from mentorship.services import reminders as service
 from mentorship.services.mail import send_mail
@@ -79,7 +79,7 @@ def remind(pairing_id: int):
             interval_days=config["REMINDER_INTERVAL_DAYS"],
         )
         mail = service.MailSettings(config["BASE_URL"], config["SECRET_KEY"], config["LOG_LINK_DAYS"])
-        reminder = service.send(due, mail=mail, send_mail=send_mail, now=now, sent_by=current_user)
+        service.send(due, mail=mail, send_mail=send_mail, now=now, sent_by=current_user)
     except ServiceError as exc:
         flash(str(exc), "warning")
     except OSError:
@@ -87,7 +87,6 @@ def remind(pairing_id: int):
         current_app.logger.exception("Reminder for pairing %s not sent", pairing_id)
         flash("The email could not be sent. Try again later.", "danger")
     else:
-        audit.record(current_user, "reminder.send", reminder, pairing_id=pairing.id, reason=due.reason)
         db.session.commit()
         flash(
             f"Reminder sent to {pairing.mentor.person.full_name} and {pairing.mentee.person.full_name}.",
@@ -101,11 +100,10 @@ def remind(pairing_id: int):
 def resolve(pairing_id: int):
     pairing = _pairing_in_scope(pairing_id)
     try:
-        count = pulse_service.resolve(pairing, utcnow())
+        pulse_service.resolve(pairing, utcnow(), actor=current_user)
     except ServiceError as exc:
         flash(str(exc), "warning")
     else:
-        audit.record(current_user, "pulse.resolve", pairing, flags=count)
         db.session.commit()
         flash("Marked as resolved.", "success")
     return redirect(url_for("reminders.attention"))

@@ -16,8 +16,8 @@ from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import func, select, update
 
 from mentorship.extensions import db
-from mentorship.models import LogLink, Meeting, Pairing
-from mentorship.services import ServiceError, execute_dml
+from mentorship.models import LogLink, Meeting, Pairing, User
+from mentorship.services import ServiceError, audit, execute_dml
 
 LOG_LINK_SALT = "log-link"
 # The path of the one-click form; the meetings blueprint serves it (a test checks they agree).
@@ -142,6 +142,13 @@ def revoke(pairing_ids: list[int], *, now: dt.datetime | None = None) -> int:
         execution_options={"synchronize_session": False},
     )
     return result.rowcount
+
+
+def withdraw(pairing: Pairing, *, actor: User | None) -> int:
+    """Withdraw a pairing's unused links at a person's request, audited; returns how many."""
+    count = revoke([pairing.id])
+    audit.record(actor, "log_links.revoke", pairing, revoked=count)
+    return count
 
 
 def live_count(pairing_id: int, *, now: dt.datetime) -> int:

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, and_, func, select, true
 
 from mentorship import vocab
 from mentorship.extensions import db
-from mentorship.models import Meeting, MenteeProfile, Pairing, Person, PulseCheck
+from mentorship.models import Meeting, MenteeProfile, Pairing, Person, PulseCheck, User
 from mentorship.services import ServiceError, audit
 from mentorship.services.metrics import counted_meeting
 
@@ -104,8 +104,8 @@ def flagged(where: ColumnElement[bool] | None = None) -> dict[int, dt.datetime]:
     return dict(db.session.execute(query).all())
 
 
-def resolve(pairing: Pairing, now: dt.datetime) -> int:
-    """Mark the pairing's open flags resolved; returns how many there were."""
+def resolve(pairing: Pairing, now: dt.datetime, *, actor: User | None) -> int:
+    """Mark the pairing's open flags resolved, audited; returns how many there were."""
     checks = db.session.execute(
         select(PulseCheck).where(PulseCheck.pairing_id == pairing.id, _mentee_no())
     ).scalars()
@@ -115,4 +115,5 @@ def resolve(pairing: Pairing, now: dt.datetime) -> int:
         count += 1
     if not count:
         raise ServiceError("This pairing has no open flag.")
+    audit.record(actor, "pulse.resolve", pairing, flags=count)
     return count

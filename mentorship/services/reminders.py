@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from mentorship.extensions import db
 from mentorship.models import MenteeProfile, MentorProfile, Pairing, Reminder, User
-from mentorship.services import ServiceError, log_links
+from mentorship.services import ServiceError, audit, log_links
 from mentorship.services.academic_year import academic_year, year_of
 from mentorship.services.metrics import MetricSettings, PairingMetrics, pairing_metrics
 
@@ -211,7 +211,8 @@ def send(
     now: dt.datetime,
     sent_by: User | None,
 ) -> Reminder:
-    """Email both people of `due` and record the reminder (the caller commits)."""
+    """Email both people of `due` and record the reminder, audited as sent by `sent_by` (None: the command
+    line's run, which audits itself with `record_run`); the caller commits."""
     for to, subject, body in compose(due, mail, now):
         send_mail([to], subject, body)
     reminder = Reminder(
@@ -219,4 +220,11 @@ def send(
     )
     db.session.add(reminder)
     db.session.flush()
+    if sent_by is not None:
+        audit.record(sent_by, "reminder.send", reminder, pairing_id=due.pairing.id, reason=due.reason)
     return reminder
+
+
+def record_run(sent: list[int], failed: list[int]) -> None:
+    """Audit a run of `flask reminders send`: the pairings reminded and those whose mail failed."""
+    audit.record(None, "reminders.send", None, via="cli", pairings=sent, failed=failed)

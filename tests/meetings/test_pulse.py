@@ -70,5 +70,5 @@ def test_flag_only_from_the_mentee_and_until_resolved(pair, f):
     assert pulse.flagged() == {}
     pulse.record_answer(pair.pairing, pair.mentee.person, 1, "no", now)
     assert pulse.flagged() == {pair.pairing.id: now}
-    assert pulse.resolve(pair.pairing, now) == 1
+    assert pulse.resolve(pair.pairing, now, actor=None) == 1
     assert pulse.flagged() == {}

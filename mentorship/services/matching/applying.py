@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -12,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from mentorship import vocab
 from mentorship.extensions import db
 from mentorship.models import Pairing, Person, User
-from mentorship.services import ServiceError
+from mentorship.services import ServiceError, audit
 from mentorship.services.pairings import ConcurrentChange, create_pairing, lock_mentors
 from mentorship.services.people import normalise_email
 
@@ -44,8 +45,10 @@ def apply_rows(
     pool_programs: frozenset[int] | None = None,
     today: dt.date | None = None,
     source: str = "match.apply",
+    **audit_details: Any,
 ) -> list[Pairing]:
-    """Create the pairings of `rows` (blank mentor = skipped), all or nothing.
+    """Create the pairings of `rows` (blank mentor = skipped), all or nothing, audited as `match.apply`
+    (with `audit_details`) besides each pairing's own event.
 
     Every row is checked against the matching rules and capacity at this moment, with the mentors locked;
     on any problem ApplyErrors lists them by row and the caller rolls back.
@@ -110,4 +113,5 @@ def apply_rows(
             errors.append((r.row, str(exc)))
     if errors:
         raise ApplyErrors(errors)
+    audit.record(actor, "match.apply", None, **audit_details, created=len(created))
     return created
