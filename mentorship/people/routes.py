@@ -17,71 +17,40 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
 
 from mentorship.access import can_see_person, roles_required, scope_of, staff_can_see_person
 from mentorship.auth.routes import email_password_link
 from mentorship.errors import error_page
 from mentorship.extensions import db
 from mentorship.forms import check_query, program_choices
-from mentorship.models import MenteeProfile, MentorProfile, Pairing, Person
+from mentorship.models import Person
 from mentorship.people.forms import EraseForm, FilterForm, LeaveForm, MenteeForm, MentorForm
-from mentorship.services import ServiceError, account_notices, accounts, audit, privacy
+from mentorship.services import ServiceError, account_notices, accounts, privacy
 from mentorship.services import people as people_service
 from mentorship.services.mail import send_mail
-from mentorship.services.pairings import history, involving
+from mentorship.services.pairings import history, involving, open_counts
 
 bp = Blueprint("people", __name__, url_prefix="/people")
-
-
-def active_pairing_counts(role: str, profile_ids: list[int]) -> dict[int, int]:
-    """Pairings active today per mentor or mentee profile id, in one query."""
-    today = dt.date.today()
-    column = Pairing.mentee_id if role == "mentee" else Pairing.mentor_id
-    rows = db.session.execute(
-        select(column, func.count(Pairing.id))
-        .where(column.in_(profile_ids), Pairing.open_on(today))
-        .group_by(column)
-    )
-    return dict(rows.all())
 
 
 def _people_list(role: str):
     form = FilterForm(request.args)
     form.program.choices = program_choices(scope_of(current_user), "Any program")
     check_query(form)
-    scope = scope_of(current_user)
-    profile = MenteeProfile if role == "mentee" else MentorProfile
-    query = select(profile).join(Person, profile.person_id == Person.id)
-    query = query.where(scope.mentees() if role == "mentee" else scope.mentors())
-    q = (form.q.data or "").strip().lower()
-    if q:
-        like = f"%{q}%"
-        query = query.where(
-            or_(
-                func.lower(Person.email).like(like),
-                func.lower(Person.first_name + " " + Person.last_name).like(like),
-            )
-        )
-    if form.program.data:
-        query = query.where(profile.program_id == form.program.data)
-    if form.pgy.data:
-        query = query.where(profile.pgy == form.pgy.data)
-    status = form.status.data or "enrolled"
-    if status == "enrolled":
-        query = query.where(profile.not_left_on(dt.date.today()))
-    elif status == "left":
-        query = query.where(profile.left_on < dt.date.today())
-    if form.role.data == "both":
-        other = MentorProfile if role == "mentee" else MenteeProfile
-        query = query.where(select(other.id).where(other.person_id == Person.id).exists())
-    query = query.options(selectinload(profile.person), selectinload(profile.program))
-    query = query.order_by(Person.last_name, Person.first_name, Person.id)
+    query = people_service.listing(
+        role,
+        scope_of(current_user),
+        today=dt.date.today(),
+        text=form.q.data or "",
+        program_id=form.program.data,
+        pgy=form.pgy.data,
+        status=form.status.data or "enrolled",
+        both_roles=form.role.data == "both",
+    )
     page = db.paginate(
         query, page=form.page.data or 1, per_page=current_app.config["PER_PAGE"], error_out=False
     )
-    active = active_pairing_counts(role, [p.id for p in page.items])
+    active = open_counts(role, [p.id for p in page.items], dt.date.today())
     return render_template("people/list.html", role=role, form=form, page=page, active=active)
 
 
@@ -106,13 +75,12 @@ def _enrol(role: str, form, fields: dict):
             form.first_name.data,
             form.last_name.data,
             scope=scope_of(current_user),
+            actor=current_user,
             **fields,
         )
     except ServiceError as exc:
         form.email.errors.append(str(exc))
         return None
-    db.session.flush()
-    audit.record(current_user, f"{role}.create", profile, email=profile.person.email)
     db.session.commit()
     flash(f"{profile.person.full_name} is enrolled as a {role}.", "success")
     return redirect(url_for("people.show", person_id=profile.person_id))
@@ -180,14 +148,8 @@ def show(person_id: int):
     # Staff see the pairings in their scope; a mentor or mentee only those they share with this person.
     visible = scope_of(current_user).pairings() if current_user.is_staff else involving(current_user.person)
     pairings = history(person, visible)
-    # An erased person's retained answers serve closed years' aggregates only, never an individual screen.
-    show_demographics = (
-        current_user.can_view_demographics
-        and person.self_identification is not None
-        and person.erased_at is None
-    )
+    show_demographics = people_service.shows_self_identification(person, current_user)
     if show_demographics:
-        audit.record(current_user, "demographics.view", person)
         db.session.commit()
     is_staff_view = staff_can_see_person(current_user, person.id)
     return render_template(
@@ -219,6 +181,7 @@ def _save_identity(person: Person, form) -> tuple[int | None, accounts.EmailChan
             form.last_name.data,
             scope=scope_of(current_user),
             now=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            actor=current_user,
             keep_session=current_user.current_session,  # kept only if the editor changed their own email
         )
     except accounts.LoginManagedByOffice as exc:
@@ -228,8 +191,6 @@ def _save_identity(person: Person, form) -> tuple[int | None, accounts.EmailChan
     except ServiceError as exc:
         form.email.errors.append(str(exc))
         return 200, None
-    if change is not None:
-        audit.record(current_user, "person.email_change", person, old=change.old, new=change.new)
     return None, change
 
 
@@ -241,27 +202,6 @@ def _after_email_change(change: accounts.EmailChange | None) -> None:
     send_mail(notice.to, notice.subject, notice.body)
 
 
-def _edit_profile(person: Person, profile, form, fields_of, set_interests, title: str):
-    """Save an edit form of a mentor or mentee profile, or show it again with its problems."""
-    status = 200
-    if form.validate_on_submit():
-        status, change = _save_identity(person, form)
-        if status is None:
-            fields = fields_of(form)
-            set_interests(profile, fields.pop("interests"))
-            fields["enrolled_on"] = fields["enrolled_on"] or profile.enrolled_on
-            for name, value in fields.items():
-                setattr(profile, name, value)
-            role = "mentor" if isinstance(profile, MentorProfile) else "mentee"
-            audit.record(current_user, f"{role}.update", profile, email=person.email)
-            db.session.commit()
-            _after_email_change(change)
-            flash("Saved.", "success")
-            return redirect(url_for("people.show", person_id=person.id))
-    _lock_email_unless_managed(form, person)
-    return render_template("people/form.html", form=form, title=title), status
-
-
 def _fill_identity(form, person: Person) -> None:
     form.email.data, form.first_name.data, form.last_name.data = (
         person.email,
@@ -270,35 +210,36 @@ def _fill_identity(form, person: Person) -> None:
     )
 
 
-@bp.route("/<int:person_id>/mentor/edit", methods=["GET", "POST"])
+@bp.route("/<int:person_id>/<any(mentor, mentee):role>/edit", methods=["GET", "POST"])
 @roles_required("staff")
-def edit_mentor(person_id: int):
+def edit(person_id: int, role: str):
     person = _person_or_404(person_id, staff_only=True)
-    mentor = person.mentor or abort(404)
-    form = MentorForm(obj=mentor) if request.method == "GET" else MentorForm()
+    profile = getattr(person, role) or abort(404)
+    form_class, fields_of = (MentorForm, _mentor_fields) if role == "mentor" else (MenteeForm, _mentee_fields)
+    form = form_class(obj=profile) if request.method == "GET" else form_class()
     if request.method == "GET":
         _fill_identity(form, person)
-        form.interests.data = "; ".join(mentor.interests)
-        form.program_id.data = mentor.program_id or 0
-    form.program_id.choices = program_choices(scope_of(current_user), "None")
-    if mentor.program_id and mentor.program_id not in {c[0] for c in form.program_id.choices}:
-        form.program_id.choices.append((mentor.program_id, mentor.program.name))
-    title = f"Edit mentor {person.full_name}"
-    return _edit_profile(person, mentor, form, _mentor_fields, people_service.set_mentor_interests, title)
-
-
-@bp.route("/<int:person_id>/mentee/edit", methods=["GET", "POST"])
-@roles_required("staff")
-def edit_mentee(person_id: int):
-    person = _person_or_404(person_id, staff_only=True)
-    mentee = person.mentee or abort(404)
-    form = MenteeForm(obj=mentee) if request.method == "GET" else MenteeForm()
-    if request.method == "GET":
-        _fill_identity(form, person)
-        form.interests.data = "; ".join(mentee.interests)
-    form.program_id.choices = program_choices(scope_of(current_user))
-    title = f"Edit mentee {person.full_name}"
-    return _edit_profile(person, mentee, form, _mentee_fields, people_service.set_mentee_interests, title)
+        form.interests.data = "; ".join(profile.interests)
+        form.program_id.data = profile.program_id or 0
+    # A mentor may have no home program ("None"); a mentee always has one.
+    form.program_id.choices = program_choices(scope_of(current_user), "None" if role == "mentor" else None)
+    if profile.program_id and profile.program_id not in {c[0] for c in form.program_id.choices}:
+        form.program_id.choices.append((profile.program_id, profile.program.name))
+    status = 200
+    if form.validate_on_submit():
+        status, change = _save_identity(person, form)
+        if status is None:
+            fields = fields_of(form)
+            interests = fields.pop("interests")
+            fields["enrolled_on"] = fields["enrolled_on"] or profile.enrolled_on
+            people_service.update_profile(profile, fields, interests, actor=current_user, email=person.email)
+            db.session.commit()
+            _after_email_change(change)
+            flash("Saved.", "success")
+            return redirect(url_for("people.show", person_id=person.id))
+    _lock_email_unless_managed(form, person)
+    title = f"Edit {role} {person.full_name}"
+    return render_template("people/form.html", form=form, title=title), status
 
 
 @bp.route("/<int:person_id>/<any(mentor, mentee):role>/leave", methods=["POST"])
@@ -309,11 +250,10 @@ def leave(person_id: int, role: str):
     form = LeaveForm()
     if form.validate_on_submit():
         try:
-            people_service.mark_left(profile, form.left_on.data)
+            people_service.mark_left(profile, form.left_on.data, actor=current_user)
         except ServiceError as exc:
             flash(str(exc), "danger")
         else:
-            audit.record(current_user, f"{role}.leave", profile, left_on=form.left_on.data)
             db.session.commit()
             flash(
                 f"{person.full_name} is marked as having left on {form.left_on.data.isoformat()}.", "success"
@@ -327,12 +267,11 @@ def leave(person_id: int, role: str):
 @roles_required("staff")
 def invite(person_id: int):
     person = _person_or_404(person_id, staff_only=True)
-    if not accounts.may_manage_login(scope_of(current_user), person):
-        return error_page(403, accounts.LOGIN_MANAGED_BY_OFFICE)
-    user = accounts.ensure_user(person)
-    db.session.flush()
+    try:
+        user = accounts.invite(person, scope=scope_of(current_user), actor=current_user)
+    except accounts.LoginManagedByOffice as exc:
+        return error_page(403, str(exc))
     email_password_link(user, "invite")
-    audit.record(current_user, "user.invite", user, email=person.email)
     db.session.commit()
     flash(f"An invitation was sent to {person.email}.", "success")
     return redirect(url_for("people.show", person_id=person.id))
@@ -352,11 +291,10 @@ def export(person_id: int):
     """An admin downloads a person's data for them (meeting notes withheld: they belong to the pair)."""
     person = db.get_or_404(Person, person_id)
     try:
-        data = privacy.export_person(person, include_notes=False)
+        data = privacy.export_person(person, include_notes=False, actor=current_user, by="admin")
     except ServiceError as exc:
         flash(str(exc), "warning")
         return redirect(url_for("people.show", person_id=person.id))
-    audit.record(current_user, "person.export", person, by="admin", notes=False)
     db.session.commit()
     return json_download(data, f"person-{person.id}-data.json")
 

@@ -6,16 +6,13 @@ import datetime as dt
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from mentorship.access import roles_required
 from mentorship.extensions import db
-from mentorship.models import MentorProfile, Person
 from mentorship.people.routes import json_download
 from mentorship.profile.forms import MenteeProfileForm, MentorProfileForm, SelfIdentificationForm
-from mentorship.services import audit, privacy
 from mentorship.services import people as people_service
+from mentorship.services import privacy
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
@@ -34,12 +31,14 @@ def mentor():
     if request.method == "GET":
         form.interests.data = "; ".join(profile.interests)
     if form.validate_on_submit():
-        profile.department = form.department.data or None
-        profile.specialty = form.specialty.data or None
-        profile.rank = form.rank.data or None
-        profile.capacity = form.capacity.data
-        people_service.set_mentor_interests(profile, people_service.parse_interests(form.interests.data))
-        audit.record(current_user, "mentor.update", profile, by="self")
+        fields = {
+            "department": form.department.data or None,
+            "specialty": form.specialty.data or None,
+            "rank": form.rank.data or None,
+            "capacity": form.capacity.data,
+        }
+        interests = people_service.parse_interests(form.interests.data)
+        people_service.update_profile(profile, fields, interests, actor=current_user, by="self")
         db.session.commit()
         flash("Your mentor profile is saved.", "success")
         return redirect(url_for("profile.edit"))
@@ -47,15 +46,7 @@ def mentor():
 
 
 def _mentor_choices(exclude_person_id: int) -> list[tuple[int, str]]:
-    today = dt.date.today()
-    mentors = db.session.execute(
-        select(MentorProfile)
-        .join(Person)
-        .where(MentorProfile.person_id != exclude_person_id)
-        .where(MentorProfile.not_left_on(today))
-        .options(selectinload(MentorProfile.person))
-        .order_by(Person.last_name, Person.first_name)
-    ).scalars()
+    mentors = people_service.mentors_to_choose(exclude_person_id, dt.date.today())
     return [(m.id, f"{m.person.sort_name}" + (f" ({m.department})" if m.department else "")) for m in mentors]
 
 
@@ -72,20 +63,15 @@ def mentee():
         form.preferred.data = [m.id for m in profile.preferred]
         form.excluded.data = [m.id for m in profile.excluded]
     if form.validate_on_submit():
-        chosen = {
-            m.id: m
-            for m in db.session.execute(
-                select(MentorProfile).where(
-                    MentorProfile.id.in_(set(form.preferred.data) | set(form.excluded.data))
-                )
-            ).scalars()
-        }
-        profile.preferred = [chosen[i] for i in form.preferred.data]
-        profile.excluded = [chosen[i] for i in form.excluded.data]
-        profile.concordance_gender = form.concordance_gender.data
-        profile.concordance_urim = form.concordance_urim.data
-        people_service.set_mentee_interests(profile, people_service.parse_interests(form.interests.data))
-        audit.record(current_user, "mentee.update", profile, by="self")
+        people_service.update_preferences(
+            profile,
+            preferred=form.preferred.data,
+            excluded=form.excluded.data,
+            concordance_gender=form.concordance_gender.data,
+            concordance_urim=form.concordance_urim.data,
+            interests=people_service.parse_interests(form.interests.data),
+            actor=current_user,
+        )
         db.session.commit()
         flash("Your preferences are saved.", "success")
         return redirect(url_for("profile.edit"))
@@ -109,8 +95,9 @@ def self_identification():
         form.img.data = selfid.img or ""
         form.first_generation.data = selfid.first_generation or ""
     if form.validate_on_submit():
-        people_service.set_self_identification(
+        people_service.answer_self_identification(
             person,
+            actor=current_user,
             gender=form.gender.data or None,
             gender_description=form.gender_description.data,
             races=form.races.data or [],
@@ -119,8 +106,6 @@ def self_identification():
             img=form.img.data or None,
             first_generation=form.first_generation.data or None,
         )
-        # Only that it changed is logged: the answers themselves stay out of the audit trail.
-        audit.record(current_user, "self_identification.update", person)
         db.session.commit()
         flash("Thank you. Your answers are saved; you can change them at any time.", "success")
         return redirect(url_for("profile.edit"))
@@ -132,7 +117,6 @@ def self_identification():
 def export():
     """The signed-in person's own data, with the notes of their meetings."""
     person = current_user.person
-    data = privacy.export_person(person, include_notes=True)
-    audit.record(current_user, "person.export", person, by="self", notes=True)
+    data = privacy.export_person(person, include_notes=True, actor=current_user, by="self")
     db.session.commit()
     return json_download(data, "my-mentorship-data.json")

@@ -315,9 +315,10 @@ def update_identity(
     *,
     scope: Scope,
     now: dt.datetime,
+    actor: User | None,
     keep_session: UserSession | None = None,
 ) -> EmailChange | None:
-    """Save a person's name and email from an edit form; returns the email change, if any.
+    """Save a person's name and email from an edit form; returns the email change (audited), if any.
 
     An email change needs `may_manage_login` (else LoginManagedByOffice, and nothing is changed), is
     recorded on the person, and signs the person out everywhere (but `keep_session`, the editor's own
@@ -335,8 +336,20 @@ def update_identity(
         person.previous_email, person.email, person.email_changed_at = person.email, new, now
         if person.user is not None:
             sign_out_everywhere(person.user, except_session=keep_session)
+        audit.record(actor, "person.email_change", person, old=change.old, new=change.new)
     rename_person(person, first_name, last_name)
     return change
+
+
+def invite(person: Person, *, scope: Scope, actor: User | None) -> User:
+    """The account to send an invitation to sign in (created if none), audited; LoginManagedByOffice unless
+    `scope` may manage the person's login."""
+    if not may_manage_login(scope, person):
+        raise LoginManagedByOffice()
+    user = ensure_user(person)
+    db.session.flush()
+    audit.record(actor, "user.invite", user, email=person.email)
+    return user
 
 
 def sign_out_everywhere(user: User, except_session: UserSession | None = None) -> None:

@@ -78,6 +78,17 @@ def places_taken_each(mentor_ids: Sequence[int], day: dt.date) -> dict[int, int]
     return dict(rows.all())
 
 
+def open_counts(role: str, profile_ids: Sequence[int], day: dt.date) -> dict[int, int]:
+    """Pairings open on `day` per mentor or mentee profile id (`role`; absent: none), in one query."""
+    column = Pairing.mentee_id if role == "mentee" else Pairing.mentor_id
+    rows = db.session.execute(
+        select(column, func.count(Pairing.id))
+        .where(column.in_(profile_ids), Pairing.open_on(day))
+        .group_by(column)
+    )
+    return dict(rows.all())
+
+
 def may_override_capacity(user: User | None) -> bool:
     """Admins, and coordinators granted the right, may pair beyond a mentor's capacity."""
     return user is not None and (user.is_admin or user.can_override_capacity)
@@ -92,10 +103,11 @@ def check_rules(
     if mentor.person_id == mentee.person_id:
         raise ServiceError("A mentee cannot be their own mentor.")
     day = max(start_date, today)
-    if mentee.left_on is not None and mentee.left_on < day:
-        raise ServiceError(f"{mentee.person.full_name} left the program on {mentee.left_on.isoformat()}.")
-    if mentor.left_on is not None and mentor.left_on < day:
-        raise ServiceError(f"{mentor.person.full_name} left the program on {mentor.left_on.isoformat()}.")
+    for profile in (mentee, mentor):
+        if profile.left_on is not None and not profile.not_left_on(day):
+            raise ServiceError(
+                f"{profile.person.full_name} left the program on {profile.left_on.isoformat()}."
+            )
     if any(x.id == mentor.id for x in mentee.excluded):
         raise ServiceError(f"{mentor.person.full_name} is on {mentee.person.full_name}'s do-not-match list.")
     if mentor.mentor_type == "near_peer" and (mentor.pgy is None or mentor.pgy <= mentee.pgy):

@@ -1,12 +1,13 @@
-"""Enrolling people as mentors and mentees, and their self-identification."""
+"""Enrolling, listing and editing mentors and mentees, and their self-identification; every change audited."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from mentorship.access import Scope, person_in_scope
 from mentorship.extensions import db
@@ -18,8 +19,11 @@ from mentorship.models import (
     Person,
     RaceEthnicity,
     SelfIdentification,
+    User,
 )
-from mentorship.services import ServiceError
+from mentorship.services import ServiceError, audit
+
+Profile = MentorProfile | MenteeProfile
 
 
 class DuplicateEmail(ServiceError):
@@ -116,9 +120,9 @@ def enroll_mentee(person: Person, enrolled_on: dt.date | None = None, **fields) 
 
 
 def enroll_by_email(
-    role: str, email: str, first_name: str, last_name: str, *, scope: Scope, **fields
+    role: str, email: str, first_name: str, last_name: str, *, scope: Scope, actor: User | None, **fields
 ) -> MentorProfile | MenteeProfile:
-    """Enrol the person with `email` as "mentor" or "mentee", adding them if new.
+    """Enrol the person with `email` as "mentor" or "mentee", adding them if new; audited.
 
     Someone already known in the other role (a senior resident who mentors) keeps their record. A program
     coordinator (`scope` of some programs) never brings a person known outside their scope into it: once in
@@ -131,14 +135,133 @@ def enroll_by_email(
         raise DuplicateEmail(person)
     person = person or create_person(email, first_name, last_name)
     enroll = enroll_mentor if role == "mentor" else enroll_mentee
-    return enroll(person, **fields)
+    profile = enroll(person, **fields)
+    db.session.flush()
+    audit.record(actor, f"{role}.create", profile, email=profile.person.email)
+    return profile
 
 
-def mark_left(profile: MentorProfile | MenteeProfile, left_on: dt.date) -> None:
-    """Record that a mentor or mentee left the program on `left_on`."""
+def role_of(profile: Profile) -> str:
+    """ "mentor" or "mentee": the role a profile gives its person."""
+    return "mentor" if isinstance(profile, MentorProfile) else "mentee"
+
+
+def mark_left(profile: Profile, left_on: dt.date, *, actor: User | None) -> None:
+    """Record that a mentor or mentee left the program on `left_on`; audited."""
     if left_on < profile.enrolled_on:
         raise ServiceError("The date left cannot be before the date enrolled.")
     profile.left_on = left_on
+    audit.record(actor, f"{role_of(profile)}.leave", profile, left_on=left_on)
+
+
+def update_profile(
+    profile: Profile,
+    fields: dict[str, Any],
+    interests: Iterable[str],
+    *,
+    actor: User | None,
+    **audit_details: Any,
+) -> None:
+    """Save edited fields of a mentor or mentee profile and its interests; audited with `audit_details`."""
+    if isinstance(profile, MentorProfile):
+        set_mentor_interests(profile, interests)
+    else:
+        set_mentee_interests(profile, interests)
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    audit.record(actor, f"{role_of(profile)}.update", profile, **audit_details)
+
+
+def update_preferences(
+    mentee: MenteeProfile,
+    *,
+    preferred: Sequence[int],
+    excluded: Sequence[int],
+    concordance_gender: bool,
+    concordance_urim: bool,
+    interests: Iterable[str],
+    actor: User | None,
+) -> None:
+    """A mentee's own choices: preferred and do-not-match mentors (profile ids), concordance, interests."""
+    chosen = {
+        m.id: m
+        for m in db.session.execute(
+            select(MentorProfile).where(MentorProfile.id.in_(set(preferred) | set(excluded)))
+        ).scalars()
+    }
+    mentee.preferred = [chosen[i] for i in preferred]
+    mentee.excluded = [chosen[i] for i in excluded]
+    mentee.concordance_gender = concordance_gender
+    mentee.concordance_urim = concordance_urim
+    set_mentee_interests(mentee, interests)
+    audit.record(actor, "mentee.update", mentee, by="self")
+
+
+def mentors_to_choose(exclude_person_id: int, today: dt.date) -> list[MentorProfile]:
+    """Mentors a mentee may prefer or exclude: everyone not left, but the mentee themself, by name."""
+    return list(
+        db.session.execute(
+            select(MentorProfile)
+            .join(Person)
+            .where(MentorProfile.person_id != exclude_person_id)
+            .where(MentorProfile.not_left_on(today))
+            .options(selectinload(MentorProfile.person))
+            .order_by(Person.last_name, Person.first_name)
+        ).scalars()
+    )
+
+
+def listing(
+    role: str,
+    scope: Scope,
+    *,
+    today: dt.date,
+    text: str = "",
+    program_id: int | None = None,
+    pgy: int | None = None,
+    status: str = "enrolled",
+    both_roles: bool = False,
+) -> Select[Any]:
+    """The Mentees or Mentors list's query in `scope`: `text` in the name or email, the program and PGY,
+    "enrolled", "left" or "all", and only people in both roles if `both_roles`; by name."""
+    profile: type[Profile] = MenteeProfile if role == "mentee" else MentorProfile
+    query = select(profile).join(Person, profile.person_id == Person.id)
+    query = query.where(scope.mentees() if role == "mentee" else scope.mentors())
+    q = text.strip().lower()
+    if q:
+        like = f"%{q}%"
+        query = query.where(
+            or_(
+                func.lower(Person.email).like(like),
+                func.lower(Person.first_name + " " + Person.last_name).like(like),
+            )
+        )
+    if program_id:
+        query = query.where(profile.program_id == program_id)
+    if pgy:
+        query = query.where(profile.pgy == pgy)
+    if status == "enrolled":
+        query = query.where(profile.not_left_on(today))
+    elif status == "left":
+        query = query.where(~profile.not_left_on(today))
+    if both_roles:
+        other: type[Profile] = MentorProfile if role == "mentee" else MenteeProfile
+        query = query.where(select(other.id).where(other.person_id == Person.id).exists())
+    query = query.options(selectinload(profile.person), selectinload(profile.program))
+    return query.order_by(Person.last_name, Person.first_name, Person.id)
+
+
+def shows_self_identification(person: Person, viewer: User) -> bool:
+    """Whether `viewer` sees the person's self-identification on their page; each such view is audited.
+
+    An erased person's retained answers serve closed years' aggregates only, never an individual screen.
+    """
+    shown = (
+        viewer.can_view_demographics and person.self_identification is not None and person.erased_at is None
+    )
+    if shown:
+        audit.record(viewer, "demographics.view", person)
+    return shown
 
 
 def set_self_identification(
@@ -153,7 +276,8 @@ def set_self_identification(
     first_generation: str | None = None,
     given_on: dt.date | None = None,
 ) -> SelfIdentification:
-    """Replace a person's self-identification; every field is optional."""
+    """Replace a person's self-identification; every field is optional (the roster import's way: the
+    import is audited as a whole)."""
     selfid = person.self_identification
     if selfid is None:
         selfid = SelfIdentification(person=person)
@@ -169,6 +293,14 @@ def set_self_identification(
     selfid.img = img or None
     selfid.first_generation = first_generation or None
     selfid.given_on = given_on or dt.date.today()
+    return selfid
+
+
+def answer_self_identification(person: Person, *, actor: User | None, **answers: Any) -> SelfIdentification:
+    """A person's own answers from the form (`set_self_identification`'s), audited without the answers."""
+    selfid = set_self_identification(person, **answers)
+    # Only that it changed is logged: the answers themselves stay out of the audit trail.
+    audit.record(actor, "self_identification.update", person)
     return selfid
 
 

@@ -157,8 +157,9 @@ def _replace(value: Any, old: str, new: str) -> Any:
     return value
 
 
-def export_person(person: Person, *, include_notes: bool = True) -> dict[str, Any]:
-    """The person's own data as a JSON-ready dict: profile, pairings, meetings, self-identification.
+def export_person(person: Person, *, include_notes: bool, actor: User | None, by: str) -> dict[str, Any]:
+    """The person's own data as a JSON-ready dict: profile, pairings, meetings, self-identification;
+    audited as downloaded `by` "self" or "admin".
 
     Meeting notes belong to the pairing's two people: they are included when the person downloads
     their own data, and withheld (`include_notes=False`) when an admin downloads it for them.
@@ -260,6 +261,7 @@ def export_person(person: Person, *, include_notes: bool = True) -> dict[str, An
             "Meeting notes are visible only to the two people of a pairing; "
             "the person can download them from their own profile page."
         )
+    audit.record(actor, "person.export", person, by=by, notes=include_notes)
     return data
 
 

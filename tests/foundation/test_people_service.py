@@ -22,9 +22,12 @@ def test_updating_identity_refuses_someone_elses_email(f):
     a, b = f.person("a@example.org"), f.person("b@example.org")
     now = dt.datetime(2026, 1, 5, 9, 0)
     with pytest.raises(svc.DuplicateEmail):
-        accounts.update_identity(b, "A@example.org", "B", "B", scope=Scope(None), now=now)
+        accounts.update_identity(b, "A@example.org", "B", "B", scope=Scope(None), now=now, actor=None)
     # Their own email in another case is no change.
-    assert accounts.update_identity(a, "A@EXAMPLE.org", "Ann", "Lee", scope=Scope(None), now=now) is None
+    assert (
+        accounts.update_identity(a, "A@EXAMPLE.org", "Ann", "Lee", scope=Scope(None), now=now, actor=None)
+        is None
+    )
     assert (a.email, a.first_name, a.email_changed_at) == ("a@example.org", "Ann", None)
 
 
@@ -85,6 +88,6 @@ def test_mark_left_cannot_precede_enrolment(f):
 
     mentee = f.mentee(enrolled_on=dt.date(2025, 7, 1))
     with pytest.raises(ServiceError):
-        svc.mark_left(mentee, dt.date(2025, 6, 30))
-    svc.mark_left(mentee, dt.date(2025, 7, 1))
+        svc.mark_left(mentee, dt.date(2025, 6, 30), actor=None)
+    svc.mark_left(mentee, dt.date(2025, 7, 1), actor=None)
     assert mentee.left_on == dt.date(2025, 7, 1)

@@ -83,7 +83,9 @@ def test_a_refused_email_change_changes_nothing(f):
     mentee = f.mentee(f.person("resident@example.org", "Riley", "Resident"), a)
     user = f.user(mentee.person)
     with pytest.raises(accounts.LoginManagedByOffice, match="Ask the GME office"):
-        accounts.update_identity(mentee.person, NEW_EMAIL, "Riley", "Renamed", scope=scope, now=NOW)
+        accounts.update_identity(
+            mentee.person, NEW_EMAIL, "Riley", "Renamed", scope=scope, now=NOW, actor=None
+        )
     assert (mentee.person.email, mentee.person.last_name) == ("resident@example.org", "Resident")
     assert mentee.person.email_changed_at is None and user.session_version == 1
 
@@ -94,7 +96,7 @@ def test_an_email_change_is_recorded_and_signs_the_person_out_everywhere(f):
     user = f.user(mentee.person)
     reset = accounts.make_password_token(user, "reset")
     change = accounts.update_identity(
-        mentee.person, " New@Example.org ", "Riley", "R", scope=Scope(None), now=NOW
+        mentee.person, " New@Example.org ", "Riley", "R", scope=Scope(None), now=NOW, actor=None
     )
     assert (change.old, change.new, change.at) == ("resident@example.org", "new@example.org", NOW)
     person = mentee.person
@@ -110,7 +112,7 @@ def test_an_email_change_is_recorded_and_signs_the_person_out_everywhere(f):
 
 def test_the_previous_address_counts_for_24_hours(f):
     person = f.person("p@example.org")
-    accounts.update_identity(person, "q@example.org", "P", "Q", scope=Scope(None), now=NOW)
+    accounts.update_identity(person, "q@example.org", "P", "Q", scope=Scope(None), now=NOW, actor=None)
     assert accounts.recent_previous_email(person, NOW + dt.timedelta(hours=23, minutes=59)) == "p@example.org"
     assert accounts.recent_previous_email(person, NOW + dt.timedelta(hours=24, minutes=1)) is None
 
@@ -123,12 +125,16 @@ def test_a_coordinator_cannot_enrol_someone_known_outside_their_programs(f):
         with pytest.raises(
             people_service.OutsideScope, match="already enrolled elsewhere; ask the GME office"
         ):
-            people_service.enroll_by_email("mentor", email.upper(), "X", "Y", scope=scope, program_id=a.id)
+            people_service.enroll_by_email(
+                "mentor", email.upper(), "X", "Y", scope=scope, actor=None, program_id=a.id
+            )
     assert admin.person.mentor is None and other_mentee.person.mentor is None
     # Someone already in scope may take another role; an admin may enrol anyone.
     own = f.mentee(f.person("a-resident@example.org"), a)
-    people_service.enroll_by_email("mentor", own.person.email, "", "", scope=scope, program_id=a.id, pgy=3)
-    people_service.enroll_by_email("mentor", admin.email, "", "", scope=Scope(None))
+    people_service.enroll_by_email(
+        "mentor", own.person.email, "", "", scope=scope, actor=None, program_id=a.id, pgy=3
+    )
+    people_service.enroll_by_email("mentor", admin.email, "", "", scope=Scope(None), actor=None)
     assert own.person.mentor is not None and admin.person.mentor is not None
 
 
@@ -242,6 +248,7 @@ def test_reset_soon_after_an_email_change_also_tells_the_old_address(app, client
         "Moved",
         scope=Scope(None),
         now=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        actor=None,
     )
     db.session.commit()
 
