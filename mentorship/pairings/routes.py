@@ -6,14 +6,12 @@ import datetime as dt
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import aliased, contains_eager
 
 from mentorship import vocab
 from mentorship.access import roles_required, scope_of, staff_can_see_person
 from mentorship.extensions import db
 from mentorship.forms import check_query, program_choices
-from mentorship.models import MenteeProfile, MentorProfile, Pairing, Person, Program
+from mentorship.models import MenteeProfile, MentorProfile, Pairing, Person
 from mentorship.pairings.forms import (
     CandidateFilterForm,
     EndForm,
@@ -33,9 +31,7 @@ MAX_CANDIDATES = 50
 
 def pairing_in_scope(pairing_id: int) -> Pairing:
     """The pairing, or 404 when it does not exist or its mentee is outside the user's programs."""
-    pairing = db.session.execute(
-        select(Pairing).where(Pairing.id == pairing_id, scope_of(current_user).pairings())
-    ).scalar_one_or_none()
+    pairing = svc.in_scope(pairing_id, scope_of(current_user))
     if pairing is None:
         abort(404)
     return pairing
@@ -57,68 +53,23 @@ def index():
     form = PairingFilterForm(request.args)
     form.program.choices = program_choices(scope_of(current_user), "Any program")
     check_query(form)
-    scope = scope_of(current_user)
-    mentee_person = aliased(Person)
-    mentor_person = aliased(Person)
-    query = (
-        select(Pairing)
-        .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
-        .join(mentee_person, mentee_person.id == MenteeProfile.person_id)
-        .join(Program, Program.id == MenteeProfile.program_id)
-        .join(MentorProfile, MentorProfile.id == Pairing.mentor_id)
-        .join(mentor_person, mentor_person.id == MentorProfile.person_id)
-        .where(scope.pairings())
-    )
     person = None
     if form.person.data:
         person = db.session.get(Person, form.person.data)
         if person is None or not staff_can_see_person(current_user, person.id):
             abort(404, description="There is no such person among the people you can see.")
-        query = query.where(or_(mentee_person.id == person.id, mentor_person.id == person.id))
-    q = (form.q.data or "").strip().lower()
-    if q:
-        like = f"%{q}%"
-        query = query.where(
-            or_(
-                *(
-                    cond
-                    for p in (mentee_person, mentor_person)
-                    for cond in (
-                        func.lower(p.email).like(like),
-                        func.lower(p.first_name + " " + p.last_name).like(like),
-                    )
-                )
-            )
-        )
-    if form.program.data:
-        query = query.where(MenteeProfile.program_id == form.program.data)
-    if form.kind.data in vocab.PAIRING_KINDS:
-        query = query.where(Pairing.kind == form.kind.data)
-    today = dt.date.today()
     status = form.status.data if person is None else (request.args.get("status") or "all")
-    if status == "active":
-        query = query.where(Pairing.open_on(today))
-    elif status == "ended":
-        query = query.where(Pairing.end_date < today)
-    # The page's people and programs come with its rows, from the joins above: one query for the page.
-    query = query.options(
-        contains_eager(Pairing.mentor).contains_eager(MentorProfile.person.of_type(mentor_person)),
-        contains_eager(Pairing.mentee).contains_eager(MenteeProfile.person.of_type(mentee_person)),
-        contains_eager(Pairing.mentee).contains_eager(MenteeProfile.program),
-    ).order_by(Pairing.start_date.desc(), Pairing.id.desc())
-    page = db.paginate(
-        query, page=form.page.data or 1, per_page=current_app.config["PER_PAGE"], error_out=False, count=False
+    page = svc.listing(
+        scope_of(current_user),
+        today=dt.date.today(),
+        page=form.page.data or 1,
+        per_page=current_app.config["PER_PAGE"],
+        person=person,
+        text=form.q.data or "",
+        program_id=form.program.data,
+        kind=form.kind.data,
+        status=status,
     )
-    # Count the ids alone rather than a subquery of every selected column; without a person or text filter
-    # the conditions are on pairings and mentee profiles only, so the people and programs are not joined.
-    count = query.with_only_columns(func.count(Pairing.id)).order_by(None)
-    if person is None and not q:
-        count = (
-            select(func.count(Pairing.id))
-            .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
-            .where(query.whereclause)
-        )
-    page.total = db.session.execute(count).scalar_one()
     return render_template("pairings/index.html", form=form, page=page, person=person, status=status)
 
 
@@ -224,13 +175,8 @@ def new():
         form.kind.data = filters.kind.data
     if form.validate_on_submit():
         mentor = db.session.get(MentorProfile, form.mentor_id.data)
-        scope = scope_of(current_user)
         kind = previous.kind if previous else form.kind.data
-        if mentor is None or (
-            not scope.everything
-            and mentor.program_id is not None
-            and not scope.covers_program(mentor.program_id)
-        ):
+        if mentor is None or not candidates.in_pool(mentor, scope_of(current_user).program_ids):
             form.mentor_id.errors.append("Choose one of the mentors listed.")
         elif kind not in vocab.PAIRING_KINDS:
             form.mentor_id.errors.append("Unknown pairing kind.")
@@ -255,13 +201,13 @@ def new():
                     "success",
                 )
                 return redirect(url_for("pairings.show", pairing_id=pairing.id))
-    candidates, total = _candidates(mentee, filters)
+    listed, total = _candidates(mentee, filters)
     return render_template(
         "pairings/new.html",
         mentee=mentee,
         filters=filters,
         form=form,
-        candidates=candidates,
+        candidates=listed,
         total=total,
         previous=previous,
         may_override=svc.may_override_capacity(current_user),

@@ -11,17 +11,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import ColumnElement, false, func, or_, select, true, update
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, false, func, or_, select, true, update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from mentorship import vocab
+from mentorship.access import Scope
 from mentorship.extensions import db
 from mentorship.models import (
     MenteeProfile,
     MentorProfile,
     Pairing,
     Person,
+    Program,
     User,
 )
 from mentorship.services import ServiceError, audit, log_links
@@ -257,3 +260,81 @@ def history(person: Person, where: ColumnElement[bool] | None = None) -> list[Pa
         .order_by(Pairing.start_date.desc(), Pairing.id.desc())
     )
     return list(db.session.execute(query).scalars())
+
+
+def in_scope(pairing_id: int, scope: Scope) -> Pairing | None:
+    """The pairing, if its mentee is in `scope`."""
+    return db.session.execute(
+        select(Pairing).where(Pairing.id == pairing_id, scope.pairings())
+    ).scalar_one_or_none()
+
+
+def listing(
+    scope: Scope,
+    *,
+    today: dt.date,
+    page: int,
+    per_page: int,
+    person: Person | None = None,
+    text: str = "",
+    program_id: int | None = None,
+    kind: str | None = None,
+    status: str = "active",
+) -> Pagination:
+    """A page of the Pairings list in `scope`, newest first: of `person`, with `text` in a name or email, of
+    the program and kind, "active", "ended" or "all"; people and programs loaded, in one query and a count."""
+    mentee_person = aliased(Person)
+    mentor_person = aliased(Person)
+    conditions: list[ColumnExpressionArgument[bool]] = [scope.pairings()]
+    if person is not None:
+        conditions.append(or_(mentee_person.id == person.id, mentor_person.id == person.id))
+    q = text.strip().lower()
+    if q:
+        like = f"%{q}%"
+        conditions.append(
+            or_(
+                *(
+                    cond
+                    for p in (mentee_person, mentor_person)
+                    for cond in (
+                        func.lower(p.email).like(like),
+                        func.lower(p.first_name + " " + p.last_name).like(like),
+                    )
+                )
+            )
+        )
+    if program_id:
+        conditions.append(MenteeProfile.program_id == program_id)
+    if kind in vocab.PAIRING_KINDS:
+        conditions.append(Pairing.kind == kind)
+    if status == "active":
+        conditions.append(Pairing.open_on(today))
+    elif status == "ended":
+        conditions.append(~Pairing.holds_place_on(today))
+    query = (
+        select(Pairing)
+        .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
+        .join(mentee_person, mentee_person.id == MenteeProfile.person_id)
+        .join(Program, Program.id == MenteeProfile.program_id)
+        .join(MentorProfile, MentorProfile.id == Pairing.mentor_id)
+        .join(mentor_person, mentor_person.id == MentorProfile.person_id)
+        .where(*conditions)
+    )
+    # The page's people and programs come with its rows, from the joins above: one query for the page.
+    query = query.options(
+        contains_eager(Pairing.mentor).contains_eager(MentorProfile.person.of_type(mentor_person)),
+        contains_eager(Pairing.mentee).contains_eager(MenteeProfile.person.of_type(mentee_person)),
+        contains_eager(Pairing.mentee).contains_eager(MenteeProfile.program),
+    ).order_by(Pairing.start_date.desc(), Pairing.id.desc())
+    result = db.paginate(query, page=page, per_page=per_page, error_out=False, count=False)
+    # Count the ids alone rather than a subquery of every selected column; without a person or text filter
+    # the conditions are on pairings and mentee profiles only, so the people and programs are not joined.
+    count = query.with_only_columns(func.count(Pairing.id)).order_by(None)
+    if person is None and not q:
+        count = (
+            select(func.count(Pairing.id))
+            .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
+            .where(*conditions)
+        )
+    result.total = db.session.execute(count).scalar_one()
+    return result

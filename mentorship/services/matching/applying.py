@@ -14,6 +14,7 @@ from mentorship import vocab
 from mentorship.extensions import db
 from mentorship.models import Pairing, Person, User
 from mentorship.services import ServiceError, audit
+from mentorship.services.matching.candidates import in_pool
 from mentorship.services.pairings import ConcurrentChange, create_pairing, lock_mentors
 from mentorship.services.people import normalise_email
 
@@ -90,11 +91,7 @@ def apply_rows(
         if mentee_programs is not None and mentee.program_id not in mentee_programs:
             errors.append((r.row, f"{mentee_email} is not a mentee of your programs."))
             continue
-        if (
-            pool_programs is not None
-            and mentor.program_id is not None
-            and mentor.program_id not in pool_programs
-        ):
+        if not in_pool(mentor, pool_programs):
             errors.append((r.row, f"{mentor_email} is not a mentor available to your programs."))
             continue
         if (mentee_email, kind) in seen:

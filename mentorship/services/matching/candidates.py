@@ -25,6 +25,11 @@ def mentor_pool(program_ids: frozenset[int] | None) -> ColumnElement[bool]:
     return or_(MentorProfile.program_id.is_(None), MentorProfile.program_id.in_(program_ids))
 
 
+def in_pool(mentor: MentorProfile, program_ids: frozenset[int] | None) -> bool:
+    """Whether a run or a pairing in these programs may use `mentor` (`mentor_pool` for one profile)."""
+    return program_ids is None or mentor.program_id is None or mentor.program_id in program_ids
+
+
 def run_date(ay: AcademicYear, today: dt.date) -> dt.date:
     """The day a run for `ay` looks at: today, or the year's start (future year) or end (past year)."""
     return min(max(today, ay.start), ay.end)
