@@ -7,7 +7,7 @@ import unicodedata
 from flask import abort
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import EmailField, IntegerField
+from wtforms import EmailField, IntegerField, SelectMultipleField, widgets
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, StopValidation
 
 from mentorship.access import Scope
@@ -73,6 +73,13 @@ def id_field(label: str, required: str | None = None, **kwargs) -> IntegerField:
     return IntegerField(
         label, validators=[presence, NumberRange(1, MAX_ID, message=NO_SUCH_RECORD)], **kwargs
     )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes (topics, races, programs)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
 
 
 class QueryForm(FlaskForm):

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from config import TestConfig
 from mentorship import create_app
@@ -92,6 +92,27 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def count_queries():
+    """count_queries(fn) -> (statements sent to the database while `fn` ran, what `fn` returned)."""
+
+    def _count(fn):
+        n = 0
+
+        def bump(*_args, **_kwargs):
+            nonlocal n
+            n += 1
+
+        event.listen(db.engine, "before_cursor_execute", bump)
+        try:
+            result = fn()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", bump)
+        return n, result
+
+    return _count
 
 
 @pytest.fixture

@@ -1,15 +1,10 @@
 """Forms for accounts and their grants."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField, widgets
+from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
-from mentorship.forms import QueryForm, email_field, one_line, single_line
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
+from mentorship.forms import MultiCheckboxField, QueryForm, email_field, one_line, single_line
 
 
 class GrantsForm(FlaskForm):

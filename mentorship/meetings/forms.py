@@ -10,21 +10,14 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
-    SelectMultipleField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from mentorship import vocab
-from mentorship.forms import single_line
+from mentorship.forms import MultiCheckboxField, single_line
 from mentorship.services.meetings import MAX_MINUTES, MIN_MINUTES, MeetingInput
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class MeetingForm(FlaskForm):

@@ -5,8 +5,7 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectMultipleField,
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from mentorship import vocab
-from mentorship.admin.forms import MultiCheckboxField
-from mentorship.forms import single_line
+from mentorship.forms import MultiCheckboxField, single_line
 
 INTERESTS_HELP = "Separate with semicolons, e.g. research; global health; QI"
 

@@ -9,7 +9,7 @@ import secrets
 import zipfile
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from mentorship.extensions import db
 from mentorship.models import AuditEvent, Meeting
@@ -70,33 +70,23 @@ def test_staff_only_user_is_redirected(pair, login):
     assert r.status_code == 302
 
 
-def test_home_query_count_does_not_grow_with_pairings(f, login, app):
+def test_home_query_count_does_not_grow_with_pairings(f, login, app, count_queries):
     mentor = f.mentor(f.person("m@example.org", "Morgan", "M"), capacity=30)
     user = f.user(mentor.person)
 
-    def count_queries():
+    def home_queries():
         b = login(user)
-        n = 0
-
-        def bump(*_args, **_kwargs):
-            nonlocal n
-            n += 1
-
-        event.listen(db.engine, "before_cursor_execute", bump)
-        try:
-            r = b.get("/")
-        finally:
-            event.remove(db.engine, "before_cursor_execute", bump)
+        n, r = count_queries(lambda: b.get("/"))
         assert r.status_code == 200
         return n
 
     p = f.pairing(mentor, start_date=TODAY - dt.timedelta(days=200))
     f.meeting(p, TODAY - dt.timedelta(days=5), logged_as="mentee", logged_by_id=p.mentee.person_id)
-    one = count_queries()
+    one = home_queries()
     for i in range(6):
         p = f.pairing(mentor, start_date=TODAY - dt.timedelta(days=150 + i))
         f.meeting(p, TODAY - dt.timedelta(days=3), logged_as="mentee", logged_by_id=p.mentee.person_id)
-    assert count_queries() == one
+    assert home_queries() == one
 
 
 def test_mentor_logs_a_meeting(pair, login):

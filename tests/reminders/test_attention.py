@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from mentorship.extensions import db
 from mentorship.models import AuditEvent, PulseCheck, Reminder
@@ -115,21 +115,11 @@ def test_a_mentors_no_does_not_flag(pair, f, login):
     assert "Riley Mentee" not in login(pair.coordinator).get("/reminders/attention").get_data(as_text=True)
 
 
-def test_attention_page_query_count_is_fixed(pair, f, login):
+def test_attention_page_query_count_is_fixed(pair, f, login, count_queries):
     b = login(pair.coordinator)
 
     def count():
-        n = 0
-
-        def bump(*_args, **_kwargs):
-            nonlocal n
-            n += 1
-
-        event.listen(db.engine, "before_cursor_execute", bump)
-        try:
-            html = b.get("/reminders/attention").get_data(as_text=True)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", bump)
+        n, html = count_queries(lambda: b.get("/reminders/attention").get_data(as_text=True))
         return n, html.count("Remind now")
 
     few = count()
