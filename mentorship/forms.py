@@ -7,7 +7,7 @@ import unicodedata
 from flask import abort
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import EmailField, IntegerField, SelectMultipleField, widgets
+from wtforms import EmailField, IntegerField, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, StopValidation
 
 from mentorship.access import Scope
@@ -65,6 +65,13 @@ def email_field(label: str = "Email") -> EmailField:
     return EmailField(
         label, filters=[strip], validators=[single_line, DataRequired(), Email(), Length(max=254)]
     )
+
+
+def interests_field(
+    description: str = "Separate with semicolons, e.g. research; global health",
+) -> StringField:
+    """The interests of a profile, as one line separated by semicolons."""
+    return StringField("Interests", description=description, validators=[single_line, Length(max=2000)])
 
 
 def id_field(label: str, required: str | None = None, **kwargs) -> IntegerField:

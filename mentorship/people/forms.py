@@ -7,7 +7,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, SubmitFie
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from mentorship import vocab
-from mentorship.forms import QueryForm, email_field, one_line, single_line
+from mentorship.forms import QueryForm, email_field, interests_field, one_line, single_line
 
 
 class PersonFields(FlaskForm):
@@ -30,11 +30,7 @@ class MentorForm(PersonFields):
     capacity = IntegerField(
         "Capacity (most active mentees)", default=3, validators=[InputRequired(), NumberRange(1, 30)]
     )
-    interests = StringField(
-        "Interests",
-        description="Separate with semicolons, e.g. research; global health",
-        validators=[single_line, Length(max=2000)],
-    )
+    interests = interests_field()
     enrolled_on = DateField("Enrolled on", validators=[Optional()])
     submit = SubmitField("Save")
 
@@ -56,11 +52,7 @@ class MenteeForm(PersonFields):
     pgy = IntegerField(
         "PGY", validators=[DataRequired(message="Enter the PGY level, 1 to 10."), NumberRange(1, 10)]
     )
-    interests = StringField(
-        "Interests",
-        description="Separate with semicolons, e.g. research; global health",
-        validators=[single_line, Length(max=2000)],
-    )
+    interests = interests_field()
     enrolled_on = DateField("Enrolled on", validators=[Optional()])
     submit = SubmitField("Save")
 

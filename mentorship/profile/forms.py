@@ -5,7 +5,7 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectMultipleField,
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from mentorship import vocab
-from mentorship.forms import MultiCheckboxField, single_line
+from mentorship.forms import MultiCheckboxField, interests_field, single_line
 
 INTERESTS_HELP = "Separate with semicolons, e.g. research; global health; QI"
 
@@ -17,16 +17,12 @@ class MentorProfileForm(FlaskForm):
     capacity = IntegerField(
         "How many mentees can you take at once?", validators=[InputRequired(), NumberRange(1, 30)]
     )
-    interests = StringField(
-        "Interests", description=INTERESTS_HELP, validators=[single_line, Length(max=2000)]
-    )
+    interests = interests_field(INTERESTS_HELP)
     submit = SubmitField("Save")
 
 
 class MenteeProfileForm(FlaskForm):
-    interests = StringField(
-        "Interests", description=INTERESTS_HELP, validators=[single_line, Length(max=2000)]
-    )
+    interests = interests_field(INTERESTS_HELP)
     preferred = SelectMultipleField("Mentors I would like", coerce=int, validators=[Optional()])
     excluded = SelectMultipleField(
         "Mentors I prefer not to be matched with", coerce=int, validators=[Optional()]

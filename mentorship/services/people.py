@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -24,6 +24,7 @@ from mentorship.models import (
 from mentorship.services import ServiceError, audit
 
 Profile = MentorProfile | MenteeProfile
+P = TypeVar("P", MentorProfile, MenteeProfile)
 
 
 class DuplicateEmail(ServiceError):
@@ -97,26 +98,32 @@ def set_mentee_interests(mentee: MenteeProfile, interests: Iterable[str]) -> Non
     mentee.interest_rows = [MenteeInterest(interest=name) for name in names]
 
 
-def enroll_mentor(person: Person, enrolled_on: dt.date | None = None, **fields) -> MentorProfile:
-    """Give `person` a mentor profile (or return the one they have)."""
-    if person.mentor is not None:
-        raise ServiceError(f"{person.full_name} is already enrolled as a mentor.")
-    interests = fields.pop("interests", [])
-    mentor = MentorProfile(person=person, enrolled_on=enrolled_on or dt.date.today(), **fields)
-    set_mentor_interests(mentor, interests)
-    db.session.add(mentor)
-    return mentor
+def _set_interests(profile: Profile, interests: Iterable[str]) -> None:
+    if isinstance(profile, MentorProfile):
+        set_mentor_interests(profile, interests)
+    else:
+        set_mentee_interests(profile, interests)
 
 
-def enroll_mentee(person: Person, enrolled_on: dt.date | None = None, **fields) -> MenteeProfile:
-    """Give `person` a mentee profile."""
-    if person.mentee is not None:
-        raise ServiceError(f"{person.full_name} is already enrolled as a mentee.")
+def _enroll(person: Person, profile_class: type[P], enrolled_on: dt.date | None, fields: dict[str, Any]) -> P:
+    role = "mentor" if profile_class is MentorProfile else "mentee"
+    if getattr(person, role) is not None:
+        raise ServiceError(f"{person.full_name} is already enrolled as a {role}.")
     interests = fields.pop("interests", [])
-    mentee = MenteeProfile(person=person, enrolled_on=enrolled_on or dt.date.today(), **fields)
-    set_mentee_interests(mentee, interests)
-    db.session.add(mentee)
-    return mentee
+    profile = profile_class(person=person, enrolled_on=enrolled_on or dt.date.today(), **fields)
+    _set_interests(profile, interests)
+    db.session.add(profile)
+    return profile
+
+
+def enroll_mentor(person: Person, enrolled_on: dt.date | None = None, **fields: Any) -> MentorProfile:
+    """Give `person` a mentor profile; refused if they have one."""
+    return _enroll(person, MentorProfile, enrolled_on, fields)
+
+
+def enroll_mentee(person: Person, enrolled_on: dt.date | None = None, **fields: Any) -> MenteeProfile:
+    """Give `person` a mentee profile; refused if they have one."""
+    return _enroll(person, MenteeProfile, enrolled_on, fields)
 
 
 def enroll_by_email(
@@ -163,10 +170,7 @@ def update_profile(
     **audit_details: Any,
 ) -> None:
     """Save edited fields of a mentor or mentee profile and its interests; audited with `audit_details`."""
-    if isinstance(profile, MentorProfile):
-        set_mentor_interests(profile, interests)
-    else:
-        set_mentee_interests(profile, interests)
+    _set_interests(profile, interests)
     for name, value in fields.items():
         setattr(profile, name, value)
     audit.record(actor, f"{role_of(profile)}.update", profile, **audit_details)

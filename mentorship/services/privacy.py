@@ -31,6 +31,7 @@ from mentorship.extensions import db
 from mentorship.models import AuditEvent, Meeting, Pairing, Person, PulseCheck, User
 from mentorship.services import ServiceError, audit, log_links
 from mentorship.services.academic_year import academic_year, year_of
+from mentorship.services.pairings import involving
 
 ERASED_DOMAIN = "erased.invalid"
 
@@ -41,14 +42,7 @@ def erased_email(person_id: int) -> str:
 
 
 def _pairings_of(person: Person) -> list[Pairing]:
-    conditions = []
-    if person.mentor is not None:
-        conditions.append(Pairing.mentor_id == person.mentor.id)
-    if person.mentee is not None:
-        conditions.append(Pairing.mentee_id == person.mentee.id)
-    if not conditions:
-        return []
-    return list(db.session.execute(select(Pairing).where(or_(*conditions)).order_by(Pairing.id)).scalars())
+    return list(db.session.execute(select(Pairing).where(involving(person)).order_by(Pairing.id)).scalars())
 
 
 def counted_in_closed_year(person: Person, today: dt.date, start_month: int) -> bool:
