@@ -65,7 +65,8 @@ def run(repeat: int = 2, say=print) -> list[dict]:
     from flask_migrate import upgrade
 
     from mentorship.extensions import db
-    from mentorship.services import roster_import
+    from mentorship.services import roster as roster_service
+    from mentorship.services.meetings import utcnow
 
     env.DATA.mkdir(parents=True, exist_ok=True)
     path = env.DATA / "roster-10000.xlsx"
@@ -80,8 +81,10 @@ def run(repeat: int = 2, say=print) -> list[dict]:
             upgrade(directory=str(env.HERE.parent / "migrations"))
             db.engine.dispose()
             t0, c0 = time.perf_counter(), time.process_time()
-            roster = roster_import.read_paths([path], 50 * 1024 * 1024)
-            result = roster_import.import_roster(roster, topics=app.config["MEETING_TOPICS"])
+            roster = roster_service.read_paths([path], 50 * 1024 * 1024)
+            result = roster_service.import_roster(
+                roster, today=dt.date.today(), now=utcnow(), topics=app.config["MEETING_TOPICS"]
+            )
             db.session.commit()
             walls.append(time.perf_counter() - t0)
             times.append(time.process_time() - c0)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -13,269 +14,92 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from reports.xlsx import neutralise
 
+
+class TemplateColumn(Protocol):
+    """A column as the importer defines it (mentorship/services/roster/columns.py): the template shows it."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def meaning(self) -> str: ...
+    @property
+    def allowed(self) -> str: ...
+    @property
+    def required(self) -> bool: ...
+    @property
+    def choices(self) -> tuple[str, ...] | None: ...
+    @property
+    def whole(self) -> tuple[int, int] | None: ...
+    @property
+    def is_date(self) -> bool: ...
+
+
+# The `allowed` text the Instructions replace with the configured meeting topics.
+TOPICS = "TOPICS"
 VALIDATION_ROWS = 5000  # drop-downs reach this far down each sheet
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
 EXAMPLE_FONT = Font(italic=True, color="555555")
 
-YES_NO = "yes, no, prefer not to say (or y/n, true/false, 1/0); blank = not disclosed"
-RACES = (
-    "American Indian or Alaska Native; Asian; Black or African American; Hispanic or Latino; "
-    "Middle Eastern or North African; Native Hawaiian or Pacific Islander; White; Prefer not to say"
-)
-DATE = "a date: an Excel date, YYYY-MM-DD or M/D/YYYY"
-
-# The optional self-identification columns, the same on the Mentors and Mentees sheets.
-SELF_IDENTIFICATION = [
-    (
-        "gender",
-        False,
-        "Self-identified gender (optional)",
-        "woman, man, nonbinary, self-described, prefer not to say; blank = not disclosed",
-        ["woman", "man", "nonbinary", "self-described", "prefer not to say"],
-    ),
-    ("race_ethnicity", False, "Self-identified race/ethnicity, all that apply", RACES, None),
-    (
-        "urim",
-        False,
-        "Underrepresented in medicine (self-identified)",
-        YES_NO,
-        ["yes", "no", "prefer not to say"],
-    ),
-    ("img", False, "International medical graduate", YES_NO, ["yes", "no", "prefer not to say"]),
-    (
-        "first_generation",
-        False,
-        "First-generation college or medical student",
-        YES_NO,
-        ["yes", "no", "prefer not to say"],
-    ),
-]
-
-# sheet -> [(column, required, meaning, allowed values, drop-down list or None)]
-SHEETS: dict[str, list[tuple[str, bool, str, str, list[str] | None]]] = {
+# Example rows by column; a column left out is blank.
+EXAMPLES: dict[str, list[dict[str, object]]] = {
     "Programs": [
-        ("name", True, "Program name, e.g. Internal Medicine Residency", "text", None),
-        ("specialty", False, "The program's specialty", "text", None),
-        (
-            "kind",
-            False,
-            "Residency or fellowship",
-            "residency (default), fellowship",
-            ["residency", "fellowship"],
-        ),
+        {"name": "Internal Medicine Residency", "specialty": "Internal Medicine", "kind": "residency"},
     ],
     "Mentors": [
-        ("email", True, "The mentor's email: it identifies the person", "an email address", None),
-        ("first_name", True, "First name", "text", None),
-        ("last_name", True, "Last name", "text", None),
-        (
-            "mentor_type",
-            False,
-            "Faculty, or a senior resident mentoring near-peers",
-            "faculty (default), near_peer",
-            ["faculty", "near_peer"],
-        ),
-        ("department", False, "Department (faculty)", "text", None),
-        ("specialty", False, "Specialty", "text", None),
-        ("rank", False, "Academic rank, e.g. Associate Professor", "text", None),
-        ("program", False, "Program (required for near-peer mentors' own program)", "a program name", None),
-        (
-            "pgy",
-            False,
-            "PGY level; near-peer mentors only, and required for them",
-            "a whole number 1-10",
-            None,
-        ),
-        ("capacity", False, "Most mentees at once", "a whole number 0-30 (default 3)", None),
-        ("interests", False, "Interests used for matching", "a list separated by ;", None),
-        ("enrolled_on", False, "Date the mentor joined the program", f"{DATE}; default today", None),
-        ("left_on", False, "Date the mentor left the program", DATE, None),
-        *SELF_IDENTIFICATION,
+        {
+            "email": "a.okafor@example.edu",
+            "first_name": "Adaeze",
+            "last_name": "Okafor",
+            "mentor_type": "faculty",
+            "department": "Medicine",
+            "specialty": "Cardiology",
+            "rank": "Associate Professor",
+            "capacity": 3,
+            "interests": "research; global health",
+            "enrolled_on": dt.date(2025, 7, 1),
+        },
+        {
+            "email": "j.obrien@example.edu",
+            "first_name": "Jamie",
+            "last_name": "O'Brien",
+            "mentor_type": "near_peer",
+            "program": "Internal Medicine Residency",
+            "pgy": 3,
+            "capacity": 2,
+            "interests": "wellness; teaching",
+            "enrolled_on": dt.date(2025, 7, 1),
+        },
     ],
     "Mentees": [
-        (
-            "email",
-            True,
-            "The resident's or fellow's email: it identifies the person",
-            "an email address",
-            None,
-        ),
-        ("first_name", True, "First name", "text", None),
-        ("last_name", True, "Last name", "text", None),
-        (
-            "program",
-            True,
-            "Program; a program not in the Programs sheet or the site is created",
-            "a program name",
-            None,
-        ),
-        ("pgy", True, "PGY level", "a whole number 1-10", None),
-        ("interests", False, "Interests used for matching", "a list separated by ;", None),
-        ("preferred_mentors", False, "Mentors the mentee would like", "mentor emails separated by ;", None),
-        (
-            "do_not_match",
-            False,
-            "Mentors the mentee must not be matched with",
-            "mentor emails separated by ;",
-            None,
-        ),
-        (
-            "concordance_request",
-            False,
-            "Wish for a mentor sharing their gender and/or URiM identity",
-            "gender, urim, or gender; urim",
-            ["gender", "urim", "gender; urim"],
-        ),
-        (
-            "enrolled_on",
-            False,
-            "Date the mentee joined the mentorship program",
-            f"{DATE}; default today",
-            None,
-        ),
-        ("left_on", False, "Date the mentee left", DATE, None),
-        *SELF_IDENTIFICATION,
+        {
+            "email": "r.nunez@example.edu",
+            "first_name": "Renée",
+            "last_name": "Núñez",
+            "program": "Internal Medicine Residency",
+            "pgy": 1,
+            "interests": "research; QI",
+            "preferred_mentors": "a.okafor@example.edu",
+            "enrolled_on": dt.date(2025, 7, 1),
+        },
     ],
     "Pairings": [
-        (
-            "mentor_email",
-            True,
-            "The mentor (in the Mentors sheet or already on the site)",
-            "an email address",
-            None,
-        ),
-        (
-            "mentee_email",
-            True,
-            "The mentee (in the Mentees sheet or already on the site)",
-            "an email address",
-            None,
-        ),
-        ("start_date", True, "First day of the pairing", DATE, None),
-        ("end_date", False, "Last day, if it has ended", DATE, None),
-        (
-            "kind",
-            False,
-            "Kind of mentoring",
-            "career (default), research, wellness, peer",
-            ["career", "research", "wellness", "peer"],
-        ),
-        (
-            "end_reason",
-            False,
-            "Why it ended (needs end_date)",
-            "completed, rematched, mentee_left, mentor_left, other",
-            ["completed", "rematched", "mentee_left", "mentor_left", "other"],
-        ),
+        {
+            "mentor_email": "a.okafor@example.edu",
+            "mentee_email": "r.nunez@example.edu",
+            "start_date": dt.date(2025, 7, 15),
+            "kind": "career",
+        },
     ],
     "Meetings": [
-        ("mentor_email", True, "The mentor", "an email address", None),
-        (
-            "mentee_email",
-            True,
-            "The mentee; the meeting joins their pairing active on its date",
-            "an email address",
-            None,
-        ),
-        ("date", True, "Meeting date (not in the future)", DATE, None),
-        ("duration_minutes", True, "Length in minutes", "a whole number 1-600", None),
-        (
-            "modality",
-            False,
-            "How they met",
-            "in person (default), video, phone",
-            ["in person", "video", "phone"],
-        ),
-        (
-            "status",
-            False,
-            "What happened",
-            "held (default), cancelled, no-show",
-            ["held", "cancelled", "no-show"],
-        ),
-        ("topics", False, "Topics discussed", "TOPICS", None),
-        ("notes", False, "Private notes, visible only to the two people", "text", None),
-    ],
-}
-
-EXAMPLES: dict[str, list[list]] = {
-    "Programs": [["Internal Medicine Residency", "Internal Medicine", "residency"]],
-    "Mentors": [
-        [
-            "a.okafor@example.edu",
-            "Adaeze",
-            "Okafor",
-            "faculty",
-            "Medicine",
-            "Cardiology",
-            "Associate Professor",
-            "",
-            "",
-            3,
-            "research; global health",
-            dt.date(2025, 7, 1),
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-        ],
-        [
-            "j.obrien@example.edu",
-            "Jamie",
-            "O'Brien",
-            "near_peer",
-            "",
-            "",
-            "",
-            "Internal Medicine Residency",
-            3,
-            2,
-            "wellness; teaching",
-            dt.date(2025, 7, 1),
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-        ],
-    ],
-    "Mentees": [
-        [
-            "r.nunez@example.edu",
-            "Renée",
-            "Núñez",
-            "Internal Medicine Residency",
-            1,
-            "research; QI",
-            "a.okafor@example.edu",
-            "",
-            "",
-            dt.date(2025, 7, 1),
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-        ],
-    ],
-    "Pairings": [
-        ["a.okafor@example.edu", "r.nunez@example.edu", dt.date(2025, 7, 15), "", "career", ""],
-    ],
-    "Meetings": [
-        [
-            "a.okafor@example.edu",
-            "r.nunez@example.edu",
-            dt.date(2025, 8, 5),
-            45,
-            "in person",
-            "held",
-            "career planning; research",
-            "",
-        ],
+        {
+            "mentor_email": "a.okafor@example.edu",
+            "mentee_email": "r.nunez@example.edu",
+            "date": dt.date(2025, 8, 5),
+            "duration_minutes": 45,
+            "modality": "in person",
+            "status": "held",
+            "topics": "career planning; research",
+        },
     ],
 }
 
@@ -298,8 +122,8 @@ INTRO = [
 ]
 
 
-def build_template(topics: Iterable[str]) -> bytes:
-    """The import template workbook as .xlsx bytes; `topics` are the configured meeting topics."""
+def build_template(sheets: Mapping[str, Sequence[TemplateColumn]], topics: Iterable[str]) -> bytes:
+    """The import template workbook as .xlsx bytes, from the importer's `sheets` and the meeting `topics`."""
     topics = list(topics)
     book = Workbook()
     info = book.active
@@ -313,67 +137,69 @@ def build_template(topics: Iterable[str]) -> bytes:
     for cell in info[header_row]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
-    for sheet, columns in SHEETS.items():
-        for name, required, meaning, allowed, _choices in columns:
-            if allowed == "TOPICS":
+    for sheet, columns in sheets.items():
+        for column in columns:
+            allowed = column.allowed
+            if allowed == TOPICS:
                 allowed = "; ".join(topics) + " (several separated by ;)"
-            info.append([sheet, name, "*" if required else "", meaning, neutralise(allowed)])
+            info.append(
+                [sheet, column.name, "*" if column.required else "", column.meaning, neutralise(allowed)]
+            )
     for letter, width in zip("ABCDE", (14, 22, 10, 60, 70), strict=True):
         info.column_dimensions[letter].width = width
     for row in info.iter_rows(min_row=header_row + 1):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
-    for sheet, columns in SHEETS.items():
+    for sheet, columns in sheets.items():
         ws = book.create_sheet(sheet)
-        ws.append([name for name, *_ in columns])
-        for index, (name, required, meaning, _allowed, choices) in enumerate(columns, start=1):
+        ws.append([column.name for column in columns])
+        examples = EXAMPLES.get(sheet, [])
+        for index, column in enumerate(columns, start=1):
             cell = ws.cell(row=1, column=index)
             cell.font = Font(bold=True)
             cell.fill = HEADER_FILL
             letter = get_column_letter(index)
-            ws.column_dimensions[letter].width = max(14, len(name) + 4)
-            cells = f"{letter}2:{letter}{VALIDATION_ROWS}"
-            if choices:
-                dv = DataValidation(
-                    type="list",
-                    formula1='"' + ",".join(choices) + '"',
-                    allow_blank=True,
-                    showErrorMessage=False,  # a drop-down helps; any value the importer accepts is fine
-                    promptTitle=name[:32],
-                    prompt=meaning[:255],
-                    showInputMessage=True,
-                )
-            elif name in {"pgy", "capacity", "duration_minutes"}:
-                low, high = {"pgy": (1, 10), "capacity": (0, 30), "duration_minutes": (1, 600)}[name]
-                dv = DataValidation(
-                    type="whole",
-                    operator="between",
-                    formula1=str(low),
-                    formula2=str(high),
-                    allow_blank=True,
-                    showErrorMessage=True,
-                    errorTitle=name,
-                    error=f"A whole number from {low} to {high}.",
-                )
-            else:
-                dv = None
+            ws.column_dimensions[letter].width = max(14, len(column.name) + 4)
+            dv = _validation(column)
             if dv is not None:
-                dv.add(cells)
+                dv.add(f"{letter}2:{letter}{VALIDATION_ROWS}")
                 ws.add_data_validation(dv)
-            if name.endswith(("_on", "_date")) or name == "date":
-                for row in range(2, 2 + len(EXAMPLES.get(sheet, []))):
-                    ws.cell(row=row, column=index).number_format = "yyyy-mm-dd"
-            if required:
-                cell.value = name  # headers stay plain names so the file re-imports; * is in Instructions
-        for example in EXAMPLES.get(sheet, []):
-            ws.append([neutralise(v) if v != "" else None for v in example])
+        for example in examples:
+            ws.append([neutralise(example.get(column.name)) for column in columns])
             for cell in ws[ws.max_row]:
                 cell.font = EXAMPLE_FONT
-            for index, (name, *_rest) in enumerate(columns, start=1):
-                if name.endswith(("_on", "_date")) or name == "date":
+            for index, column in enumerate(columns, start=1):
+                if column.is_date:
                     ws.cell(row=ws.max_row, column=index).number_format = "yyyy-mm-dd"
         ws.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _validation(column: TemplateColumn) -> DataValidation | None:
+    """The column's drop-down list or whole-number range, if it has one."""
+    if column.choices:
+        return DataValidation(
+            type="list",
+            formula1='"' + ",".join(column.choices) + '"',
+            allow_blank=True,
+            showErrorMessage=False,  # a drop-down helps; any value the importer accepts is fine
+            promptTitle=column.name[:32],
+            prompt=column.meaning[:255],
+            showInputMessage=True,
+        )
+    if column.whole is not None:
+        low, high = column.whole
+        return DataValidation(
+            type="whole",
+            operator="between",
+            formula1=str(low),
+            formula2=str(high),
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=column.name,
+            error=f"A whole number from {low} to {high}.",
+        )
+    return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from flask.cli import AppGroup
 
 from mentorship.cli import fail
 from mentorship.extensions import db
-from mentorship.services import roster_import
+from mentorship.services import roster as roster_service
+from mentorship.services.meetings import utcnow
 from reports.roster_template import build_template
 
 group = AppGroup("roster", help="Write the import template and import rosters from .xlsx or .csv files.")
@@ -27,7 +29,7 @@ def template(path: str) -> None:
     if Path(path).suffix.lower() != ".xlsx":
         fail("The template is an Excel workbook: give a path ending in .xlsx.")
     try:
-        Path(path).write_bytes(build_template(current_app.config["MEETING_TOPICS"]))
+        Path(path).write_bytes(build_template(roster_service.SHEETS, current_app.config["MEETING_TOPICS"]))
     except OSError as exc:
         fail(f"Cannot write {path}: {exc.strerror or exc}.")
     click.echo(f"Wrote the roster template to {path}.")
@@ -43,13 +45,15 @@ def template(path: str) -> None:
 def import_(paths: tuple[str, ...], dry_run: bool) -> None:
     """Import one .xlsx workbook or one or more .csv files (mentors.csv, mentees.csv, ...), all or nothing."""
     try:
-        roster = roster_import.read_paths(paths, current_app.config["IMPORT_MAX_BYTES"])
+        roster = roster_service.read_paths(paths, current_app.config["IMPORT_MAX_BYTES"])
         # A progress bar on a terminal; nothing extra on stderr when output is captured (cron, CI).
         tty = sys.stderr.isatty()
         bar = click.progressbar(length=roster.row_count, label="Checking rows", file=sys.stderr)
         with bar if tty else contextlib.nullcontext(bar):
-            result = roster_import.import_roster(
+            result = roster_service.import_roster(
                 roster,
+                today=dt.date.today(),
+                now=utcnow(),
                 actor=None,
                 scope=None,
                 topics=current_app.config["MEETING_TOPICS"],
@@ -57,7 +61,7 @@ def import_(paths: tuple[str, ...], dry_run: bool) -> None:
                 progress=bar.update if tty else None,
                 demographics=True,  # the operator of the command line sees everything
             )
-    except roster_import.ImportInvalid as exc:
+    except roster_service.ImportInvalid as exc:
         # A dry run keeps its audit event (roster.preview); a refused import writes nothing.
         if dry_run:
             db.session.commit()
@@ -66,14 +70,14 @@ def import_(paths: tuple[str, ...], dry_run: bool) -> None:
         for error in exc.errors:
             click.echo(str(error), err=True)
         fail(str(exc))
-    except roster_import.ImportRefused as exc:
+    except roster_service.ImportRefused as exc:
         db.session.rollback()
         fail(str(exc))
     db.session.commit()  # the import, or the dry run's audit event
     _print_result(result)
 
 
-def _print_result(result: roster_import.ImportResult) -> None:
+def _print_result(result: roster_service.ImportResult) -> None:
     name = result.filename
     if result.dry_run:
         click.echo(f"Dry run of {name}: no problems found; nothing was imported.")
@@ -83,13 +87,13 @@ def _print_result(result: roster_import.ImportResult) -> None:
         click.echo(f"Nothing changed: everything in {name} is already in the database.")
     for sheet in result.ignored_sheets:
         click.echo(f'Sheet "{sheet}" is not one of the template\'s sheets and was ignored.')
-    for line in roster_import.summary_lines(result):
+    for line in roster_service.summary_lines(result):
         click.echo(line)
     if not result.dry_run:
         return
     words = {"create": "would be created", "update": "would be updated", "unchanged": "are unchanged"}
-    for category in roster_import.CATEGORIES:
-        for action in roster_import.ACTIONS:
+    for category in roster_service.CATEGORIES:
+        for action in roster_service.ACTIONS:
             labels = result.preview.items[category][action]
             if not labels:
                 continue

@@ -17,7 +17,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from mentorship import vocab
 from mentorship.forms import MultiCheckboxField, single_line
-from mentorship.services.meetings import MAX_MINUTES, MIN_MINUTES, MeetingInput
+from mentorship.services.meetings import (
+    DEFAULT_MODALITY,
+    DEFAULT_STATUS,
+    MAX_MINUTES,
+    MAX_NOTES,
+    MIN_MINUTES,
+    MeetingInput,
+)
 
 
 class MeetingForm(FlaskForm):
@@ -33,13 +40,17 @@ class MeetingForm(FlaskForm):
         ],
         render_kw={"inputmode": "numeric", "min": MIN_MINUTES, "max": MAX_MINUTES},
     )
-    modality = RadioField("How did you meet?", choices=list(vocab.MODALITIES.items()), default="in_person")
-    status = RadioField("Did it happen?", choices=list(vocab.MEETING_STATUSES.items()), default="held")
+    modality = RadioField(
+        "How did you meet?", choices=list(vocab.MODALITIES.items()), default=DEFAULT_MODALITY
+    )
+    status = RadioField(
+        "Did it happen?", choices=list(vocab.MEETING_STATUSES.items()), default=DEFAULT_STATUS
+    )
     topics = MultiCheckboxField("Topics (optional)", choices=[])
     notes = TextAreaField(
         "Private notes (optional)",
         description="Only the two of you can read these; coordinators never see them.",
-        validators=[Optional(), Length(max=5000)],
+        validators=[Optional(), Length(max=MAX_NOTES)],
         render_kw={"rows": 3},
     )
     submit = SubmitField("Save meeting")
@@ -52,7 +63,7 @@ class MeetingForm(FlaskForm):
             date=self.date.data,
             duration_minutes=self.duration_minutes.data,
             modality=self.modality.data,
-            status=self.status.data if "status" in self else "held",
+            status=self.status.data if "status" in self else DEFAULT_STATUS,
             topics=list(self.topics.data or []),
             notes=self.notes.data if "notes" in self else None,
         )

@@ -12,7 +12,9 @@ from flask_login import current_user, user_logged_out
 from mentorship.access import roles_required, scope_of
 from mentorship.extensions import db
 from mentorship.roster.forms import CancelForm, ConfirmForm, UploadForm
-from mentorship.services import roster_import, roster_uploads
+from mentorship.services import roster as roster_service
+from mentorship.services import roster_uploads
+from mentorship.services.meetings import utcnow
 from reports.roster_template import build_template
 
 bp = Blueprint("roster", __name__, url_prefix="/roster")
@@ -20,10 +22,6 @@ bp = Blueprint("roster", __name__, url_prefix="/roster")
 SESSION_KEY = "roster_upload"
 RESULT_KEY = "roster_result"
 ERRORS_SHOWN = 500
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 @user_logged_out.connect
@@ -40,7 +38,7 @@ def _stored_files() -> list[tuple[str, bytes]] | None:
     token = session.get(SESSION_KEY)
     if not isinstance(token, str):
         return None
-    return roster_uploads.files_of(token, current_user.id, _now())
+    return roster_uploads.files_of(token, current_user.id, utcnow())
 
 
 def _forget_upload() -> None:
@@ -54,20 +52,22 @@ def _check(files: list[tuple[str, bytes]], dry_run: bool):
     """Run the import service on `files`; returns (result, errors, refusal)."""
     scope = scope_of(current_user)
     try:
-        roster = roster_import.read_files(files, current_app.config["IMPORT_MAX_BYTES"])
-        result = roster_import.import_roster(
+        roster = roster_service.read_files(files, current_app.config["IMPORT_MAX_BYTES"])
+        result = roster_service.import_roster(
             roster,
+            today=dt.date.today(),
+            now=utcnow(),
             actor=current_user,
             scope=None if scope.everything else scope,
             topics=current_app.config["MEETING_TOPICS"],
             dry_run=dry_run,
             demographics=current_user.can_view_demographics,
         )
-    except roster_import.ImportInvalid as exc:
+    except roster_service.ImportInvalid as exc:
         if not dry_run:
             db.session.rollback()  # nothing of a refused import is kept (a dry run keeps its audit event)
         return None, exc.errors, None
-    except roster_import.ImportRefused as exc:
+    except roster_service.ImportRefused as exc:
         db.session.rollback()
         return None, [], str(exc)
     return result, [], None
@@ -86,12 +86,12 @@ def upload():
             data = storage.stream.read(limit + 1)  # never hold more than the limit in memory
             files.append((Path(storage.filename).name, data))
         try:
-            roster_import.read_files(files, limit)  # refuse a bad file before keeping it
-        except roster_import.ImportRefused as exc:
+            roster_service.read_files(files, limit)  # refuse a bad file before keeping it
+        except roster_service.ImportRefused as exc:
             form.files.errors.append(str(exc))
         else:
             _forget_upload()
-            session[SESSION_KEY] = roster_uploads.keep(current_user.id, files, _now())
+            session[SESSION_KEY] = roster_uploads.keep(current_user.id, files, utcnow())
             db.session.commit()
             return redirect(url_for("roster.preview"))
     return render_template("roster/upload.html", form=form)
@@ -100,7 +100,7 @@ def upload():
 @bp.route("/template.xlsx")
 @roles_required("staff")
 def template():
-    data = build_template(current_app.config["MEETING_TOPICS"])
+    data = build_template(roster_service.SHEETS, current_app.config["MEETING_TOPICS"])
     return send_file(
         io.BytesIO(data),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -127,8 +127,8 @@ def preview():
         refusal=refusal,
         confirm_form=ConfirmForm(),
         cancel_form=CancelForm(),
-        summary=roster_import.summary_lines(result) if result else [],
-        categories=roster_import.CATEGORIES,
+        summary=roster_service.summary_lines(result) if result else [],
+        categories=roster_service.CATEGORIES,
     )
     return page, 200 if result is not None else 422
 
@@ -152,7 +152,7 @@ def confirm():
         "user": current_user.id,
         "filename": result.filename,
         "changed": result.may_write,
-        "summary": roster_import.summary_lines(result),
+        "summary": roster_service.summary_lines(result),
     }
     return redirect(url_for("roster.result"))
 

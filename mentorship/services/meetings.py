@@ -32,7 +32,11 @@ EDIT_WINDOW_DAYS = 14
 CONFIRM_ASK_DAYS = (
     30  # the home page asks to confirm meetings of the last month; older ones wait on the pairing page
 )
+# The field rules of a meeting, shared by the meeting form, this service and the roster import.
 MIN_MINUTES, MAX_MINUTES = 1, 600
+# Imports have stored notes this long since the first release, so no shorter limit can apply to them.
+MAX_NOTES = 10_000
+DEFAULT_MODALITY, DEFAULT_STATUS = "in_person", "held"
 
 
 class InvalidMeeting(ServiceError):
@@ -57,8 +61,8 @@ class MeetingInput:
 
     date: dt.date
     duration_minutes: int = 30
-    modality: str = "in_person"
-    status: str = "held"
+    modality: str = DEFAULT_MODALITY
+    status: str = DEFAULT_STATUS
     topics: Sequence[str] = field(default_factory=list)
     notes: str | None = None
 
@@ -82,11 +86,21 @@ def other_person(pairing: Pairing, person_id: int) -> Person:
     return pairing.mentee.person if pairing.mentor.person_id == person_id else pairing.mentor.person
 
 
+def in_future(day: dt.date, today: dt.date) -> bool:
+    """Whether a meeting on `day` is still to come: a log is of a meeting that happened."""
+    return day > today
+
+
+def notes_too_long(notes: str | None) -> bool:
+    """Whether notes (trimmed, as they are stored) pass MAX_NOTES characters."""
+    return notes is not None and len(notes.strip()) > MAX_NOTES
+
+
 def validate(pairing: Pairing, data: MeetingInput, *, today: dt.date, allowed_topics: Iterable[str]) -> None:
     """Raise ServiceError unless `data` is a meeting this pairing could have had."""
     if data.date is None:
         raise InvalidMeeting("Enter the date of the meeting.", "date")
-    if data.date > today:
+    if in_future(data.date, today):
         raise InvalidMeeting("The date cannot be in the future.", "date")
     if data.date < pairing.start_date:
         raise InvalidMeeting(
@@ -104,6 +118,8 @@ def validate(pairing: Pairing, data: MeetingInput, *, today: dt.date, allowed_to
         raise InvalidMeeting("Choose whether the meeting was held.", "status")
     if set(data.topics) - set(allowed_topics):
         raise InvalidMeeting("Choose topics from the list.", "topics")
+    if notes_too_long(data.notes):
+        raise InvalidMeeting(f"Notes cannot be longer than {MAX_NOTES:,} characters.", "notes")
 
 
 def _audit(by: Person, action: str, meeting: Meeting, **extra: object) -> None:

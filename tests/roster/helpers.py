@@ -27,6 +27,11 @@ TOPICS = (
 )
 
 
+def clock() -> dict[str, dt.date | dt.datetime]:
+    """The `today` and `now` an import is given: the real clock, as the routes and the CLI pass it."""
+    return {"today": dt.date.today(), "now": dt.datetime.now(dt.UTC).replace(tzinfo=None)}
+
+
 def xlsx(sheets: dict[str, list[list]], blank_formatted_rows: int = 0) -> bytes:
     """A workbook with one sheet per key (first list = header row)."""
     book = Workbook()

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from mentorship.extensions import db
-from mentorship.services import roster_import as ri
-from tests.roster.helpers import TOPICS, dump, xlsx
+from mentorship.services import roster as ri
+from mentorship.services.roster.columns import COLUMNS, REQUIRED
+from tests.roster.helpers import TOPICS, clock, dump, xlsx
 
 MAX = 10 * 1024 * 1024
 
@@ -77,15 +78,15 @@ OTHER_MENTOR = ["faculty@example.org", "Fay", "Faculty"]
 def _sheets(blank: tuple[str, str] | None = None) -> dict[str, list[list]]:
     sheets = {}
     for sheet, row in FULL.items():
-        columns = list(ri.COLUMNS[sheet])
+        columns = list(COLUMNS[sheet])
         values = [None if (sheet, column) == blank else row[column] for column in columns]
         sheets[sheet] = [columns, values]
-    sheets["Mentors"].append(OTHER_MENTOR + [None] * (len(ri.COLUMNS["Mentors"]) - 3))
+    sheets["Mentors"].append(OTHER_MENTOR + [None] * (len(COLUMNS["Mentors"]) - 3))
     return sheets
 
 
 def _import(sheets) -> ri.ImportResult:
-    result = ri.import_roster(ri.read_files([("roster.xlsx", xlsx(sheets))], MAX), topics=TOPICS)
+    result = ri.import_roster(ri.read_files([("roster.xlsx", xlsx(sheets))], MAX), **clock(), topics=TOPICS)
     db.session.commit()
     return result
 
@@ -93,8 +94,8 @@ def _import(sheets) -> ri.ImportResult:
 OPTIONAL = [
     (sheet, column)
     for sheet in FULL
-    for column in ri.COLUMNS[sheet]
-    if column not in ri.REQUIRED[sheet]
+    for column in COLUMNS[sheet]
+    if column not in REQUIRED[sheet]
     # Part of how a pairing or meeting is recognised (blank means the default kind or modality).
     and (sheet, column) not in {("Pairings", "kind"), ("Meetings", "modality")}
 ]

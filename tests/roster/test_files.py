@@ -7,8 +7,9 @@ import zipfile
 
 import pytest
 
-from mentorship.services import roster_import as ri
-from tests.roster.helpers import csv_bytes, messy_sheets, xlsx
+from mentorship.services import roster as ri
+from mentorship.services.roster.columns import COLUMNS
+from tests.roster.helpers import clock, csv_bytes, messy_sheets, xlsx
 
 MAX = 1024 * 1024
 
@@ -123,7 +124,7 @@ def test_a_workbook_with_none_of_the_template_sheets_is_refused():
         "imported. Name each sheet after what it holds (see the template)."
     )
     # An empty template sheet is one of them: nothing to do, but not refused.
-    empty = ri.read_files([("r.xlsx", xlsx({"Mentors": [list(ri.COLUMNS["Mentors"])]}))], MAX)
+    empty = ri.read_files([("r.xlsx", xlsx({"Mentors": [list(COLUMNS["Mentors"])]}))], MAX)
     assert empty.sheets["Mentors"].rows == [] and empty.errors == []
 
 
@@ -171,7 +172,7 @@ def test_line_breaks_and_control_characters_in_one_line_cells_are_errors_by_row_
     }
     roster = ri.read_files([("roster.xlsx", xlsx(sheets))], MAX)
     with pytest.raises(ri.ImportInvalid) as caught:
-        ri.import_roster(roster, topics=["research"])
+        ri.import_roster(roster, **clock(), topics=["research"])
     one_line = "contains a line break or control character: keep the cell on one line"
     assert [str(e) for e in caught.value.errors] == [
         f"Mentees row 2, column first_name: {one_line}",
@@ -191,7 +192,7 @@ def test_notes_keep_their_line_breaks_but_not_control_characters():
     ]
     roster = ri.read_files([("meetings.csv", csv_bytes(rows))], MAX)
     with pytest.raises(ri.ImportInvalid) as caught:
-        ri.import_roster(roster, topics=["research"])
+        ri.import_roster(roster, **clock(), topics=["research"])
     control = "contains a control character (an invisible code): remove it"
     assert [str(e) for e in caught.value.errors][:3] == [
         f"Meetings row 2, column notes: {control}",

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from mentorship.access import Scope
 from mentorship.extensions import db
 from mentorship.models import AuditEvent, Meeting, Pairing
-from mentorship.services import roster_import as ri
+from mentorship.services import roster as ri
 from tests.conftest import _empty_tables
-from tests.roster.helpers import TOPICS, csv_bytes, dump, messy_sheets, snapshot, xlsx
+from tests.roster.helpers import TOPICS, clock, csv_bytes, dump, messy_sheets, snapshot, xlsx
 
 MAX = 10 * 1024 * 1024
 
@@ -21,7 +21,7 @@ MAX = 10 * 1024 * 1024
 def run(sheets, dry_run=False, scope=None, actor=None, name="roster.xlsx", demographics=False):
     roster = ri.read_files([(name, xlsx(sheets, blank_formatted_rows=30))], MAX)
     result = ri.import_roster(
-        roster, actor=actor, scope=scope, topics=TOPICS, dry_run=dry_run, demographics=demographics
+        roster, actor=actor, scope=scope, **clock(), topics=TOPICS, dry_run=dry_run, demographics=demographics
     )
     db.session.commit()
     return result
@@ -213,7 +213,7 @@ def test_csv_files_give_the_same_result_as_the_workbook():
     _empty_tables()
     files = [(f"{name.lower()}.csv", csv_bytes(rows)) for name, rows in sheets.items()]
     roster = ri.read_files(files, MAX)
-    ri.import_roster(roster, topics=TOPICS)
+    ri.import_roster(roster, **clock(), topics=TOPICS)
     db.session.commit()
     assert dump() == from_xlsx
 
@@ -401,11 +401,12 @@ def test_coordinator_may_import_only_their_programs(f):
 
 
 def test_template_examples_import_cleanly():
+    from mentorship.services.roster.columns import SHEETS
     from reports.roster_template import build_template
 
-    roster = ri.read_files([("roster-template.xlsx", build_template(TOPICS))], MAX)
+    roster = ri.read_files([("roster-template.xlsx", build_template(SHEETS, TOPICS))], MAX)
     assert roster.ignored_sheets == []
-    result = ri.import_roster(roster, topics=TOPICS)
+    result = ri.import_roster(roster, **clock(), topics=TOPICS)
     counts = result.preview.counts
     assert counts["mentors"]["create"] == 2 and counts["meetings"]["create"] == 1
 

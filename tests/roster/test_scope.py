@@ -10,8 +10,8 @@ import pytest
 
 from mentorship.access import Scope
 from mentorship.extensions import db
-from mentorship.services import roster_import as ri
-from tests.roster.helpers import TOPICS, dump, snapshot, xlsx
+from mentorship.services import roster as ri
+from tests.roster.helpers import TOPICS, clock, dump, snapshot, xlsx
 from tests.security import world as W
 
 MAX = 10 * 1024 * 1024
@@ -29,7 +29,9 @@ def world(app):
 def _errors(sheets, scope) -> list[str]:
     before = snapshot()
     with pytest.raises(ri.ImportInvalid) as caught:
-        ri.import_roster(ri.read_files([("roster.xlsx", xlsx(sheets))], MAX), scope=scope, topics=TOPICS)
+        ri.import_roster(
+            ri.read_files([("roster.xlsx", xlsx(sheets))], MAX), scope=scope, **clock(), topics=TOPICS
+        )
     db.session.rollback()
     assert snapshot() == before, "a refused import writes nothing"
     return [str(e) for e in caught.value.errors]
@@ -40,7 +42,9 @@ def _scope_a(world) -> Scope:
 
 
 def _import(sheets, scope):
-    result = ri.import_roster(ri.read_files([("roster.xlsx", xlsx(sheets))], MAX), scope=scope, topics=TOPICS)
+    result = ri.import_roster(
+        ri.read_files([("roster.xlsx", xlsx(sheets))], MAX), scope=scope, **clock(), topics=TOPICS
+    )
     db.session.commit()
     return result
 

@@ -6,30 +6,30 @@ import io
 
 from openpyxl import load_workbook
 
-from mentorship.services import roster_import as ri
+from mentorship.services.roster.columns import COLUMNS, REQUIRED, SHEETS
 from reports.roster_template import build_template
 from tests.roster.helpers import TOPICS
 
 
 def test_template_has_every_sheet_header_instructions_and_drop_downs():
-    book = load_workbook(io.BytesIO(build_template(TOPICS)))
+    book = load_workbook(io.BytesIO(build_template(SHEETS, TOPICS)))
     assert book.sheetnames == ["Instructions", "Programs", "Mentors", "Mentees", "Pairings", "Meetings"]
-    for sheet, columns in ri.COLUMNS.items():
+    for sheet, columns in COLUMNS.items():
         ws = book[sheet]
         assert [c.value for c in ws[1]] == list(columns)
         assert ws.freeze_panes == "A2"
         assert ws.max_row >= 2, f"{sheet} has no example row"
     instructions = [tuple(c.value for c in row) for row in book["Instructions"].iter_rows()]
-    described = {(row[0], row[1]) for row in instructions if row[0] in ri.COLUMNS}
-    assert described == {(sheet, column) for sheet, columns in ri.COLUMNS.items() for column in columns}
-    required = {(row[0], row[1]) for row in instructions if row[0] in ri.COLUMNS and row[2] == "*"}
-    assert required == {(sheet, column) for sheet, columns in ri.REQUIRED.items() for column in columns}
+    described = {(row[0], row[1]) for row in instructions if row[0] in COLUMNS}
+    assert described == {(sheet, column) for sheet, columns in COLUMNS.items() for column in columns}
+    required = {(row[0], row[1]) for row in instructions if row[0] in COLUMNS and row[2] == "*"}
+    assert required == {(sheet, column) for sheet, columns in REQUIRED.items() for column in columns}
     topics_row = next(row for row in instructions if row[:2] == ("Meetings", "topics"))
     assert "career planning; research" in topics_row[4]
 
     lists = {
         (sheet, str(dv.sqref)): dv.formula1
-        for sheet in ri.COLUMNS
+        for sheet in COLUMNS
         for dv in book[sheet].data_validations.dataValidation
         if dv.type == "list"
     }

@@ -19,9 +19,13 @@ from hypothesis import strategies as st
 
 from mentorship.extensions import db
 from mentorship.models import Meeting, MenteeProfile, Person, Program, User
-from mentorship.services import roster_import
+from mentorship.services import roster as roster_service
+from mentorship.services.meetings import MAX_NOTES
+from mentorship.services.roster.columns import COLUMNS
+from mentorship.services.roster.reader import OLE_MAGIC
 from reports.xlsx import FORMULA_PREFIXES
 from tests import factories as F
+from tests.roster.helpers import clock
 from tests.security import hostile_files as H
 from tests.security import world as W
 
@@ -44,7 +48,7 @@ def _zip_without_workbook() -> bytes:
 HOSTILE_FILES = {
     "renamed text file": (lambda: ("roster.xlsx", b"email,first_name\nx@y.org,X\n"), "not an Excel workbook"),
     "encrypted workbook": (
-        lambda: ("roster.xlsx", roster_import.OLE_MAGIC + os.urandom(4096)),
+        lambda: ("roster.xlsx", OLE_MAGIC + os.urandom(4096)),
         "password-protected",
     ),
     "truncated zip": (lambda: ("roster.xlsx", b"PK\x03\x04" + os.urandom(2000)), "damaged"),
@@ -54,7 +58,7 @@ HOSTILE_FILES = {
     "billion laughs entities": (lambda: ("roster.xlsx", H.with_sheet_xml(H.BILLION_LAUGHS)), "damaged"),
     "external entity (XXE)": (lambda: ("roster.xlsx", H.with_sheet_xml(H.EXTERNAL_ENTITY)), "damaged"),
     "a million empty formatted rows": (lambda: ("roster.xlsx", _million_rows()), "more than 200,000 rows"),
-    "old .xls": (lambda: ("roster.xls", roster_import.OLE_MAGIC + b"\0" * 512), "old .xls"),
+    "old .xls": (lambda: ("roster.xls", OLE_MAGIC + b"\0" * 512), "old .xls"),
     "CSV with a NUL byte late in the file": (
         lambda: ("mentees.csv", b"email,first_name\n" + b"a@b.org,A\n" * 8000 + b"x\x00y,Z\n"),
         "not a text CSV",
@@ -266,7 +270,7 @@ def _meeting_form(browser, pairing_id):
     "fields, message",
     [
         ({"notes": "a\x00b"}, "control character"),
-        ({"notes": "n" * 5001}, "longer than 5000"),
+        ({"notes": "n" * (MAX_NOTES + 1)}, f"longer than {MAX_NOTES}"),
         ({"duration_minutes": "1e99"}, "Not a valid integer"),
         ({"duration_minutes": "-5"}, "minutes"),
         ({"duration_minutes": "100000000000000000000"}, "minutes"),
@@ -351,8 +355,8 @@ PROPERTY = settings(
 @given(data=st.binary(max_size=3000), name=st.sampled_from(["mentees.csv", "roster.xlsx", "Meetings.CSV"]))
 def test_reading_any_bytes_gives_a_roster_or_a_refusal(app, data, name):
     try:
-        roster = roster_import.read_files([(name, data)], 10_000_000)
-    except roster_import.ImportRefused as exc:
+        roster = roster_service.read_files([(name, data)], 10_000_000)
+    except roster_service.ImportRefused as exc:
         assert str(exc)
     else:
         assert roster.row_count >= 0
@@ -361,7 +365,7 @@ def test_reading_any_bytes_gives_a_roster_or_a_refusal(app, data, name):
 @PROPERTY
 @given(sheet=SHEETS, rows=st.lists(st.lists(CELL, max_size=8), max_size=8), header=st.data())
 def test_checking_any_rows_gives_a_preview_or_row_errors_and_writes_nothing(app, sheet, rows, header):
-    columns = list(roster_import.COLUMNS[sheet])
+    columns = list(COLUMNS[sheet])
     chosen = header.draw(st.lists(st.sampled_from(columns + ["bogus", ""]), min_size=1, max_size=9))
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -371,11 +375,11 @@ def test_checking_any_rows_gives_a_preview_or_row_errors_and_writes_nothing(app,
     data = buffer.getvalue().encode()
     before = W.row_counts()
     try:
-        roster = roster_import.read_files([(f"{sheet}.csv", data)], 10_000_000)
-        result = roster_import.import_roster(roster, topics=["research"], dry_run=True)
-    except roster_import.ImportRefused as exc:
+        roster = roster_service.read_files([(f"{sheet}.csv", data)], 10_000_000)
+        result = roster_service.import_roster(roster, **clock(), topics=["research"], dry_run=True)
+    except roster_service.ImportRefused as exc:
         assert str(exc)
-    except roster_import.ImportInvalid as exc:
+    except roster_service.ImportInvalid as exc:
         assert exc.errors and all(e.sheet and e.row >= 1 and str(e) for e in exc.errors)
     else:
         assert result.dry_run

@@ -1,0 +1,210 @@
+"""Planning the Pairings and Meetings sheets, which join the people the planner has placed.
+
+A pairing is the same pairing when its mentor, mentee, kind and start date are; a meeting joins the pairing
+of its two people that is active on its date (career first, then the latest start), whether that pairing is
+in the file or only stored. The scope rule applies to both people of every row.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from mentorship import vocab
+from mentorship.models import Pairing
+from mentorship.services.roster.plan import (
+    MenteeRef,
+    NewMeeting,
+    NewPairing,
+    PairingRef,
+    Ref,
+    SetFields,
+    UpdateMeeting,
+)
+from mentorship.services.roster.planner import Planner, RowCheck
+from mentorship.services.roster.rows import MeetingRow, PairingRow
+
+KIND_ORDER = {kind: i for i, kind in enumerate(vocab.PAIRING_KINDS)}
+# (mentor email, mentee email), or (mentor id, mentee id) for stored pairings.
+Pair = tuple[Any, Any]
+
+
+def _ref_of(pairing: Pairing) -> PairingRef:
+    return PairingRef(obj=pairing, start=pairing.start_date, end=pairing.end_date, kind=pairing.kind)
+
+
+class LinkPlanner:
+    """Plans pairings, then meetings, on top of a Planner that has planned programs and people."""
+
+    def __init__(self, planner: Planner):
+        self.planner = planner
+        self.plan = planner.plan
+        self.stored = planner.stored
+        # Stored pairings by (mentor id, mentee id, kind, start); a file row that matches one takes it out.
+        self.unmatched: dict[tuple[Any, ...], PairingRef] = {}
+        for pairings in self.stored.pairings.values():
+            for pairing in pairings:
+                key = (pairing.mentor_id, pairing.mentee_id, pairing.kind, pairing.start_date)
+                self.unmatched[key] = _ref_of(pairing)
+        self.in_file: dict[Pair, list[PairingRef]] = defaultdict(list)
+        self.leftover: dict[Pair, list[PairingRef]] | None = None
+
+    def run(self) -> None:
+        """Plan every Pairings row, then every Meetings row."""
+        seen: dict[tuple[Any, ...], int] = {}
+        for pairing in self.planner.parsed.pairings:
+            self.plan_pairing(pairing, seen)
+        seen = {}
+        for meeting in self.planner.parsed.meetings:
+            self.plan_meeting(meeting, seen)
+
+    def people_of(
+        self, row: RowCheck, mentor_email: str, mentee_email: str
+    ) -> tuple[Ref[Any], Ref[Any]] | None:
+        """The mentor and mentee a row names, from the file or the database; None (with errors) if not."""
+        planner = self.planner
+        found: list[Ref[Any] | None] = []
+        for column, email, role in (
+            ("mentor_email", mentor_email, "mentor"),
+            ("mentee_email", mentee_email, "mentee"),
+        ):
+            refs: dict[str, Any] = planner.mentors if role == "mentor" else planner.mentees
+            ref: Ref[Any] | None = refs.get(email)
+            if planner.refuse_outside(row, column, email):
+                ref = None
+            elif ref is None:
+                person = self.stored.people.get(email)
+                profile = getattr(person, role) if person is not None else None
+                if email in planner.parsed.listed[f"{role.title()}s"] and (person is None or profile is None):
+                    row.ok = False  # that person's own row has a problem, already reported
+                elif person is None and email not in planner.people:
+                    row.error(column, f"{email} is not in the {role.title()}s sheet or the database")
+                elif person is None or profile is None:
+                    row.error(column, f"{email} is not a {role}")
+                else:
+                    label = f"{person.full_name} <{email}>"
+                    ref = (
+                        MenteeRef(obj=profile, label=label)
+                        if role == "mentee"
+                        else Ref(obj=profile, label=label)
+                    )
+                    refs[email] = ref
+            found.append(ref)
+        mentor, mentee = found
+        if mentor is None or mentee is None:
+            return None
+        if planner.scope is not None:
+            program_id = mentee.obj.program_id if mentee.obj is not None else None
+            program = mentee.program if isinstance(mentee, MenteeRef) else None
+            if program is not None:
+                program_id = program.obj.id if program.obj is not None else None
+            if not planner.scope.covers_program(program_id):
+                row.error("mentee_email", f"{mentee_email} is not a mentee of one of your programs")
+                return None
+        return mentor, mentee
+
+    def plan_pairing(self, pairing: PairingRow, seen: dict[tuple[Any, ...], int]) -> None:
+        """A Pairings row: create the pairing, or set its end on the stored one."""
+        row = self.planner.check(pairing.at)
+        people = self.people_of(row, pairing.mentor_email, pairing.mentee_email)
+        if people is None:
+            return
+        mentor, mentee = people
+        pair = (pairing.mentor_email, pairing.mentee_email)
+        key = (*pair, pairing.kind, pairing.start_date)
+        if key in seen:
+            row.error("start_date", f"the same pairing (people, kind and start date) is on row {seen[key]}")
+            return
+        seen[key] = pairing.at.number
+        label = (
+            f"{pairing.mentor_email} → {pairing.mentee_email} "
+            f"({pairing.kind}, from {pairing.start_date.isoformat()})"
+        )
+        existing = None
+        if mentor.obj is not None and mentee.obj is not None:
+            found = self.unmatched.pop((mentor.obj.id, mentee.obj.id, pairing.kind, pairing.start_date), None)
+            existing = found.obj if found is not None else None
+        end_date = pairing.end_date or (existing.end_date if existing else None)
+        if pairing.end_reason and end_date is None:
+            row.error("end_reason", "needs an end_date")
+            return
+        ref = PairingRef(
+            obj=existing,
+            label=label,
+            row=pairing.at.number,
+            start=pairing.start_date,
+            end=end_date,
+            kind=pairing.kind,
+        )
+        self.in_file[pair].append(ref)
+        if existing is None:
+            self.plan.note("pairings", "create", label)
+            # New pairings and meetings are many and simple: inserted in bulk after the people (see writer).
+            self.plan.new_pairings.append(NewPairing(ref, mentor, mentee, pairing))
+            return
+        given = {"end_date": pairing.end_date, "end_reason": pairing.end_reason}
+        changes = {k: v for k, v in given.items() if v is not None and getattr(existing, k) != v}
+        if changes:
+            self.plan.note("pairings", "update", f"{label}: {', '.join(changes)}")
+            self.plan.steps.append(SetFields(existing, changes))
+        else:
+            self.plan.note("pairings", "unchanged", label)
+
+    def pairing_on(self, mentor: Ref[Any], mentee: Ref[Any], meeting: MeetingRow) -> PairingRef | None:
+        """The two people's pairing active on the meeting's date (career first, then the latest start)."""
+        candidates = list(self.in_file.get((meeting.mentor_email, meeting.mentee_email), []))
+        if mentor.obj is not None and mentee.obj is not None:
+            if self.leftover is None:
+                # Stored pairings no Pairings row named, once every Pairings row is planned.
+                self.leftover = defaultdict(list)
+                for (mentor_id, mentee_id, _kind, _start), ref in self.unmatched.items():
+                    self.leftover[(mentor_id, mentee_id)].append(ref)
+            candidates += self.leftover.get((mentor.obj.id, mentee.obj.id), [])
+        active = [ref for ref in candidates if ref.open_on(meeting.date)]
+        if not active:
+            return None
+        return min(active, key=lambda r: (KIND_ORDER.get(r.kind, 9), -r.start.toordinal()))
+
+    def plan_meeting(self, meeting: MeetingRow, seen: dict[tuple[Any, ...], int]) -> None:
+        """A Meetings row: create the meeting, or update its status, notes or topics."""
+        row = self.planner.check(meeting.at)
+        people = self.people_of(row, meeting.mentor_email, meeting.mentee_email)
+        if people is None:
+            return
+        pairing = self.pairing_on(*people, meeting)
+        if pairing is None:
+            row.error(
+                "date",
+                f"{meeting.mentor_email} and {meeting.mentee_email} have no pairing active on "
+                f"{meeting.date.isoformat()} (add it to the Pairings sheet)",
+            )
+            return
+        key = (id(pairing), meeting.date, meeting.duration_minutes, meeting.modality)
+        if key in seen:
+            row.error("date", f"the same meeting (people, date, duration and modality) is on row {seen[key]}")
+            return
+        seen[key] = meeting.at.number
+        label = (
+            f"{meeting.mentor_email} → {meeting.mentee_email} on {meeting.date.isoformat()}, "
+            f"{meeting.duration_minutes} min {meeting.modality.replace('_', ' ')}"
+        )
+        existing = None
+        if pairing.obj is not None:
+            existing = self.stored.meetings.get(
+                (pairing.obj.id, meeting.date, meeting.duration_minutes, meeting.modality)
+            )
+        if existing is None:
+            self.plan.note("meetings", "create", label)
+            self.plan.new_meetings.append(NewMeeting(pairing, meeting))
+            return
+        given = {"status": meeting.status, "notes": meeting.notes}
+        changes = {k: v for k, v in given.items() if v is not None and getattr(existing, k) != v}
+        topics_changed = meeting.topics is not None and sorted(existing.topics) != meeting.topics
+        if changes or topics_changed:
+            names = list(changes) + (["topics"] if topics_changed else [])
+            self.plan.note("meetings", "update", f"{label}: {', '.join(names)}")
+            self.plan.steps.append(
+                UpdateMeeting(existing, changes, meeting.topics if topics_changed else None)
+            )
+        else:
+            self.plan.note("meetings", "unchanged", label)
