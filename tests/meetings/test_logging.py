@@ -128,6 +128,20 @@ def test_bad_input_is_shown_next_to_the_field(pair, login, overrides, message):
     assert _meetings() == []
 
 
+def test_notes_up_to_the_limit_are_kept_and_longer_ones_refused_by_the_form_and_the_service(pair, login):
+    b = login(pair.mentor_user)
+    r = b.post(f"/meetings/pairing/{pair.pairing.id}/new", data=_form(notes="n" * (service.MAX_NOTES + 1)))
+    assert r.status_code == 200 and f"longer than {service.MAX_NOTES}" in r.get_data(as_text=True)
+    assert _meetings() == []
+    too_long = service.MeetingInput(date=TODAY, notes="n" * (service.MAX_NOTES + 1))
+    with pytest.raises(service.InvalidMeeting) as caught:
+        service.validate(pair.pairing, too_long, today=TODAY, allowed_topics=[])
+    assert caught.value.field == "notes" and f"{service.MAX_NOTES:,} characters" in str(caught.value)
+    r = b.post(f"/meetings/pairing/{pair.pairing.id}/new", data=_form(notes="n" * service.MAX_NOTES))
+    assert r.status_code == 302
+    assert [len(m.notes) for m in _meetings()] == [service.MAX_NOTES]
+
+
 def test_boundary_dates_are_accepted(pair, login):
     b = login(pair.mentor_user)
     start = pair.pairing.start_date.isoformat()

@@ -12,6 +12,7 @@ from mentorship.access import Scope
 from mentorship.extensions import db
 from mentorship.models import AuditEvent, Meeting, Pairing
 from mentorship.services import roster as ri
+from mentorship.services.meetings import MAX_NOTES
 from tests.conftest import _empty_tables
 from tests.roster.helpers import TOPICS, clock, csv_bytes, dump, messy_sheets, snapshot, xlsx
 
@@ -322,6 +323,16 @@ def test_each_kind_of_error_names_row_and_column_and_writes_nothing(case):
     sheets[sheet][row][column] = value
     messages = errors_of(sheets)
     assert any(m.startswith(expected) for m in messages), messages
+
+
+def test_meeting_notes_follow_the_meeting_service_limit():
+    sheets = messy_sheets()
+    sheets["Meetings"][1][7] = "n" * (MAX_NOTES + 1)
+    assert errors_of(sheets) == [f"Meetings row 2, column notes: is longer than {MAX_NOTES:,} characters"]
+    sheets["Meetings"][1][7] = "n" * MAX_NOTES
+    run(sheets)
+    notes = db.session.execute(select(Meeting.notes).where(Meeting.notes.startswith("nnn"))).scalars().all()
+    assert [len(n) for n in notes] == [MAX_NOTES]
 
 
 def test_duplicate_meeting_rows_are_an_error():

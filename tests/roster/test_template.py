@@ -39,3 +39,11 @@ def test_template_has_every_sheet_header_instructions_and_drop_downs():
     assert ("Mentees", "N2:N5000") in lists  # urim
     whole = [dv for dv in book["Mentees"].data_validations.dataValidation if dv.type == "whole"]
     assert [(str(dv.sqref), dv.formula1, dv.formula2) for dv in whole] == [("E2:E5000", "1", "10")]
+
+
+def test_example_rows_follow_the_header_directly():
+    book = load_workbook(io.BytesIO(build_template(SHEETS, TOPICS)))
+    for sheet in COLUMNS:
+        rows = list(book[sheet].iter_rows(min_row=2, values_only=True))
+        assert rows and all(any(v is not None for v in row) for row in rows), f"{sheet} has a blank row"
+    assert book["Meetings"]["C2"].number_format == "yyyy-mm-dd"

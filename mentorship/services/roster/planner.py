@@ -15,6 +15,7 @@ from typing import Any
 from mentorship.access import Scope
 from mentorship.models import MenteeProfile, MentorProfile, Program, SelfIdentification
 from mentorship.services import people as people_service
+from mentorship.services.roster.cells import At, quote
 from mentorship.services.roster.errors import RowError
 from mentorship.services.roster.plan import (
     CreateMentee,
@@ -29,7 +30,7 @@ from mentorship.services.roster.plan import (
     SetSelfIdentification,
     UpdateProfile,
 )
-from mentorship.services.roster.rows import Answers, At, MenteeRow, MentorRow, ParsedRoster, PersonRow, quote
+from mentorship.services.roster.rows import Answers, MenteeRow, MentorRow, ParsedRoster, PersonRow
 from mentorship.services.roster.stored import Stored
 
 
