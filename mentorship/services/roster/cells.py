@@ -55,12 +55,11 @@ def split_list(text: str) -> list[str]:
     return [part.strip() for part in text.split(";") if part.strip()]
 
 
-class Cells:
-    """One spreadsheet row with typed accessors that record errors against its sheet, row and column."""
+class RowCheck:
+    """The problems found on one row; `ok` turns False on the first (or on one reported elsewhere)."""
 
-    def __init__(self, at: At, values: dict[str, Any], errors: list[RowError]):
+    def __init__(self, at: At, errors: list[RowError]):
         self.at = at
-        self.values = values
         self.errors = errors
         self.ok = True
 
@@ -68,6 +67,14 @@ class Cells:
         """Record a problem in `column` of this row."""
         self.ok = False
         self.errors.append(RowError(self.at.sheet, self.at.number, column, message))
+
+
+class Cells(RowCheck):
+    """One spreadsheet row with typed accessors that record errors against its sheet, row and column."""
+
+    def __init__(self, at: At, values: dict[str, Any], errors: list[RowError]):
+        super().__init__(at, errors)
+        self.values = values
 
     def check_characters(self) -> None:
         """Refuse line breaks and control characters inside cells (notes may hold line breaks)."""

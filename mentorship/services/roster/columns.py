@@ -64,8 +64,13 @@ SELF_IDENTIFICATION = (
 SELF_ID_COLUMNS = tuple(column.name for column in SELF_IDENTIFICATION)
 
 
-def _email(meaning: str) -> Column:
-    return Column("email", meaning, "an email address", required=True)
+def _person(whose: str) -> tuple[Column, ...]:
+    """The columns that identify a person on the Mentors and Mentees sheets."""
+    return (
+        Column("email", f"The {whose} email: it identifies the person", "an email address", required=True),
+        Column("first_name", "First name", "text", required=True),
+        Column("last_name", "Last name", "text", required=True),
+    )
 
 
 SHEETS: dict[str, tuple[Column, ...]] = {
@@ -80,9 +85,7 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         ),
     ),
     "Mentors": (
-        _email("The mentor's email: it identifies the person"),
-        Column("first_name", "First name", "text", required=True),
-        Column("last_name", "Last name", "text", required=True),
+        *_person("mentor's"),
         Column(
             "mentor_type",
             "Faculty, or a senior resident mentoring near-peers",
@@ -108,9 +111,7 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         *SELF_IDENTIFICATION,
     ),
     "Mentees": (
-        _email("The resident's or fellow's email: it identifies the person"),
-        Column("first_name", "First name", "text", required=True),
-        Column("last_name", "Last name", "text", required=True),
+        *_person("resident's or fellow's"),
         Column(
             "program",
             "Program; a program not in the Programs sheet or the site is created",

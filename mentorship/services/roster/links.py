@@ -33,6 +33,17 @@ def _ref_of(pairing: Pairing) -> PairingRef:
     return PairingRef(obj=pairing, start=pairing.start_date, end=pairing.end_date, kind=pairing.kind)
 
 
+def _first(
+    row: RowCheck, seen: dict[tuple[Any, ...], int], key: tuple[Any, ...], column: str, what: str
+) -> bool:
+    """Whether `key` is new in its sheet; an error naming the earlier row if not."""
+    if key in seen:
+        row.error(column, f"the same {what} is on row {seen[key]}")
+        return False
+    seen[key] = row.at.number
+    return True
+
+
 class LinkPlanner:
     """Plans pairings, then meetings, on top of a Planner that has planned programs and people."""
 
@@ -112,10 +123,8 @@ class LinkPlanner:
         mentor, mentee = people
         pair = (pairing.mentor_email, pairing.mentee_email)
         key = (*pair, pairing.kind, pairing.start_date)
-        if key in seen:
-            row.error("start_date", f"the same pairing (people, kind and start date) is on row {seen[key]}")
+        if not _first(row, seen, key, "start_date", "pairing (people, kind and start date)"):
             return
-        seen[key] = pairing.at.number
         label = (
             f"{pairing.mentor_email} → {pairing.mentee_email} "
             f"({pairing.kind}, from {pairing.start_date.isoformat()})"
@@ -180,10 +189,8 @@ class LinkPlanner:
             )
             return
         key = (id(pairing), meeting.date, meeting.duration_minutes, meeting.modality)
-        if key in seen:
-            row.error("date", f"the same meeting (people, date, duration and modality) is on row {seen[key]}")
+        if not _first(row, seen, key, "date", "meeting (people, date, duration and modality)"):
             return
-        seen[key] = meeting.at.number
         label = (
             f"{meeting.mentor_email} → {meeting.mentee_email} on {meeting.date.isoformat()}, "
             f"{meeting.duration_minutes} min {meeting.modality.replace('_', ' ')}"

@@ -15,8 +15,7 @@ from typing import Any
 from mentorship.access import Scope
 from mentorship.models import MenteeProfile, MentorProfile, Program, SelfIdentification
 from mentorship.services import people as people_service
-from mentorship.services.roster.cells import At, quote
-from mentorship.services.roster.errors import RowError
+from mentorship.services.roster.cells import At, RowCheck, quote
 from mentorship.services.roster.plan import (
     CreateMentee,
     CreateMentor,
@@ -53,20 +52,6 @@ def stored_answers(selfid: SelfIdentification | None) -> Answers:
         "img": selfid.img,
         "first_generation": selfid.first_generation,
     }
-
-
-class RowCheck:
-    """The problems the planner finds on one row; `ok` turns False on the first (or a silent) one."""
-
-    def __init__(self, at: At, errors: list[RowError]):
-        self.at = at
-        self.errors = errors
-        self.ok = True
-
-    def error(self, column: str, message: str) -> None:
-        """Record a problem in `column` of this row."""
-        self.ok = False
-        self.errors.append(RowError(self.at.sheet, self.at.number, column, message))
 
 
 class Planner:
