@@ -1,8 +1,8 @@
 """Importing a roster workbook or CSV files (docs/import.md): validate everything, then write all or nothing.
 
 `read_files` / `read_paths` turn an upload into sheets (reader); `import_roster` parses every row (rows),
-compares it with what is stored (stored, planner, links), and unless it is a dry run applies the plan in
-the caller's transaction (writer). The web page and the command line use these two steps.
+compares it with what is stored (stored, planner, profiles, links), and unless it is a dry run applies the
+plan in the caller's transaction (writer). The web page and the command line use these two steps.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from mentorship.services.roster.errors import ImportInvalid, ImportRefused, RowE
 from mentorship.services.roster.links import LinkPlanner
 from mentorship.services.roster.plan import ACTIONS, CATEGORIES, Preview
 from mentorship.services.roster.planner import Planner
+from mentorship.services.roster.profiles import ProfilePlanner
 from mentorship.services.roster.reader import Roster, read_files, read_paths
 from mentorship.services.roster.rows import parse_roster
 from mentorship.services.roster.stored import load
@@ -85,6 +86,7 @@ def import_roster(
     with db.session.no_autoflush:
         planner = Planner(parsed, load(parsed, scope), scope=scope, demographics=demographics, today=today)
         planner.run()
+        ProfilePlanner(planner).run()
         LinkPlanner(planner).run()
     plan = planner.plan
     if parsed.errors:
