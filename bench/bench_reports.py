@@ -36,8 +36,8 @@ def bare_dump(sheets: list[tuple[str, list[tuple]]]) -> bytes:
 
 
 def run(app, repeat: int = 3, say=print) -> list[dict]:
-    from mentorship.dashboard import exports
     from mentorship.extensions import db
+    from mentorship.services import exports
 
     results = []
     with app.app_context():

@@ -2,55 +2,88 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import NamedTuple
 
-from reports.engagement import cover_of
-from reports.xlsx import Column, Table, chart, new_workbook, save, sheet_title, write_cover, write_sheet
+from reports.inclusivity import GroupRow
+from reports.kpis import KpiRow, kpi_columns
+from reports.xlsx import (
+    Column,
+    Cover,
+    Table,
+    cells,
+    chart,
+    new_workbook,
+    position,
+    save,
+    sheet_title,
+    write_cover,
+    write_sheet,
+)
 
-TREND_COLUMNS = [
-    Column("Academic year", width=30),
-    Column("Mentees enrolled", "int"),
-    Column("Mentees with a mentor", "int"),
-    Column("Coverage", "pct"),
-    Column("Active pairings", "int"),
-    Column("Meetings", "int"),
-    Column("Hours", "hours"),
-    Column("Engaged pairings", "int"),
-    Column("Engaged share", "pct"),
-    Column("Overdue pairings", "int"),
-    Column("Overdue share", "pct"),
-    Column("Median days to first meeting", "number"),
-]
+
+class TopicMixRow(NamedTuple):
+    """Held meetings with one topic in each academic year of the trend, and its share in the last one."""
+
+    topic: str
+    counts: tuple[int, ...]  # one per academic year, oldest first
+    share: float | None
+
+
+@dataclass(frozen=True)
+class ReviewSheet:
+    """One sheet of the review: a program, or the institution (or the selected programs together)."""
+
+    name: str
+    trend: list[KpiRow]  # one row per academic year, oldest first
+    topics: list[TopicMixRow]
+    year_labels: list[str]
+    inclusivity: list[GroupRow]  # none for a set of programs: demographics are never summed over one
+
+
+@dataclass(frozen=True)
+class AnnualReviewData:
+    """Everything the annual program review workbook shows."""
+
+    cover: Cover
+    sheets: list[ReviewSheet]
+
+
+TREND_COLUMNS = kpi_columns(Column("Academic year", width=30, field="label"), shares=True)
 INCLUSIVITY_COLUMNS = [
-    Column("Program"),
-    Column("Dimension"),
-    Column("Group"),
-    Column("Mentees enrolled", "int"),
-    Column("% with a mentor", "pct"),
-    Column("% engaged", "pct"),
+    Column("Program", field="program"),
+    Column("Dimension", field="dimension"),
+    Column("Group", field="group"),
+    Column("Mentees enrolled", "int", field="mentees"),
+    Column("% with a mentor", "pct", field="coverage"),
+    Column("% engaged", "pct", field="engaged_share"),
 ]
 
 
-def build(data: Any) -> bytes:
-    """Annual review workbook bytes from report_data.AnnualReviewData."""
+def build(data: AnnualReviewData) -> bytes:
+    """Annual review workbook bytes."""
     wb = new_workbook()
     taken = {"About"}
     titles = [sheet_title(s.name, taken) for s in data.sheets]
-    write_cover(
-        wb,
-        cover_of(
-            data, [(t, "Five-year KPI trend with charts, topic mix, inclusivity summary.") for t in titles]
-        ),
-    )
+    about = "Five-year KPI trend with charts, topic mix, inclusivity summary."
+    write_cover(wb, data.cover, [(t, about) for t in titles])
     for title, sheet in zip(titles, data.sheets, strict=True):
         topic_columns = [Column("Topic", width=30)] + [Column(y, "int") for y in sheet.year_labels]
         topic_columns.append(Column(f"Share in {sheet.year_labels[-1]}", "pct"))
         tables = [
-            Table(TREND_COLUMNS, sheet.trend, title=f"{sheet.name}: key figures by academic year"),
-            Table(topic_columns, sheet.topics, title="Topic mix (held meetings per topic)"),
+            Table(
+                TREND_COLUMNS,
+                cells(sheet.trend, TREND_COLUMNS),
+                title=f"{sheet.name}: key figures by academic year",
+            ),
+            Table(
+                topic_columns,
+                [(r.topic, *r.counts, r.share) for r in sheet.topics],
+                title="Topic mix (held meetings per topic)",
+            ),
             Table(
                 INCLUSIVITY_COLUMNS,
-                sheet.inclusivity,
+                cells(sheet.inclusivity, INCLUSIVITY_COLUMNS),
                 title=f"Inclusivity summary, {sheet.year_labels[-1]} (suppressed, see About)"
                 if sheet.inclusivity
                 else "Inclusivity summary: not summed over several programs (see each program's sheet)",
@@ -58,17 +91,16 @@ def build(data: Any) -> bytes:
         ]
         ws, (trend, _topics, _incl) = write_sheet(wb, title, tables)
         rows = (1, trend.first_row, trend.last_row)
-        rates = chart(
-            ws,
-            "line",
-            "Coverage and engagement",
-            rows,
-            [("Coverage", 4), ("Engaged share", 9), ("Overdue share", 11)],
-            percent=True,
-        )
-        ws.add_chart(rates, "N2")
-        volume = chart(
-            ws, "bar", "Held meetings per academic year", rows, [("Meetings", 6)], axis_title="Meetings"
-        )
+        rates = [
+            (header, position(TREND_COLUMNS, field))
+            for header, field in (
+                ("Coverage", "coverage"),
+                ("Engaged share", "engaged_share"),
+                ("Overdue share", "overdue_share"),
+            )
+        ]
+        ws.add_chart(chart(ws, "line", "Coverage and engagement", rows, rates, percent=True), "N2")
+        meetings = [("Meetings", position(TREND_COLUMNS, "meetings"))]
+        volume = chart(ws, "bar", "Held meetings per academic year", rows, meetings, axis_title="Meetings")
         ws.add_chart(volume, "N19")
     return save(wb, data.cover.generated_at)

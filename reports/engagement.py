@@ -2,70 +2,164 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from dataclasses import dataclass
+from typing import NamedTuple
 
-from reports.xlsx import Column, Cover, Table, chart, new_workbook, save, write_cover, write_sheet
+from reports.kpis import KpiRow, kpi_columns
+from reports.xlsx import (
+    Column,
+    Cover,
+    Table,
+    cells,
+    chart,
+    new_workbook,
+    position,
+    save,
+    write_cover,
+    write_sheet,
+)
 
-# Exactly these headers, in this order, every year: coordinators' pivot tables depend on them.
-SUMMARY_COLUMNS = [
-    Column("Program", width=34),
-    Column("Mentees enrolled", "int"),
-    Column("Mentees with a mentor", "int"),
-    Column("Coverage", "pct"),
-    Column("Active pairings", "int"),
-    Column("Meetings", "int"),
-    Column("Hours", "hours"),
-    Column("Engaged pairings", "int"),
-    Column("Overdue pairings", "int"),
-    Column("Median days to first meeting", "number"),
-]
+
+class PairingRow(NamedTuple):
+    """A pairing active in the year, with its metrics and status."""
+
+    program: str
+    mentee: str
+    mentee_email: str
+    pgy: int
+    mentor: str
+    mentor_email: str
+    kind: str
+    start_date: dt.date
+    end_date: dt.date | None
+    meetings: int
+    hours: float
+    first_meeting: dt.date | None
+    days_to_first_meeting: int | None
+    last_meeting: dt.date | None
+    days_since_last_meeting: int
+    status: str
+
+
+class MentorRow(NamedTuple):
+    """A mentor of the report: load at the report date against capacity, and this report's pairings."""
+
+    mentor: str
+    mentor_email: str
+    mentor_type: str
+    department: str | None
+    program: str | None
+    capacity: int
+    active_pairings: int
+    load_share: float | None
+    pairings: int
+    meetings: int
+    hours: float
+    enrolled: str  # "Yes" or "No"
+
+
+class MeetingRow(NamedTuple):
+    """A meeting dated in the year up to the report date, any status; never its notes."""
+
+    date: dt.date
+    program: str
+    mentee: str
+    mentor: str
+    minutes: int
+    modality: str
+    status: str
+    counted: str  # "Yes" or "No"
+    logged_by: str
+    confirmed: str  # "Yes" or "No"
+    topics: str
+
+
+class TopicRow(NamedTuple):
+    """Held meetings with one topic, and their share of the held meetings."""
+
+    topic: str
+    meetings: int
+    share: float | None
+
+
+class MonthRow(NamedTuple):
+    """Held meetings and hours of one calendar month (its first day)."""
+
+    month: dt.date
+    meetings: int
+    hours: float
+
+
+@dataclass(frozen=True)
+class EngagementData:
+    """Everything the engagement workbook shows."""
+
+    cover: Cover
+    summary: list[KpiRow]
+    pairings: list[PairingRow]
+    mentors: list[MentorRow]
+    meetings: list[MeetingRow]
+    topics: list[TopicRow]
+    months: list[MonthRow]
+
+
+SUMMARY_COLUMNS = kpi_columns(Column("Program", width=34, field="label"), shares=False)
 PAIRING_COLUMNS = [
-    Column("Program"),
-    Column("Mentee"),
-    Column("Mentee email"),
-    Column("PGY", "int"),
-    Column("Mentor"),
-    Column("Mentor email"),
-    Column("Kind"),
-    Column("Start date", "date"),
-    Column("End date", "date"),
-    Column("Meetings", "int"),
-    Column("Hours", "hours"),
-    Column("First meeting", "date"),
-    Column("Days to first meeting", "int"),
-    Column("Last meeting", "date"),
-    Column("Days since last meeting", "int"),
-    Column("Status"),
+    Column("Program", field="program"),
+    Column("Mentee", field="mentee"),
+    Column("Mentee email", field="mentee_email"),
+    Column("PGY", "int", field="pgy"),
+    Column("Mentor", field="mentor"),
+    Column("Mentor email", field="mentor_email"),
+    Column("Kind", field="kind"),
+    Column("Start date", "date", field="start_date"),
+    Column("End date", "date", field="end_date"),
+    Column("Meetings", "int", field="meetings"),
+    Column("Hours", "hours", field="hours"),
+    Column("First meeting", "date", field="first_meeting"),
+    Column("Days to first meeting", "int", field="days_to_first_meeting"),
+    Column("Last meeting", "date", field="last_meeting"),
+    Column("Days since last meeting", "int", field="days_since_last_meeting"),
+    Column("Status", field="status"),
 ]
 MENTOR_COLUMNS = [
-    Column("Mentor"),
-    Column("Mentor email"),
-    Column("Type"),
-    Column("Department"),
-    Column("Program"),
-    Column("Capacity", "int"),
-    Column("Active pairings at report date", "int"),
-    Column("Share of capacity used", "pct"),
-    Column("Pairings in this report", "int"),
-    Column("Meetings", "int"),
-    Column("Hours", "hours"),
-    Column("Enrolled in the year"),
+    Column("Mentor", field="mentor"),
+    Column("Mentor email", field="mentor_email"),
+    Column("Type", field="mentor_type"),
+    Column("Department", field="department"),
+    Column("Program", field="program"),
+    Column("Capacity", "int", field="capacity"),
+    Column("Active pairings at report date", "int", field="active_pairings"),
+    Column("Share of capacity used", "pct", field="load_share"),
+    Column("Pairings in this report", "int", field="pairings"),
+    Column("Meetings", "int", field="meetings"),
+    Column("Hours", "hours", field="hours"),
+    Column("Enrolled in the year", field="enrolled"),
 ]
 MEETING_COLUMNS = [
-    Column("Date", "date"),
-    Column("Program"),
-    Column("Mentee"),
-    Column("Mentor"),
-    Column("Minutes", "int"),
-    Column("Modality"),
-    Column("Status"),
-    Column("Counted"),
-    Column("Logged by"),
-    Column("Confirmed"),
-    Column("Topics", width=40),
+    Column("Date", "date", field="date"),
+    Column("Program", field="program"),
+    Column("Mentee", field="mentee"),
+    Column("Mentor", field="mentor"),
+    Column("Minutes", "int", field="minutes"),
+    Column("Modality", field="modality"),
+    Column("Status", field="status"),
+    Column("Counted", field="counted"),
+    Column("Logged by", field="logged_by"),
+    Column("Confirmed", field="confirmed"),
+    Column("Topics", width=40, field="topics"),
 ]
-TOPIC_COLUMNS = [Column("Topic", width=24), Column("Meetings", "int"), Column("Share of meetings", "pct")]
-MONTH_COLUMNS = [Column("Month", "month", width=12), Column("Meetings", "int"), Column("Hours", "hours")]
+TOPIC_COLUMNS = [
+    Column("Topic", width=24, field="topic"),
+    Column("Meetings", "int", field="meetings"),
+    Column("Share of meetings", "pct", field="share"),
+]
+MONTH_COLUMNS = [
+    Column("Month", "month", width=12, field="month"),
+    Column("Meetings", "int", field="meetings"),
+    Column("Hours", "hours", field="hours"),
+]
 
 SHEETS = [
     ("Summary", "Per-program KPIs and a last row for all programs."),
@@ -77,43 +171,27 @@ SHEETS = [
 ]
 
 
-def cover_of(data: Any, sheets: list[tuple[str, str]]) -> Cover:
-    """The shared cover sheet from a report's cover data."""
-    c = data.cover
-    return Cover(
-        report=c.report,
-        academic_year=c.academic_year,
-        report_date=c.report_date,
-        programs=c.programs,
-        generated_at=c.generated_at,
-        generated_by=c.generated_by,
-        settings=c.settings,
-        notes=c.notes,
-        sheets=sheets,
-    )
-
-
-def build(data: Any) -> bytes:
-    """Engagement workbook bytes from report_data.EngagementData."""
+def build(data: EngagementData) -> bytes:
+    """Engagement workbook bytes."""
     wb = new_workbook()
-    write_cover(wb, cover_of(data, SHEETS))
-    write_sheet(wb, "Summary", [Table(SUMMARY_COLUMNS, data.summary)])
-    write_sheet(wb, "Pairings", [Table(PAIRING_COLUMNS, data.pairings)])
-    write_sheet(wb, "Mentors", [Table(MENTOR_COLUMNS, data.mentors)])
-    write_sheet(wb, "Meetings", [Table(MEETING_COLUMNS, data.meetings)])
+    write_cover(wb, data.cover, SHEETS)
+    write_sheet(wb, "Summary", [Table(SUMMARY_COLUMNS, cells(data.summary, SUMMARY_COLUMNS))])
+    write_sheet(wb, "Pairings", [Table(PAIRING_COLUMNS, cells(data.pairings, PAIRING_COLUMNS))])
+    write_sheet(wb, "Mentors", [Table(MENTOR_COLUMNS, cells(data.mentors, MENTOR_COLUMNS))])
+    write_sheet(wb, "Meetings", [Table(MEETING_COLUMNS, cells(data.meetings, MEETING_COLUMNS))])
 
-    ws, (placed,) = write_sheet(wb, "Topics", [Table(TOPIC_COLUMNS, data.topics)])
+    ws, (placed,) = write_sheet(wb, "Topics", [Table(TOPIC_COLUMNS, cells(data.topics, TOPIC_COLUMNS))])
     if data.topics:
         rows = (1, placed.first_row, placed.last_row)
-        topics = chart(ws, "bar", "Held meetings per topic", rows, [("Meetings", 2)], horizontal=True)
+        series = [("Meetings", position(TOPIC_COLUMNS, "meetings"))]
+        topics = chart(ws, "bar", "Held meetings per topic", rows, series, horizontal=True)
         ws.add_chart(topics, "E2")
 
-    months = [(m.replace(day=1), n, hours) for m, n, hours in data.months]
+    months = cells(data.months, MONTH_COLUMNS)
     ws, (placed,) = write_sheet(wb, "Meetings per month", [Table(MONTH_COLUMNS, months)])
     if months:
         rows = (1, placed.first_row, placed.last_row)
-        per_month = chart(
-            ws, "bar", "Held meetings per month", rows, [("Meetings", 2)], axis_title="Meetings"
-        )
+        series = [("Meetings", position(MONTH_COLUMNS, "meetings"))]
+        per_month = chart(ws, "bar", "Held meetings per month", rows, series, axis_title="Meetings")
         ws.add_chart(per_month, "E2")
     return save(wb, data.cover.generated_at)

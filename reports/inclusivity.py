@@ -5,45 +5,120 @@ Every table starts with the program its rows are about ("Institution" for the wh
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
 
-from reports.engagement import cover_of
-from reports.xlsx import Column, Table, chart, new_workbook, save, write_cover, write_sheet
+from reports.xlsx import (
+    Column,
+    Cover,
+    Placed,
+    Table,
+    cells,
+    chart,
+    new_workbook,
+    position,
+    save,
+    write_cover,
+    write_sheet,
+)
+
+Count = int | str  # a published count, or the mark that hides it ("<5", or the complementary mark)
+
+
+class GroupRow(NamedTuple):
+    """Mentees of one group: enrolled, % with a mentor, median meetings, % engaged, median days to meet."""
+
+    program: str
+    dimension: str
+    group: str
+    mentees: Count
+    coverage: float | None
+    median_meetings: float | None
+    engaged_share: float | None
+    median_days_to_first_meeting: float | None
+
+
+class PoolRow(NamedTuple):
+    """Mentor pool composition beside mentee pool composition, for one group."""
+
+    program: str
+    dimension: str
+    group: str
+    mentors: Count
+    mentor_share: float | None
+    mentees: Count
+    mentee_share: float | None
+
+
+class LoadRow(NamedTuple):
+    """Mentors of one group: how many, mentees per mentor, share of capacity used."""
+
+    program: str
+    dimension: str
+    group: str
+    mentors: Count
+    mentees_per_mentor: float | None
+    capacity_share: float | None
+
+
+class ConcordanceRow(NamedTuple):
+    """Concordance requests of one kind: made, of those with a mentor in the year, met, share met."""
+
+    program: str
+    request: str
+    made: Count
+    paired: Count
+    met: Count
+    met_share: float | None
+
+
+@dataclass(frozen=True)
+class InclusivityData:
+    """Everything the inclusivity workbook shows, already suppressed."""
+
+    cover: Cover
+    groups: list[GroupRow]
+    pools: list[PoolRow]
+    mentor_load: list[LoadRow]
+    concordance: list[ConcordanceRow]
+    concordance_text: list[str]
+
 
 GROUP_COLUMNS = [
-    Column("Program", width=28),
-    Column("Dimension", width=30),
-    Column("Group", width=22),
-    Column("Mentees enrolled", "int"),
-    Column("% with a mentor", "pct"),
-    Column("Median meetings per pairing", "number"),
-    Column("% engaged", "pct"),
-    Column("Median days to first meeting", "number"),
+    Column("Program", width=28, field="program"),
+    Column("Dimension", width=30, field="dimension"),
+    Column("Group", width=22, field="group"),
+    Column("Mentees enrolled", "int", field="mentees"),
+    Column("% with a mentor", "pct", field="coverage"),
+    Column("Median meetings per pairing", "number", field="median_meetings"),
+    Column("% engaged", "pct", field="engaged_share"),
+    Column("Median days to first meeting", "number", field="median_days_to_first_meeting"),
 ]
 POOL_COLUMNS = [
-    Column("Program", width=28),
-    Column("Dimension", width=30),
-    Column("Group", width=22),
-    Column("Mentors", "int"),
-    Column("Share of mentors", "pct"),
-    Column("Mentees", "int"),
-    Column("Share of mentees", "pct"),
+    Column("Program", width=28, field="program"),
+    Column("Dimension", width=30, field="dimension"),
+    Column("Group", width=22, field="group"),
+    Column("Mentors", "int", field="mentors"),
+    Column("Share of mentors", "pct", field="mentor_share"),
+    Column("Mentees", "int", field="mentees"),
+    Column("Share of mentees", "pct", field="mentee_share"),
 ]
 LOAD_COLUMNS = [
-    Column("Program", width=28),
-    Column("Dimension", width=30),
-    Column("Group", width=28),
-    Column("Mentors", "int"),
-    Column("Mentees per mentor", "number"),
-    Column("Share of capacity used", "pct"),
+    Column("Program", width=28, field="program"),
+    Column("Dimension", width=30, field="dimension"),
+    Column("Group", width=28, field="group"),
+    Column("Mentors", "int", field="mentors"),
+    Column("Mentees per mentor", "number", field="mentees_per_mentor"),
+    Column("Share of capacity used", "pct", field="capacity_share"),
 ]
 CONCORDANCE_COLUMNS = [
-    Column("Program", width=28),
-    Column("Request", width=24),
-    Column("Requests made", "int"),
-    Column("With a mentor in the year", "int"),
-    Column("Requests met", "int"),
-    Column("Share met (of those with a mentor)", "pct"),
+    Column("Program", width=28, field="program"),
+    Column("Request", width=24, field="request"),
+    Column("Requests made", "int", field="made"),
+    Column("With a mentor in the year", "int", field="paired"),
+    Column("Requests met", "int", field="met"),
+    Column("Share met (of those with a mentor)", "pct", field="met_share"),
 ]
 SHEETS = [
     (
@@ -57,56 +132,54 @@ SHEETS = [
 ]
 
 
-def _sections(rows: list[tuple]) -> list[tuple[str, int, int]]:
+def _sections(rows: Sequence[GroupRow | PoolRow | LoadRow]) -> list[tuple[str, int, int]]:
     """(title, first index, last index) of consecutive rows of the same program and dimension."""
-    spans: list[tuple[tuple, int, int]] = []
+    spans: list[tuple[tuple[str, str], int, int]] = []
     for i, row in enumerate(rows):
-        if spans and spans[-1][0] == row[:2]:
-            spans[-1] = (row[:2], spans[-1][1], i)
+        key = (row.program, row.dimension)
+        if spans and spans[-1][0] == key:
+            spans[-1] = (key, spans[-1][1], i)
         else:
-            spans.append((row[:2], i, i))
+            spans.append((key, i, i))
     return [(f"{program}, {dimension}", first, last) for (program, dimension), first, last in spans]
 
 
-def build(data: Any) -> bytes:
-    """Inclusivity workbook bytes from report_data.InclusivityData."""
+def _charts(
+    ws,
+    placed: Placed,
+    rows: Sequence[GroupRow | PoolRow | LoadRow],
+    columns: Sequence[Column],
+    title: str,
+    series: Sequence[str],
+    at: str,
+) -> None:
+    """One percentage bar chart of the `series` fields per program and dimension, down column `at`."""
+    named = [(next(c.header for c in columns if c.field == f), position(columns, f)) for f in series]
+    for n, (name, first, last) in enumerate(_sections(rows)):
+        span = (position(columns, "group"), placed.first_row + first, placed.first_row + last)
+        made = chart(ws, "bar", f"{name}: {title}", span, named, percent=True)
+        ws.add_chart(made, f"{at}{2 + 17 * n}")
+
+
+def build(data: InclusivityData) -> bytes:
+    """Inclusivity workbook bytes."""
     wb = new_workbook()
-    write_cover(wb, cover_of(data, SHEETS))
+    write_cover(wb, data.cover, SHEETS)
 
-    ws, (placed,) = write_sheet(wb, "Mentee groups", [Table(GROUP_COLUMNS, data.groups)])
-    for n, (name, first, last) in enumerate(_sections(data.groups)):
-        rows = (3, placed.first_row + first, placed.first_row + last)
-        made = chart(
-            ws,
-            "bar",
-            f"{name}: % with a mentor and % engaged",
-            rows,
-            [("% with a mentor", 5), ("% engaged", 7)],
-            percent=True,
-        )
-        ws.add_chart(made, f"J{2 + 17 * n}")
+    groups = Table(GROUP_COLUMNS, cells(data.groups, GROUP_COLUMNS))
+    ws, (placed,) = write_sheet(wb, "Mentee groups", [groups])
+    series = ("coverage", "engaged_share")
+    _charts(ws, placed, data.groups, GROUP_COLUMNS, "% with a mentor and % engaged", series, "J")
 
-    ws, (placed,) = write_sheet(wb, "Pools", [Table(POOL_COLUMNS, data.pools)])
-    for n, (name, first, last) in enumerate(_sections(data.pools)):
-        rows = (3, placed.first_row + first, placed.first_row + last)
-        made = chart(
-            ws,
-            "bar",
-            f"{name}: mentor and mentee pools",
-            rows,
-            [("Share of mentors", 5), ("Share of mentees", 7)],
-            percent=True,
-        )
-        ws.add_chart(made, f"I{2 + 17 * n}")
+    ws, (placed,) = write_sheet(wb, "Pools", [Table(POOL_COLUMNS, cells(data.pools, POOL_COLUMNS))])
+    series = ("mentor_share", "mentee_share")
+    _charts(ws, placed, data.pools, POOL_COLUMNS, "mentor and mentee pools", series, "I")
 
-    ws, (placed,) = write_sheet(wb, "Mentor load", [Table(LOAD_COLUMNS, data.mentor_load)])
-    for n, (name, first, last) in enumerate(_sections(data.mentor_load)):
-        rows = (3, placed.first_row + first, placed.first_row + last)
-        made = chart(
-            ws, "bar", f"{name}: share of capacity used", rows, [("Share of capacity used", 6)], percent=True
-        )
-        ws.add_chart(made, f"H{2 + 17 * n}")
+    loads = Table(LOAD_COLUMNS, cells(data.mentor_load, LOAD_COLUMNS))
+    ws, (placed,) = write_sheet(wb, "Mentor load", [loads])
+    _charts(ws, placed, data.mentor_load, LOAD_COLUMNS, "share of capacity used", ("capacity_share",), "H")
 
+    concordance = Table(CONCORDANCE_COLUMNS, cells(data.concordance, CONCORDANCE_COLUMNS))
     text = Table([Column("About concordance", width=100)], [(line,) for line in data.concordance_text])
-    write_sheet(wb, "Concordance", [Table(CONCORDANCE_COLUMNS, data.concordance), text])
+    write_sheet(wb, "Concordance", [concordance, text])
     return save(wb, data.cover.generated_at)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
@@ -52,11 +53,29 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a table: header, kind (text, int, number, hours, pct, date, datetime) and width."""
+    """One column of a table: header, kind (text, int, number, hours, pct, date, datetime), width, and the
+    attribute of a typed row it shows (`field`, see `cells`)."""
 
     header: str
     kind: str = "text"
     width: float | None = None
+    field: str | None = None
+
+
+def cells(rows: Iterable[Any], columns: Sequence[Column]) -> list[tuple[Any, ...]]:
+    """The cells of typed rows in the order of `columns`: each column reads the attribute it names."""
+    fields = [c.field for c in columns if c.field is not None]
+    if len(fields) != len(columns):
+        raise ValueError("every column shown from typed rows names its field")
+    get = attrgetter(*fields)
+    if len(fields) == 1:
+        return [(get(row),) for row in rows]
+    return [get(row) for row in rows]
+
+
+def position(columns: Sequence[Column], field: str) -> int:
+    """The 1-based sheet column of the column showing `field` (for chart references)."""
+    return next(n for n, c in enumerate(columns, start=1) if c.field == field)
 
 
 @dataclass
@@ -78,9 +97,9 @@ class Placed:
     columns: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class Cover:
-    """What the first sheet says about the workbook: report, year, scope, who, when, settings, notes."""
+    """What the first sheet of every workbook says: report, year, scope, who, when, settings, notes."""
 
     report: str
     academic_year: str
@@ -90,7 +109,6 @@ class Cover:
     generated_by: str
     settings: Sequence[tuple[str, Any]] = ()
     notes: Sequence[str] = ()
-    sheets: Sequence[tuple[str, str]] = field(default_factory=list)
 
 
 def new_workbook() -> Workbook:
@@ -186,8 +204,9 @@ def write_sheet(wb: Workbook, title: str, tables: Sequence[Table], *, autofilter
     return ws, placed
 
 
-def write_cover(wb: Workbook, cover: Cover) -> None:
-    """The first sheet: what the workbook is, for whom, when, with which settings."""
+def write_cover(wb: Workbook, cover: Cover, sheets: Sequence[tuple[str, str]]) -> None:
+    """The first sheet: what the workbook is, for whom, when, with which settings; then its `sheets`
+    (name, what it holds) and the notes."""
     ws = wb.create_sheet("About")
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 90
@@ -209,10 +228,10 @@ def write_cover(wb: Workbook, cover: Cover) -> None:
     rows += [(name, value, "text") for name, value in cover.settings]
     for name, value, kind in rows:
         ws.append([_cell(ws, name, font=HEADER_FONT), _cell(ws, value, kind, wrap=isinstance(value, str))])
-    if cover.sheets:
+    if sheets:
         ws.append([])
         ws.append([_cell(ws, "Sheets", font=TITLE_FONT)])
-        for name, text in cover.sheets:
+        for name, text in sheets:
             ws.append([_cell(ws, name, font=HEADER_FONT), _cell(ws, text, wrap=True)])
     if cover.notes:
         ws.append([])

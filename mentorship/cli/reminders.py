@@ -12,7 +12,7 @@ from mentorship.extensions import db
 from mentorship.services import reminders as service
 from mentorship.services.mail import send_mail
 from mentorship.services.meetings import utcnow
-from mentorship.services.metrics import MetricSettings
+from mentorship.services.metrics.definitions import MetricSettings
 
 group = AppGroup("reminders", help="Email overdue and never-met pairs.")
 

@@ -10,11 +10,10 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from mentorship.cli import fail
-from mentorship.dashboard import exports
 from mentorship.extensions import db
-from mentorship.services import ServiceError
+from mentorship.services import ServiceError, exports
 from mentorship.services.academic_year import academic_year
-from mentorship.services.report_data import resolve_programs
+from mentorship.services.report_data.request import resolve_programs
 
 group = AppGroup(
     "report", help="Write the engagement, inclusivity and annual-review workbooks; check their suppression."
@@ -40,7 +39,7 @@ def _run(
     path = Path(out)
     if path.parent and not path.parent.exists():
         fail(f"The folder {path.parent} does not exist.")
-    when = None
+    when = exports.now()
     if generated_at:
         try:
             when = dt.datetime.fromisoformat(generated_at).replace(tzinfo=None, microsecond=0)
@@ -48,16 +47,16 @@ def _run(
             fail("--generated-at must be an ISO date-time such as 2026-07-01T09:00:00.")
     try:
         program_ids = resolve_programs(programs)
-        req = exports.request_for(current_app.config, year, program_ids, by, when)
-        content = exports.build_report(report, req)
+        req = exports.request_for(current_app.config, year, program_ids, by, when, dt.date.today())
+        content = exports.export(None, report, req, via="cli", destination=str(path))
     except ServiceError as exc:
         db.session.rollback()
         fail(str(exc))
     try:
         path.write_bytes(content)
     except OSError as exc:
+        db.session.rollback()  # nothing was exported: no audit event
         fail(f"Cannot write {out}: {exc.strerror}.")
-    exports.record_export(None, report, req, via="cli", destination=str(path))
     db.session.commit()
     click.echo(f"Wrote {out} ({len(content):,} bytes).")
 
@@ -92,7 +91,7 @@ def check_suppression(year: str) -> None:
     ay = academic_year(number, current_app.config["ACADEMIC_YEAR_START_MONTH"])
     if ay.start > dt.date.today():
         fail(f"{ay.label} has not started: nothing is published for it yet.")
-    req, result = exports.check_suppression(current_app.config, number)
+    req, result = exports.check_suppression(current_app.config, number, dt.date.today())
     db.session.rollback()  # read only
     label = req.ay.label
     for problem in result.problems:

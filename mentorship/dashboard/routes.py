@@ -9,12 +9,14 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 from flask_login import current_user
 
 from mentorship.access import roles_required, scope_of
-from mentorship.dashboard import charts, exports
+from mentorship.dashboard import charts
 from mentorship.extensions import db
 from mentorship.forms import as_id
-from mentorship.services import metrics
-from mentorship.services import report_data as data
+from mentorship.services import exports
 from mentorship.services.academic_year import year_of
+from mentorship.services.metrics.queries import programs_in_scope
+from mentorship.services.report_data.request import REPORTS, ReportSettings
+from mentorship.services.report_data.years import STATUS_LABELS, trend
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -43,7 +45,7 @@ def _filters() -> tuple[int, tuple[int, ...] | None, dict[int, str]]:
     else:
         year = current
     scope = scope_of(current_user)
-    allowed = metrics.programs_in_scope(scope.program_ids)
+    allowed = programs_in_scope(scope.program_ids)
     raw_program = request.args.get("program", "").strip()
     if not raw_program:
         mine = None if scope.program_ids is None else tuple(sorted(scope.program_ids))
@@ -52,7 +54,7 @@ def _filters() -> tuple[int, tuple[int, ...] | None, dict[int, str]]:
     if program_id is None:
         raise BadFilter("That program is not one you can pick: choose one from the list.")
     if program_id not in allowed:
-        if metrics.programs_in_scope([program_id]):
+        if programs_in_scope([program_id]):
             abort(403)
         abort(404)
     return year, (program_id,), allowed
@@ -75,13 +77,13 @@ def index():
         return render_template(
             "dashboard/index.html", error=str(exc), years=years, programs={}, year=current, program=None
         ), 400
-    settings = data.ReportSettings.from_config(config)
-    trend = data.trend(year, _scope_ids(program_ids), dt.date.today(), settings)
-    now = trend[-1]
+    settings = ReportSettings.from_config(config)
+    trend_years = trend(year, _scope_ids(program_ids), dt.date.today(), settings)
+    now = trend_years[-1]
     summary = now.summary()
     total = summary[-1]
     statuses = now.status_counts()
-    trend_rows = [(y.ay.label, y.total()) for y in trend]
+    trend_rows = [(y.ay.label, y.total()) for y in trend_years]
     labels = [label for label, _row in trend_rows]
     charts_ = {
         "trend": charts.lines(
@@ -95,7 +97,7 @@ def index():
         ),
         "status": charts.bars(
             "Pairings by status",
-            [data.STATUS_LABELS[s] for s in statuses],
+            [STATUS_LABELS[s] for s in statuses],
             list(statuses.values()),
             ("#146c43", "#997404", "#b02a37"),
         ),
@@ -118,7 +120,7 @@ def index():
         statuses=statuses,
         trend_rows=trend_rows,
         charts=charts_,
-        reports=data.REPORTS,
+        reports=REPORTS,
         settings=settings,
     )
 
@@ -130,9 +132,10 @@ def export(report: str):
         year, program_ids, _allowed = _filters()
     except BadFilter as exc:
         abort(400, description=str(exc))
-    req = exports.request_for(current_app.config, year, _scope_ids(program_ids), current_user.email)
-    content = exports.build_report(report, req)
-    exports.record_export(current_user, report, req, via="web")
+    req = exports.request_for(
+        current_app.config, year, _scope_ids(program_ids), current_user.email, exports.now(), dt.date.today()
+    )
+    content = exports.export(current_user, report, req, via="web")
     db.session.commit()
     return send_file(
         io.BytesIO(content),

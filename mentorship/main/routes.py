@@ -12,7 +12,8 @@ from mentorship.models import Pairing
 from mentorship.services import meetings as meetings_service
 from mentorship.services import pulse as pulse_service
 from mentorship.services.academic_year import academic_year, year_of
-from mentorship.services.metrics import MetricSettings, pairing_metrics
+from mentorship.services.metrics.definitions import MetricSettings
+from mentorship.services.metrics.queries import pairing_metrics
 
 bp = Blueprint("main", __name__)
 

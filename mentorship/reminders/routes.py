@@ -16,7 +16,7 @@ from mentorship.services import pulse as pulse_service
 from mentorship.services import reminders as service
 from mentorship.services.mail import send_mail
 from mentorship.services.meetings import utcnow
-from mentorship.services.metrics import MetricSettings
+from mentorship.services.metrics.definitions import MetricSettings
 
 bp = Blueprint("reminders", __name__, url_prefix="/reminders")
 

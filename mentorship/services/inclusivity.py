@@ -12,7 +12,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from mentorship import vocab
-from mentorship.services import metrics
+from mentorship.services.metrics.definitions import share
+from mentorship.services.metrics.groups import CONCORDANCE_MET, CONCORDANCE_NOT_PAIRED, group_stats
 from mentorship.services.suppression.grid import INSTITUTION, INSTITUTION_NAME, Shown
 from mentorship.services.suppression.tables import (
     CONCORDANCE,
@@ -27,59 +28,9 @@ from mentorship.services.suppression.tables import (
     concordance_parts,
     group_label,
 )
+from reports.inclusivity import ConcordanceRow, GroupRow, LoadRow, PoolRow
 
 POOL_DIMENSIONS = ("gender", "urim", "img", "first_generation")
-
-
-@dataclass(frozen=True)
-class GroupRow:
-    """Mentees of one group: enrolled, % with a mentor, median meetings, % engaged, median days to meet."""
-
-    program: str
-    dimension: str
-    group: str
-    mentees: Shown
-    coverage: float | None
-    median_meetings: float | None
-    engaged_share: float | None
-    median_days_to_first_meeting: float | None
-
-
-@dataclass(frozen=True)
-class PoolRow:
-    """Mentor pool composition beside mentee pool composition, for one group."""
-
-    program: str
-    dimension: str
-    group: str
-    mentors: Shown
-    mentor_share: float | None
-    mentees: Shown
-    mentee_share: float | None
-
-
-@dataclass(frozen=True)
-class LoadRow:
-    """Mentors of one group: how many, mentees per mentor, share of capacity used."""
-
-    program: str
-    dimension: str
-    group: str
-    mentors: Shown
-    mentees_per_mentor: float | None
-    capacity_share: float | None
-
-
-@dataclass(frozen=True)
-class ConcordanceRow:
-    """Concordance requests of one kind: made, of those with a mentor in the year, met, share met."""
-
-    program: str
-    request: str
-    made: Shown
-    paired: Shown
-    met: Shown
-    met_share: float | None
 
 
 @dataclass(frozen=True)
@@ -132,7 +83,7 @@ def group_rows(
         for person in mentees:
             members[person.groups[dimension]].append(person.mentee_id)
         for code, count in zip(year.groups(dimension), shown, strict=True):
-            s = metrics.group_stats(members.get(code, []), year.pairings)
+            s = group_stats(members.get(code, []), year.pairings)
             rows.append(
                 GroupRow(
                     _program(year, column),
@@ -167,9 +118,9 @@ def _pool_rows(year: YearPeople, pattern: YearPattern, column: int | None) -> li
                     label,
                     group_label(dimension, code),
                     mentors_n,
-                    _figure(metrics.share(real_mentors, len(pool)), mentors_n, len(pool), m),
+                    _figure(share(real_mentors, len(pool)), mentors_n, len(pool), m),
                     mentees_n,
-                    _figure(metrics.share(real_mentees, len(mentees)), mentees_n, len(mentees), m),
+                    _figure(share(real_mentees, len(mentees)), mentees_n, len(mentees), m),
                 )
             )
     return rows
@@ -191,8 +142,8 @@ def _load_rows(year: YearPeople, pattern: YearPattern, column: int | None) -> li
                     label,
                     group_label(dimension, code),
                     count,
-                    _figure(metrics.share(load, len(group)), count, len(group), m),
-                    _figure(metrics.share(load, sum(p.capacity for p in group)), count, len(group), m),
+                    _figure(share(load, len(group)), count, len(group), m),
+                    _figure(share(load, sum(p.capacity for p in group)), count, len(group), m),
                 )
             )
     return rows
@@ -208,10 +159,10 @@ def _concordance_rows(year: YearPeople, pattern: YearPattern, column: int | None
             for person, outcome in concordance_parts(year, kind)
             if column is None or person.program_id == column
         ]
-        real_paired = sum(o != metrics.CONCORDANCE_NOT_PAIRED for o in outcomes)
-        real_met = sum(o == metrics.CONCORDANCE_MET for o in outcomes)
+        real_paired = sum(o != CONCORDANCE_NOT_PAIRED for o in outcomes)
+        real_met = sum(o == CONCORDANCE_MET for o in outcomes)
         # Shown with a hidden number of requests met or with a mentor, the share would give it away.
-        share = metrics.share(real_met, real_paired) if isinstance(paired, int) else None
+        met_share = share(real_met, real_paired) if isinstance(paired, int) else None
         rows.append(
             ConcordanceRow(
                 _program(year, column),
@@ -219,7 +170,7 @@ def _concordance_rows(year: YearPeople, pattern: YearPattern, column: int | None
                 made,
                 paired,
                 met,
-                _figure(share, met, real_paired, pattern.min_cell),
+                _figure(met_share, met, real_paired, pattern.min_cell),
             )
         )
     return rows

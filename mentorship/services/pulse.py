@@ -15,7 +15,7 @@ from mentorship import vocab
 from mentorship.extensions import db
 from mentorship.models import Meeting, MenteeProfile, Pairing, Person, PulseCheck, User
 from mentorship.services import ServiceError, audit
-from mentorship.services.metrics import counted_meeting
+from mentorship.services.metrics.queries import counted_meeting
 
 PULSE_INTERVAL_DAYS = 90
 

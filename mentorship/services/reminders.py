@@ -15,7 +15,8 @@ from mentorship.extensions import db
 from mentorship.models import MenteeProfile, MentorProfile, Pairing, Reminder, User
 from mentorship.services import ServiceError, audit, log_links
 from mentorship.services.academic_year import academic_year, year_of
-from mentorship.services.metrics import MetricSettings, PairingMetrics, pairing_metrics
+from mentorship.services.metrics.definitions import MetricSettings, PairingMetrics
+from mentorship.services.metrics.queries import pairing_metrics
 
 NEVER_MET_DAYS = 21
 

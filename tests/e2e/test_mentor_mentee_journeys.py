@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from mentorship.extensions import db, mail
 from mentorship.models import Meeting, Pairing, PulseCheck
 from mentorship.services.academic_year import academic_year, year_of
-from mentorship.services.metrics import on_track_threshold
+from mentorship.services.metrics.definitions import on_track_threshold
 from tests.e2e.conftest import no_horizontal_scroll
 
 TODAY = dt.date.today()

@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 
 from mentorship.extensions import db
 from mentorship.models import AuditEvent, Meeting, MenteeProfile, MentorProfile, Pairing, Person, User
-from mentorship.services import academic_year, metrics
+from mentorship.services import academic_year
+from mentorship.services.metrics.definitions import MetricSettings
+from mentorship.services.metrics.queries import pairing_metrics
 
 
 def test_create_admin_then_sign_in(runner, client):
@@ -116,8 +118,7 @@ def test_small_demo_is_deterministic_and_shows_every_status(runner, app):
     )
     ay = academic_year.academic_year(2026)
     statuses = Counter(
-        m.status
-        for m in metrics.pairing_metrics(ay, today, metrics.MetricSettings.from_config(app.config)).values()
+        m.status for m in pairing_metrics(ay, today, MetricSettings.from_config(app.config)).values()
     )
     assert set(statuses) == {"on_track", "behind", "overdue"}
     first = _snapshot()

@@ -9,7 +9,7 @@ import pytest
 from mentorship.extensions import db
 from mentorship.models import Reminder
 from mentorship.services import reminders as service
-from mentorship.services.metrics import MetricSettings
+from mentorship.services.metrics.definitions import MetricSettings
 
 D = dt.date(2026, 3, 15)
 SETTINGS = MetricSettings(engagement_target=4, overdue_days=60)
@@ -108,7 +108,7 @@ def test_pairings_of_people_who_left_are_not_reminded(app, f):
     import datetime as dt
 
     from mentorship.services import reminders
-    from mentorship.services.metrics import MetricSettings
+    from mentorship.services.metrics.definitions import MetricSettings
 
     today = dt.date.today()
     start = today - dt.timedelta(days=200)

@@ -7,7 +7,7 @@ import io
 
 import openpyxl
 
-from mentorship.dashboard import exports
+from mentorship.services import exports
 from tests.reports import institution
 
 GENERATED_AT = dt.datetime(2025, 4, 1, 9, 30, 0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mentorship.dashboard import exports
+from mentorship.services import exports
 from tests.reports import institution
 from tests.reports.helpers import all_cells, load, request, values
 

@@ -9,9 +9,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from mentorship.dashboard import exports
 from mentorship.extensions import db
 from mentorship.models import AuditEvent
+from mentorship.services import exports
 from mentorship.services.academic_year import year_of
 from tests.reports import institution
 from tests.reports.helpers import GENERATED_AT, load, values

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from mentorship.dashboard import exports
+from mentorship.services import exports
 from tests.reports import institution
 from tests.reports.helpers import GENERATED_AT, all_cells, load, request, values
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from mentorship.dashboard import exports
+from mentorship.services import exports
 from mentorship.services.people import set_self_identification
 from tests.reports import institution
 from tests.reports.helpers import all_cells, load, request, values

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from mentorship.dashboard import exports
+from mentorship.services import exports
 from tests.reports import institution
 from tests.reports.helpers import request
 

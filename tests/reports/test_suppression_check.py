@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mentorship.dashboard import exports
 from mentorship.extensions import db
+from mentorship.services import exports
 from mentorship.services.people import set_self_identification
 from mentorship.services.suppression import tables
 from mentorship.services.suppression.tables import load_year, year_tables

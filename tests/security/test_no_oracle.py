@@ -28,10 +28,9 @@ import pytest
 from werkzeug.routing import AnyConverter, IntegerConverter
 
 from mentorship import vocab
-from mentorship.dashboard import exports
 from mentorship.extensions import db
 from mentorship.models import Meeting, Pairing, Person, Program, User
-from mentorship.services import accounts
+from mentorship.services import accounts, exports
 from mentorship.services import people as people_service
 from mentorship.services.academic_year import academic_year, year_of
 from mentorship.services.matching import assignment, candidates, scoring

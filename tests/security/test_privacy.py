@@ -8,12 +8,12 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from mentorship.dashboard import exports
 from mentorship.extensions import db
 from mentorship.models import AuditEvent, Meeting, Pairing, Person, SelfIdentification, User
-from mentorship.services import ServiceError, audit, privacy
-from mentorship.services import report_data as data
+from mentorship.services import ServiceError, audit, exports, privacy
 from mentorship.services.people import set_self_identification
+from mentorship.services.report_data.engagement import engagement_data
+from mentorship.services.report_data.inclusivity import inclusivity_data
 from tests.security import world as W
 
 d = dt.date
@@ -78,8 +78,8 @@ def _masked(rows, hide, end_date_column=None):
 
 
 def _figures(app, year, hide):
-    e = data.engagement_data(_req(app, year))
-    i = data.inclusivity_data(_req(app, year))
+    e = engagement_data(_req(app, year))
+    i = inclusivity_data(_req(app, year))
     return {
         "summary": e.summary,
         "pairings": _masked(e.pairings, hide, end_date_column=8),

@@ -17,9 +17,11 @@ from sqlalchemy import select
 from mentorship import vocab
 from mentorship.extensions import db
 from mentorship.models import MenteeProfile, MentorProfile, Pairing
-from mentorship.services import metrics
 from mentorship.services.academic_year import AcademicYear
-from mentorship.services.metrics import MenteeIdentity, MetricSettings, PairingMetrics
+from mentorship.services.metrics import groups as metric_groups
+from mentorship.services.metrics import queries
+from mentorship.services.metrics.definitions import MetricSettings, PairingMetrics
+from mentorship.services.metrics.groups import MenteeIdentity
 from mentorship.services.suppression.grid import Layout, PeopleClass, Published, Table
 from mentorship.services.suppression.pattern import decide
 
@@ -39,15 +41,15 @@ GROUP_LABELS = {
     "first_generation": {"yes": "Yes", "no": "No"},
     "mentor_type": dict(vocab.MENTOR_TYPES),
 }
-MENTEE_DIMENSIONS = metrics.DIMENSIONS  # gender, urim, img, first_generation, pgy
+MENTEE_DIMENSIONS = metric_groups.DIMENSIONS  # gender, urim, img, first_generation, pgy
 MENTOR_DIMENSIONS = ("mentor_type", "gender", "urim", "img", "first_generation")
 CONCORDANCE_KINDS = ("gender", "urim")
 CONCORDANCE_GROUPS = ("Requests made", "With a mentor in the year", "Requests met")
 # The parts are the outcomes of a request (not paired, paired, met): "made" counts all three.
 CONCORDANCE_ROWS = (
-    (metrics.CONCORDANCE_NOT_PAIRED, metrics.CONCORDANCE_PAIRED, metrics.CONCORDANCE_MET),
-    (metrics.CONCORDANCE_PAIRED, metrics.CONCORDANCE_MET),
-    (metrics.CONCORDANCE_MET,),
+    (metric_groups.CONCORDANCE_NOT_PAIRED, metric_groups.CONCORDANCE_PAIRED, metric_groups.CONCORDANCE_MET),
+    (metric_groups.CONCORDANCE_PAIRED, metric_groups.CONCORDANCE_MET),
+    (metric_groups.CONCORDANCE_MET,),
 )
 
 
@@ -105,21 +107,21 @@ def load_year(
     ay: AcademicYear, as_of: dt.date, settings: MetricSettings, urim_categories: Collection[str]
 ) -> YearPeople:
     """The institution's people of year `ay` as of `as_of`, with their groups (a fixed number of queries)."""
-    year = metrics.year_metrics(ay, as_of, settings, None)
-    mentees = metrics.mentee_identities(ay, None, urim_categories)
+    year = queries.year_metrics(ay, as_of, settings, None)
+    mentees = queries.mentee_identities(ay, None, urim_categories)
     enrolled = {m.mentee_id for m in mentees}
     pairings = tuple(p for p in year.pairings.values() if p.mentee_id in enrolled)
     homes = home_programs(ay, list(year.programs))
     mentors = tuple(
         MentorMember(
             mentor_id=m.mentor_id,
-            groups={**metrics.identity_groups(m.selfid, urim_categories), "mentor_type": m.mentor_type},
+            groups={**metric_groups.identity_groups(m.selfid, urim_categories), "mentor_type": m.mentor_type},
             capacity=m.capacity,
             active_pairings=m.active_pairings,
             home=homes.get(m.mentor_id),
             enrolled=m.enrolled,
         )
-        for m in metrics.mentor_loads(ay, as_of, None, with_identity=True)
+        for m in queries.mentors_with_open_pairings(ay, as_of, None, with_identity=True)
     )
     levels = sorted({int(m.groups["pgy"] or 0) for m in mentees})
     if len(levels) == 1:
@@ -212,7 +214,7 @@ def year_tables(year: YearPeople) -> tuple[Table, ...]:
 def concordance_parts(year: YearPeople, kind: str) -> list[tuple[MenteeIdentity, int]]:
     """Each mentee who asked for `kind` concordance, with the outcome: the part of the table they are in."""
     mentors = {m.mentor_id: m.groups for m in year.mentors}
-    return metrics.concordance_outcomes(kind, year.mentees, year.pairings, mentors)
+    return metric_groups.concordance_outcomes(kind, year.mentees, year.pairings, mentors)
 
 
 @dataclass(frozen=True)

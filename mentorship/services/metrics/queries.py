@@ -1,0 +1,327 @@
+"""Loading the figures of docs/metrics.md: select() queries, aggregates in SQL, a fixed number of queries.
+
+Each function loads plain rows and hands them to services.metrics.definitions, which holds the rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, true
+
+from mentorship.extensions import db
+from mentorship.models import (
+    Meeting,
+    MenteeProfile,
+    MentorProfile,
+    Pairing,
+    Person,
+    Program,
+    RaceEthnicity,
+    SelfIdentification,
+)
+from mentorship.services.academic_year import AcademicYear
+from mentorship.services.metrics.definitions import (
+    BEFORE_THE_YEARS,
+    HeldMeetings,
+    LoadedMentee,
+    LoadedPairing,
+    MentorLoad,
+    MetricSettings,
+    PairingMetrics,
+    SelfIdentificationView,
+    YearMetrics,
+    check_spans,
+    held_per_year,
+    pairings_of_year,
+    years_of,
+)
+from mentorship.services.metrics.groups import MenteeIdentity, identity_groups
+
+Spans = Sequence[tuple[AcademicYear, dt.date]]
+
+
+def counted_meeting() -> ColumnElement[bool]:
+    """Meetings that count: held and not deleted."""
+    return and_(Meeting.status == "held", Meeting.deleted_at.is_(None))
+
+
+def mentee_scope(program_ids: Collection[int] | None) -> ColumnElement[bool]:
+    """Condition on MenteeProfile: mentees of `program_ids` (None = every program)."""
+    if program_ids is None:
+        return true()
+    return MenteeProfile.program_id.in_(sorted(program_ids))
+
+
+def programs_in_scope(program_ids: Collection[int] | None) -> dict[int, str]:
+    """Programs of the scope, id -> name, ordered by name."""
+    query = select(Program.id, Program.name).order_by(Program.name)
+    if program_ids is not None:
+        query = query.where(Program.id.in_(sorted(program_ids)))
+    return dict(db.session.execute(query).all())
+
+
+def _whole(spans: Spans) -> AcademicYear:
+    """One span from the first day of the first year to the last day of the last."""
+    return AcademicYear(spans[0][0].year, spans[0][0].start, spans[-1][0].end)
+
+
+def _load_pairings(spans: Spans, condition: ColumnElement[bool]) -> list[LoadedPairing]:
+    """The pairings active in any of the consecutive years `spans` (and matching `condition`), each with its
+    counted meetings in each year; one query, the meetings aggregated once per pairing and stretch."""
+    check_spans(spans)
+    spanned = and_(Pairing.active_in(_whole(spans)), condition)
+    # A counted meeting up to the last report date lies in one stretch (see check_spans and held_per_year).
+    stretch = case(
+        (Meeting.date < spans[0][0].start, BEFORE_THE_YEARS),
+        *((Meeting.date <= min(ay.end, as_of), k) for k, (ay, as_of) in enumerate(spans)),
+        else_=len(spans),
+    )
+    # Only the meetings of the pairings asked for are aggregated.
+    wanted = select(Pairing.id).join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id).where(spanned)
+    held = (
+        select(
+            Meeting.pairing_id.label("pairing_id"),
+            stretch.label("stretch"),
+            func.count(Meeting.id).label("n"),
+            func.coalesce(func.sum(Meeting.duration_minutes), 0).label("minutes"),
+            func.min(Meeting.date).label("first"),
+            func.max(Meeting.date).label("last"),
+        )
+        .where(counted_meeting(), Meeting.date <= spans[-1][1], Meeting.pairing_id.in_(wanted))
+        .group_by(Meeting.pairing_id, stretch)
+        .subquery()
+    )
+    query = (
+        select(
+            Pairing.id,
+            Pairing.start_date,
+            Pairing.end_date,
+            Pairing.mentee_id,
+            Pairing.mentor_id,
+            MenteeProfile.program_id,
+            Pairing.kind,
+            held.c.stretch,
+            held.c.n,
+            held.c.minutes,
+            held.c.first,
+            held.c.last,
+        )
+        .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
+        .outerjoin(held, held.c.pairing_id == Pairing.id)
+        .where(spanned)
+        .order_by(Pairing.id, held.c.stretch)
+    )
+    pairings: dict[int, tuple[int, dt.date, dt.date | None, int, int, int, str]] = {}
+    stretches: dict[int, list[tuple[int, HeldMeetings]]] = defaultdict(list)
+    for (
+        pid,
+        start,
+        end,
+        mentee_id,
+        mentor_id,
+        program_id,
+        kind,
+        part,
+        n,
+        minutes,
+        first,
+        last,
+    ) in db.session.execute(query):
+        pairings[pid] = (pid, start, end, mentee_id, mentor_id, program_id, kind)
+        if part is not None:
+            stretches[pid].append((int(part), HeldMeetings(int(n), int(minutes), first, last)))
+    return [
+        LoadedPairing(*row, held=held_per_year(stretches.get(pid, []), len(spans)))
+        for pid, row in pairings.items()
+    ]
+
+
+def pairing_metrics(
+    ay: AcademicYear,
+    as_of: dt.date,
+    settings: MetricSettings,
+    where: ColumnElement[bool] | None = None,
+) -> dict[int, PairingMetrics]:
+    """The metrics of every pairing active in `ay` (and matching `where`), keyed by pairing id; one query."""
+    spans = [(ay, as_of)]
+    condition = where if where is not None else true()
+    return pairings_of_year(_load_pairings(spans, condition), spans, 0, settings)
+
+
+def years_metrics(
+    spans: Spans, settings: MetricSettings, program_ids: Collection[int] | None = None
+) -> list[YearMetrics]:
+    """The figures of consecutive academic years, oldest first, each as of its report date; three queries.
+
+    Every year but the last must be over (its report date its last day): a counted meeting then belongs to
+    the year it is dated in, and the meetings are aggregated once per pairing and year.
+    """
+    if not spans:
+        return []
+    scope = mentee_scope(program_ids)
+    programs = programs_in_scope(program_ids)
+    mentees = [
+        LoadedMentee(*row)
+        for row in db.session.execute(
+            select(
+                MenteeProfile.id, MenteeProfile.program_id, MenteeProfile.enrolled_on, MenteeProfile.left_on
+            )
+            .where(MenteeProfile.enrolled_in(_whole(spans)), scope)
+            .order_by(MenteeProfile.id)
+        )
+    ]
+    return years_of(spans, settings, programs, mentees, _load_pairings(spans, scope))
+
+
+def year_metrics(
+    ay: AcademicYear, as_of: dt.date, settings: MetricSettings, program_ids: Collection[int] | None = None
+) -> YearMetrics:
+    """The figures of year `ay` as of `as_of` over `program_ids` (None = every program); three queries."""
+    return years_metrics([(ay, as_of)], settings, program_ids)[0]
+
+
+def mentors_with_open_pairings(
+    ay: AcademicYear,
+    as_of: dt.date,
+    program_ids: Collection[int] | None = None,
+    with_identity: bool = False,
+) -> list[MentorLoad]:
+    """The mentors of the scope, each with the pairings open at `as_of` (any program) against capacity.
+
+    The mentors of the scope: those enrolled in Y of its programs or ever paired with its mentees, and
+    every mentor of a pairing active in Y of its mentees.
+    """
+    scope = mentee_scope(program_ids)
+    paired = (
+        select(Pairing.mentor_id)
+        .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
+        .where(Pairing.active_in(ay), scope)
+    )
+    in_scope: ColumnElement[bool] = true()
+    if program_ids is not None:
+        ever = (
+            select(Pairing.mentor_id)
+            .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
+            .where(MenteeProfile.program_id.in_(sorted(program_ids)))
+        )
+        in_scope = or_(MentorProfile.program_id.in_(sorted(program_ids)), MentorProfile.id.in_(ever))
+    load = (
+        select(Pairing.mentor_id.label("mentor_id"), func.count(Pairing.id).label("n"))
+        .where(Pairing.open_on(as_of))
+        .group_by(Pairing.mentor_id)
+        .subquery()
+    )
+    enrolled = MentorProfile.enrolled_in(ay)
+    query = (
+        select(
+            MentorProfile.id,
+            MentorProfile.person_id,
+            Person.first_name,
+            Person.last_name,
+            Person.email,
+            MentorProfile.mentor_type,
+            MentorProfile.department,
+            Program.name,
+            MentorProfile.capacity,
+            func.coalesce(load.c.n, 0),
+            enrolled,
+        )
+        .join(Person, Person.id == MentorProfile.person_id)
+        .outerjoin(Program, Program.id == MentorProfile.program_id)
+        .outerjoin(load, load.c.mentor_id == MentorProfile.id)
+        .where(or_(and_(enrolled, in_scope), MentorProfile.id.in_(paired)))
+        .order_by(Person.last_name, Person.first_name, MentorProfile.id)
+    )
+    found = db.session.execute(query).all()
+    selfids = self_identifications([row[1] for row in found]) if with_identity else {}
+    return [
+        MentorLoad(
+            mentor_id=mentor_id,
+            name=f"{first} {last}".strip(),
+            sort_name=f"{last}, {first}",
+            email=email,
+            mentor_type=mentor_type,
+            department=department,
+            program=program,
+            capacity=capacity,
+            active_pairings=int(active),
+            enrolled=bool(is_enrolled),
+            selfid=selfids.get(person_id),
+        )
+        for (
+            mentor_id,
+            person_id,
+            first,
+            last,
+            email,
+            mentor_type,
+            department,
+            program,
+            capacity,
+            active,
+            is_enrolled,
+        ) in found
+    ]
+
+
+def self_identifications(person_ids: Collection[int]) -> dict[int, SelfIdentificationView]:
+    """Self-identification answers of `person_ids`, by person id; two queries per 5,000 people."""
+    result: dict[int, SelfIdentificationView] = {}
+    ids = sorted(set(person_ids))
+    for i in range(0, len(ids), 5000):
+        chunk = ids[i : i + 5000]
+        races: dict[int, list[str]] = defaultdict(list)
+        for sid, category in db.session.execute(
+            select(RaceEthnicity.self_identification_id, RaceEthnicity.category)
+            .join(SelfIdentification, SelfIdentification.id == RaceEthnicity.self_identification_id)
+            .where(SelfIdentification.person_id.in_(chunk))
+            .order_by(RaceEthnicity.self_identification_id, RaceEthnicity.category)
+        ):
+            races[sid].append(category)
+        for sid, person_id, gender, race_prefer_not, urim, img, first_generation in db.session.execute(
+            select(
+                SelfIdentification.id,
+                SelfIdentification.person_id,
+                SelfIdentification.gender,
+                SelfIdentification.race_prefer_not,
+                SelfIdentification.urim,
+                SelfIdentification.img,
+                SelfIdentification.first_generation,
+            ).where(SelfIdentification.person_id.in_(chunk))
+        ):
+            result[person_id] = SelfIdentificationView(
+                gender, bool(race_prefer_not), urim, img, first_generation, tuple(races.get(sid, ()))
+            )
+    return result
+
+
+def mentee_identities(
+    ay: AcademicYear, program_ids: Collection[int] | None, urim_categories: Collection[str]
+) -> list[MenteeIdentity]:
+    """Mentees enrolled in Y in the scope with their groups; a fixed number of queries."""
+    mentees = db.session.execute(
+        select(
+            MenteeProfile.id,
+            MenteeProfile.person_id,
+            MenteeProfile.program_id,
+            MenteeProfile.pgy,
+            MenteeProfile.concordance_gender,
+            MenteeProfile.concordance_urim,
+        )
+        .where(MenteeProfile.enrolled_in(ay), mentee_scope(program_ids))
+        .order_by(MenteeProfile.id)
+    ).all()
+    selfids = self_identifications([m.person_id for m in mentees])
+    return [
+        MenteeIdentity(
+            mentee_id=mentee_id,
+            program_id=program_id,
+            groups={**identity_groups(selfids.get(person_id), urim_categories), "pgy": str(pgy)},
+            concordance_gender=concordance_gender,
+            concordance_urim=concordance_urim,
+        )
+        for mentee_id, person_id, program_id, pgy, concordance_gender, concordance_urim in mentees
+    ]

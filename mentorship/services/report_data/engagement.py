@@ -1,0 +1,123 @@
+"""The rows of the engagement workbook: Summary, Pairings, Mentors, Meetings, Topics, Meetings per month."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+
+from mentorship import vocab
+from mentorship.services.metrics.definitions import PairingMetrics, YearMetrics, share
+from mentorship.services.metrics.queries import mentors_with_open_pairings, year_metrics
+from mentorship.services.report_data.listings import (
+    meeting_rows,
+    meetings_per_month,
+    pairing_people,
+    topic_counts,
+    topic_order,
+)
+from mentorship.services.report_data.request import ReportRequest, cover
+from mentorship.services.report_data.years import STATUS_LABELS, kpi_row
+from reports.engagement import EngagementData, MeetingRow, MentorRow, PairingRow, TopicRow
+
+NOTES = [
+    "Mentors: load = pairings active at the report date in any program, against capacity; "
+    "pairings, meetings and hours are those of this report's programs.",
+    "Meetings: every meeting dated in the year up to the report date, any status; notes are never "
+    "exported. Counted = held.",
+    "Topics: a meeting with several topics counts once for each; share = of counted meetings.",
+]
+
+
+def _yes(value: bool) -> str:
+    return "Yes" if value else "No"
+
+
+def pairing_rows(year: YearMetrics, program_ids: Collection[int] | None) -> list[PairingRow]:
+    """The Pairings sheet: one row per pairing active in Y, by program, mentee, mentor and start."""
+    people = pairing_people(year.ay, program_ids)
+    rows = []
+    for p in year.pairings.values():
+        who = people[p.pairing_id]
+        row = PairingRow(
+            program=who.program,
+            mentee=who.mentee,
+            mentee_email=who.mentee_email,
+            pgy=who.pgy,
+            mentor=who.mentor,
+            mentor_email=who.mentor_email,
+            kind=vocab.label(vocab.PAIRING_KINDS, p.kind),
+            start_date=p.start_date,
+            end_date=p.end_date,
+            meetings=p.meetings,
+            hours=p.hours,
+            first_meeting=p.first_meeting,
+            days_to_first_meeting=p.days_to_first_meeting,
+            last_meeting=p.last_meeting,
+            days_since_last_meeting=p.days_since_last_meeting,
+            status=STATUS_LABELS[p.status],
+        )
+        rows.append(((who.program, who.mentee_sort, who.mentor_sort, p.start_date, p.pairing_id), row))
+    return [row for _key, row in sorted(rows, key=lambda r: r[0])]
+
+
+def mentor_rows(year: YearMetrics, program_ids: Collection[int] | None) -> list[MentorRow]:
+    """The Mentors sheet: load at the report date against capacity, and this report's pairings."""
+    by_mentor: dict[int, list[PairingMetrics]] = defaultdict(list)
+    for p in year.pairings.values():
+        by_mentor[p.mentor_id].append(p)
+    return [
+        MentorRow(
+            mentor=m.name,
+            mentor_email=m.email,
+            mentor_type=vocab.label(vocab.MENTOR_TYPES, m.mentor_type),
+            department=m.department,
+            program=m.program,
+            capacity=m.capacity,
+            active_pairings=m.active_pairings,
+            load_share=m.load_share,
+            pairings=len(by_mentor[m.mentor_id]),
+            meetings=sum(p.meetings for p in by_mentor[m.mentor_id]),
+            hours=sum(p.minutes for p in by_mentor[m.mentor_id]) / 60,
+            enrolled=_yes(m.enrolled),
+        )
+        for m in mentors_with_open_pairings(year.ay, year.as_of, program_ids)
+    ]
+
+
+def engagement_data(req: ReportRequest) -> EngagementData:
+    """Everything the engagement workbook shows."""
+    ay, as_of = req.ay, req.as_of
+    year = year_metrics(ay, as_of, req.settings.metrics, req.program_ids)
+    meetings = [
+        MeetingRow(
+            date=m.date,
+            program=m.program,
+            mentee=m.mentee,
+            mentor=m.mentor,
+            minutes=m.minutes,
+            modality=vocab.label(vocab.MODALITIES, m.modality),
+            status=vocab.label(vocab.MEETING_STATUSES, m.status),
+            counted=_yes(m.status == "held"),
+            logged_by=m.logged_as.capitalize(),
+            confirmed=_yes(m.confirmed),
+            topics="; ".join(m.topics),
+        )
+        for m in meeting_rows(ay, as_of, req.program_ids)
+    ]
+    counts: dict[str, int] = defaultdict(int)
+    for (_program, topic), n in topic_counts(ay, as_of, req.program_ids).items():
+        counts[topic] += n
+    total = year.total()
+    topics = [
+        TopicRow(topic, counts.get(topic, 0), share(counts.get(topic, 0), total.meetings))
+        for topic in topic_order(req.settings.topics, counts)
+    ]
+    return EngagementData(
+        cover=cover(req, "engagement", year.programs, NOTES),
+        summary=[kpi_row(r.program, r) for r in year.summary()],
+        pairings=pairing_rows(year, req.program_ids),
+        mentors=mentor_rows(year, req.program_ids),
+        meetings=meetings,
+        topics=topics,
+        months=meetings_per_month(ay, as_of, req.program_ids),
+    )

@@ -1,0 +1,46 @@
+"""The Summary KPIs as workbook rows, and the five-year trend the dashboard and the annual review show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+
+from mentorship.services.academic_year import academic_year, report_date
+from mentorship.services.metrics.definitions import SummaryRow, YearMetrics
+from mentorship.services.metrics.queries import years_metrics
+from mentorship.services.report_data.request import ReportSettings
+from reports.kpis import KpiRow
+
+TREND_YEARS = 5
+STATUS_LABELS = {"on_track": "On track", "behind": "Behind", "overdue": "Overdue"}
+
+
+def kpi_row(label: str, row: SummaryRow) -> KpiRow:
+    """The KPIs of `row` as the workbooks show them, under `label` (its program, or an academic year)."""
+    return KpiRow(
+        label=label,
+        mentees_enrolled=row.mentees_enrolled,
+        mentees_with_mentor=row.mentees_with_mentor,
+        coverage=row.coverage,
+        active_pairings=row.active_pairings,
+        meetings=row.meetings,
+        hours=row.hours,
+        engaged_pairings=row.engaged_pairings,
+        engaged_share=row.engaged_share,
+        overdue_pairings=row.overdue_pairings,
+        overdue_share=row.overdue_share,
+        median_days_to_first_meeting=row.median_days_to_first_meeting,
+    )
+
+
+def trend(
+    year: int, program_ids: Collection[int] | None, today: dt.date, settings: ReportSettings
+) -> list[YearMetrics]:
+    """Year metrics of `year` and up to four earlier years that have started, oldest first; three queries."""
+    spans = []
+    for y in range(year - TREND_YEARS + 1, year + 1):
+        ay = academic_year(y, settings.start_month)
+        if ay.start > today:
+            continue
+        spans.append((ay, report_date(ay, today)))
+    return years_metrics(spans, settings.metrics, program_ids)
