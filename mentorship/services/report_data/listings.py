@@ -11,13 +11,27 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, and_, extract, func, select
+from sqlalchemy import ColumnElement, Select, and_, extract, func, select
 
 from mentorship.extensions import db
 from mentorship.models import Meeting, MeetingTopic, MenteeProfile, MentorProfile, Pairing, Person, Program
 from mentorship.services.academic_year import AcademicYear
 from mentorship.services.metrics.queries import counted_meeting, mentee_scope
 from reports.engagement import MonthRow
+
+MENTEE_PERSON = Person.__table__.alias("mentee_person")
+MENTOR_PERSON = Person.__table__.alias("mentor_person")
+
+
+def _with_people(query: Select) -> Select:
+    """`query`, over Pairing, joined to the mentee's program and to both people (MENTEE_/MENTOR_PERSON)."""
+    return (
+        query.join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
+        .join(Program, Program.id == MenteeProfile.program_id)
+        .join(MENTEE_PERSON, MENTEE_PERSON.c.id == MenteeProfile.person_id)
+        .join(MentorProfile, MentorProfile.id == Pairing.mentor_id)
+        .join(MENTOR_PERSON, MENTOR_PERSON.c.id == MentorProfile.person_id)
+    )
 
 
 def _dated_in_report(ay: AcademicYear, as_of: dt.date, program_ids: Collection[int] | None):
@@ -56,30 +70,24 @@ def meeting_rows(
     ay: AcademicYear, as_of: dt.date, program_ids: Collection[int] | None = None
 ) -> list[MeetingRecord]:
     """Every meeting of Y up to D in the scope, any status (notes are never read); two queries."""
-    mentee_person = Person.__table__.alias("mentee_person")
-    mentor_person = Person.__table__.alias("mentor_person")
     query = (
-        select(
-            Meeting.id,
-            Meeting.pairing_id,
-            Program.name,
-            mentee_person.c.first_name,
-            mentee_person.c.last_name,
-            mentor_person.c.first_name,
-            mentor_person.c.last_name,
-            Meeting.date,
-            Meeting.duration_minutes,
-            Meeting.modality,
-            Meeting.status,
-            Meeting.logged_as,
-            Meeting.confirmed_at.is_not(None),
+        _with_people(
+            select(
+                Meeting.id,
+                Meeting.pairing_id,
+                Program.name,
+                MENTEE_PERSON.c.first_name,
+                MENTEE_PERSON.c.last_name,
+                MENTOR_PERSON.c.first_name,
+                MENTOR_PERSON.c.last_name,
+                Meeting.date,
+                Meeting.duration_minutes,
+                Meeting.modality,
+                Meeting.status,
+                Meeting.logged_as,
+                Meeting.confirmed_at.is_not(None),
+            ).join(Pairing, Pairing.id == Meeting.pairing_id)
         )
-        .join(Pairing, Pairing.id == Meeting.pairing_id)
-        .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
-        .join(Program, Program.id == MenteeProfile.program_id)
-        .join(mentee_person, mentee_person.c.id == MenteeProfile.person_id)
-        .join(MentorProfile, MentorProfile.id == Pairing.mentor_id)
-        .join(mentor_person, mentor_person.c.id == MentorProfile.person_id)
         .where(_listed(ay, as_of, program_ids))
         .order_by(Meeting.date, Meeting.id)
     )
@@ -172,27 +180,19 @@ class PairingPeople(NamedTuple):
 
 def pairing_people(ay: AcademicYear, program_ids: Collection[int] | None) -> dict[int, PairingPeople]:
     """Names and emails of the pairings active in Y of the scope, by pairing id; one query."""
-    mentee_person = Person.__table__.alias("mentee_person")
-    mentor_person = Person.__table__.alias("mentor_person")
-    query = (
+    query = _with_people(
         select(
             Pairing.id,
             Program.name,
-            mentee_person.c.first_name,
-            mentee_person.c.last_name,
-            mentee_person.c.email,
+            MENTEE_PERSON.c.first_name,
+            MENTEE_PERSON.c.last_name,
+            MENTEE_PERSON.c.email,
             MenteeProfile.pgy,
-            mentor_person.c.first_name,
-            mentor_person.c.last_name,
-            mentor_person.c.email,
+            MENTOR_PERSON.c.first_name,
+            MENTOR_PERSON.c.last_name,
+            MENTOR_PERSON.c.email,
         )
-        .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
-        .join(Program, Program.id == MenteeProfile.program_id)
-        .join(mentee_person, mentee_person.c.id == MenteeProfile.person_id)
-        .join(MentorProfile, MentorProfile.id == Pairing.mentor_id)
-        .join(mentor_person, mentor_person.c.id == MentorProfile.person_id)
-        .where(Pairing.active_in(ay), mentee_scope(program_ids))
-    )
+    ).where(Pairing.active_in(ay), mentee_scope(program_ids))
     return {
         pid: PairingPeople(
             program, f"{mf} {ml}".strip(), (ml, mf), memail, pgy, f"{tf} {tl}".strip(), (tl, tf), temail
