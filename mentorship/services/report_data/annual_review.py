@@ -30,6 +30,7 @@ def annual_review_data(req: ReportRequest) -> AnnualReviewData:
         return inclusivity.group_rows(people, pattern, column, inclusivity.POOL_DIMENSIONS)
 
     def sheet(name: str, program_id: int | None, groups_shown: list[GroupRow]) -> ReviewSheet:
+        """The sheet of one program (or of the whole scope, `program_id` None)."""
         trend_rows = [
             kpi_row(y.ay.label, y.total() if program_id is None else y.for_program(program_id)) for y in years
         ]
