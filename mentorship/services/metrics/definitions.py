@@ -109,15 +109,16 @@ def held_per_year(stretches: Sequence[tuple[int, HeldMeetings]], years: int) -> 
     """
     out = []
     i, first, last = 0, None, None
-    found = dict(stretches)
     for k in range(years):
         limit = years if k == years - 1 else k
+        meetings = minutes = 0
         while i < len(stretches) and stretches[i][0] <= limit:
-            held = stretches[i][1]
+            part, held = stretches[i]
+            if part == k:
+                meetings, minutes = held.meetings, held.minutes
             first = held.first if first is None else first
             last = held.last
             i += 1
-        meetings, minutes = (found[k].meetings, found[k].minutes) if k in found else (0, 0)
         out.append(HeldMeetings(meetings, minutes, first, last))
     return tuple(out)
 

@@ -130,7 +130,8 @@ def _load_pairings(spans: Spans, condition: ColumnElement[bool]) -> list[LoadedP
         first,
         last,
     ) in db.session.execute(query):
-        pairings[pid] = (pid, start, end, mentee_id, mentor_id, program_id, kind)
+        if pid not in pairings:
+            pairings[pid] = (pid, start, end, mentee_id, mentor_id, program_id, kind)
         if part is not None:
             stretches[pid].append((int(part), HeldMeetings(int(n), int(minutes), first, last)))
     return [
