@@ -112,7 +112,6 @@ def _load_pairings(spans: Spans, condition: ColumnElement[bool]) -> list[LoadedP
         .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
         .outerjoin(held, held.c.pairing_id == Pairing.id)
         .where(spanned)
-        .order_by(Pairing.id, held.c.stretch)
     )
     pairings: dict[int, tuple[int, dt.date, dt.date | None, int, int, int, str]] = {}
     stretches: dict[int, list[tuple[int, HeldMeetings]]] = defaultdict(list)
@@ -134,9 +133,10 @@ def _load_pairings(spans: Spans, condition: ColumnElement[bool]) -> list[LoadedP
             pairings[pid] = (pid, start, end, mentee_id, mentor_id, program_id, kind)
         if part is not None:
             stretches[pid].append((int(part), HeldMeetings(int(n), int(minutes), first, last)))
+    # Ordered here rather than in SQL, where sorting the joined rows costs more than the join.
     return [
-        LoadedPairing(*row, held=held_per_year(stretches.get(pid, []), len(spans)))
-        for pid, row in pairings.items()
+        LoadedPairing(*pairings[pid], held=held_per_year(sorted(stretches.get(pid, ())), len(spans)))
+        for pid in sorted(pairings)
     ]
 
 
