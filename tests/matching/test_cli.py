@@ -35,7 +35,7 @@ def small_cohort(f):
     return prog, a, b, c, x, y
 
 
-def test_suggest_writes_the_section_8_columns_with_unmatched_rows(f, runner, tmp_path):
+def test_suggest_writes_the_suggestion_columns_with_unmatched_rows(f, runner, tmp_path):
     small_cohort(f)
     out, scores = tmp_path / "s.csv", tmp_path / "scores.csv"
     result = runner.invoke(
