@@ -20,6 +20,7 @@ from mentorship.models import Person, Program, User
 from mentorship.services import ServiceError, audit
 from mentorship.services.accounts import ensure_user
 from mentorship.services.people import create_person, find_person
+from mentorship.services.programs import find_program
 
 ROLES = ("admin", "coordinator")
 
@@ -65,13 +66,12 @@ class LastAdmin(ServiceError):
 
 
 def program_ids_named(names: Iterable[str]) -> frozenset[int]:
-    """The ids of the programs named `names`; ServiceError naming any that does not exist."""
-    wanted = list(names)
-    programs = db.session.execute(select(Program).where(Program.name.in_(wanted))).scalars().all()
-    missing = sorted(set(wanted) - {p.name for p in programs})
+    """The ids of the programs named `names` (any case); ServiceError naming any that does not exist."""
+    found = {name: find_program(name) for name in names}
+    missing = sorted(name for name, program in found.items() if program is None)
     if missing:
         raise ServiceError(f"Unknown program: {', '.join(missing)}.")
-    return frozenset(p.id for p in programs)
+    return frozenset(program.id for program in found.values() if program is not None)
 
 
 def change_grants(user: User, grants: Grants, *, actor: User | None, **audit_details: Any) -> None:

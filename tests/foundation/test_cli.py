@@ -66,7 +66,7 @@ def test_grant_coordinator_and_errors(runner, f):
             "--role",
             "coordinator",
             "--program",
-            "Pediatrics",
+            " pediatrics ",
             "--view-demographics",
         ]
     )
