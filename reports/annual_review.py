@@ -14,6 +14,7 @@ from reports.xlsx import (
     cells,
     chart,
     new_workbook,
+    place_charts,
     position,
     save,
     sheet_title,
@@ -89,7 +90,7 @@ def build(data: AnnualReviewData) -> bytes:
                 else "Inclusivity summary: not summed over several programs (see each program's sheet)",
             ),
         ]
-        ws, (trend, _topics, _incl) = write_sheet(wb, title, tables)
+        ws, (trend, _topics, incl) = write_sheet(wb, title, tables)
         rows = (1, trend.first_row, trend.last_row)
         rates = [
             (header, position(TREND_COLUMNS, field))
@@ -99,8 +100,8 @@ def build(data: AnnualReviewData) -> bytes:
                 ("Overdue share", "overdue_share"),
             )
         ]
-        ws.add_chart(chart(ws, "line", "Coverage and engagement", rows, rates, percent=True), "N2")
+        lines = chart(ws, "line", "Coverage and engagement", rows, rates, percent=True)
         meetings = [("Meetings", position(TREND_COLUMNS, "meetings"))]
         volume = chart(ws, "bar", "Held meetings per academic year", rows, meetings, axis_title="Meetings")
-        ws.add_chart(volume, "N19")
+        place_charts(ws, [lines, volume], incl.last_row)
     return save(wb, data.cover.generated_at)

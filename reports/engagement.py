@@ -14,6 +14,7 @@ from reports.xlsx import (
     cells,
     chart,
     new_workbook,
+    place_charts,
     position,
     save,
     write_cover,
@@ -185,7 +186,7 @@ def build(data: EngagementData) -> bytes:
         rows = (1, placed.first_row, placed.last_row)
         series = [("Meetings", position(TOPIC_COLUMNS, "meetings"))]
         topics = chart(ws, "bar", "Held meetings per topic", rows, series, horizontal=True)
-        ws.add_chart(topics, "E2")
+        place_charts(ws, [topics], placed.last_row)
 
     months = cells(data.months, MONTH_COLUMNS)
     ws, (placed,) = write_sheet(wb, "Meetings per month", [Table(MONTH_COLUMNS, months)])
@@ -193,5 +194,5 @@ def build(data: EngagementData) -> bytes:
         rows = (1, placed.first_row, placed.last_row)
         series = [("Meetings", position(MONTH_COLUMNS, "meetings"))]
         per_month = chart(ws, "bar", "Held meetings per month", rows, series, axis_title="Meetings")
-        ws.add_chart(per_month, "E2")
+        place_charts(ws, [per_month], placed.last_row)
     return save(wb, data.cover.generated_at)

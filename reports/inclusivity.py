@@ -17,6 +17,7 @@ from reports.xlsx import (
     cells,
     chart,
     new_workbook,
+    place_charts,
     position,
     save,
     write_cover,
@@ -151,14 +152,14 @@ def _charts(
     columns: Sequence[Column],
     title: str,
     series: Sequence[str],
-    at: str,
 ) -> None:
-    """One percentage bar chart of the `series` fields per program and dimension, down column `at`."""
+    """One percentage bar chart of the `series` fields per program and dimension, under the table."""
     named = [(next(c.header for c in columns if c.field == f), position(columns, f)) for f in series]
-    for n, (name, first, last) in enumerate(_sections(rows)):
+    made = []
+    for name, first, last in _sections(rows):
         span = (position(columns, "group"), placed.first_row + first, placed.first_row + last)
-        made = chart(ws, "bar", f"{name}: {title}", span, named, percent=True)
-        ws.add_chart(made, f"{at}{2 + 17 * n}")
+        made.append(chart(ws, "bar", f"{name}: {title}", span, named, percent=True))
+    place_charts(ws, made, placed.last_row)
 
 
 def build(data: InclusivityData) -> bytes:
@@ -169,15 +170,15 @@ def build(data: InclusivityData) -> bytes:
     groups = Table(GROUP_COLUMNS, cells(data.groups, GROUP_COLUMNS))
     ws, (placed,) = write_sheet(wb, "Mentee groups", [groups])
     series = ("coverage", "engaged_share")
-    _charts(ws, placed, data.groups, GROUP_COLUMNS, "% with a mentor and % engaged", series, "J")
+    _charts(ws, placed, data.groups, GROUP_COLUMNS, "% with a mentor and % engaged", series)
 
     ws, (placed,) = write_sheet(wb, "Pools", [Table(POOL_COLUMNS, cells(data.pools, POOL_COLUMNS))])
     series = ("mentor_share", "mentee_share")
-    _charts(ws, placed, data.pools, POOL_COLUMNS, "mentor and mentee pools", series, "I")
+    _charts(ws, placed, data.pools, POOL_COLUMNS, "mentor and mentee pools", series)
 
     loads = Table(LOAD_COLUMNS, cells(data.mentor_load, LOAD_COLUMNS))
     ws, (placed,) = write_sheet(wb, "Mentor load", [loads])
-    _charts(ws, placed, data.mentor_load, LOAD_COLUMNS, "share of capacity used", ("capacity_share",), "H")
+    _charts(ws, placed, data.mentor_load, LOAD_COLUMNS, "share of capacity used", ("capacity_share",))
 
     concordance = Table(CONCORDANCE_COLUMNS, cells(data.concordance, CONCORDANCE_COLUMNS))
     text = Table([Column("About concordance", width=100)], [(line,) for line in data.concordance_text])
