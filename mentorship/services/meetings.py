@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select, true
+from sqlalchemy import and_, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from mentorship import vocab
@@ -229,11 +229,18 @@ def delete_meeting(meeting: Meeting, *, by: Person, now: dt.datetime | None = No
 
 
 def can_confirm(meeting: Meeting, person_id: int) -> bool:
-    """One of the pairing's people other than the one who logged it, while it is unanswered."""
+    """One of the pairing's people other than the one who logged it, while it is unanswered.
+
+    Who logged it is the logger's id and, where that is unknown (meetings loaded in bulk, or an account
+    deleted since), the role it was logged as: a meeting logged as the mentor's is the mentee's to answer.
+    Imported meetings are nobody's to answer."""
+    role = role_in(meeting.pairing, person_id)
     return (
         meeting.deleted_at is None
+        and role is not None
+        and meeting.logged_as != "import"
+        and meeting.logged_as != role
         and meeting.logged_by_id != person_id
-        and role_in(meeting.pairing, person_id) is not None
         and meeting.confirmed_at is None
         and meeting.disputed_at is None
     )
@@ -287,6 +294,9 @@ def awaiting_answer(
     ids = list(pairing_ids)
     if not ids:
         return []
+    # The same rule as can_confirm, in SQL: not logged by this person, nor as their role in the pairing.
+    as_mentor = select(Pairing.id).join(MentorProfile, Pairing.mentor_id == MentorProfile.id)
+    as_mentee = select(Pairing.id).join(MenteeProfile, Pairing.mentee_id == MenteeProfile.id)
     return list(
         db.session.execute(
             select(Meeting)
@@ -295,6 +305,14 @@ def awaiting_answer(
                 Meeting.deleted_at.is_(None),
                 or_(Meeting.logged_by_id.is_(None), Meeting.logged_by_id != person.id),
                 Meeting.logged_as != "import",
+                ~and_(
+                    Meeting.logged_as == "mentor",
+                    Meeting.pairing_id.in_(as_mentor.where(MentorProfile.person_id == person.id)),
+                ),
+                ~and_(
+                    Meeting.logged_as == "mentee",
+                    Meeting.pairing_id.in_(as_mentee.where(MenteeProfile.person_id == person.id)),
+                ),
                 Meeting.confirmed_at.is_(None),
                 Meeting.disputed_at.is_(None),
                 Meeting.date >= since if since is not None else true(),

@@ -337,3 +337,34 @@ def test_home_asks_to_confirm_only_recent_meetings(pair, f, login):
         pair.pairing, TODAY - dt.timedelta(days=30), logged_as="mentee", logged_by_id=pair.mentee.person_id
     )
     assert "Please confirm" in b.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("known_logger", [True, False], ids=["logger-known", "logger-unknown"])
+def test_only_the_other_person_is_asked_to_confirm(pair, f, login, known_logger):
+    """A meeting the mentor logged (also one loaded without its logger's id, as the demo data and accounts
+    deleted since leave them) is the mentee's to confirm: the mentor is offered neither button nor prompt."""
+    by = pair.mentor.person_id if known_logger else None
+    m = f.meeting(pair.pairing, TODAY - dt.timedelta(days=2), logged_as="mentor", logged_by_id=by)
+    mentor = login(pair.mentor_user)
+    page = mentor.get(f"/meetings/pairing/{pair.pairing.id}").get_data(as_text=True)
+    assert f"/meetings/{m.id}/confirm" not in page and f"/meetings/{m.id}/dispute" not in page
+    assert "Please confirm" not in mentor.get("/").get_data(as_text=True)
+    mentor.post(f"/meetings/{m.id}/confirm")
+    assert _meetings()[0].confirmed_at is None
+    mentee = login(pair.mentee_user)
+    assert f"/meetings/{m.id}/confirm" in mentee.get(f"/meetings/pairing/{pair.pairing.id}").get_data(
+        as_text=True
+    )
+    assert "Please confirm" in mentee.get("/").get_data(as_text=True)
+    mentee.post(f"/meetings/{m.id}/confirm")
+    assert _meetings()[0].confirmed_at is not None
+
+
+def test_an_imported_meeting_asks_nobody_to_confirm(pair, f, login):
+    m = f.meeting(pair.pairing, TODAY - dt.timedelta(days=2), logged_as="import")
+    for user in (pair.mentor_user, pair.mentee_user):
+        b = login(user)
+        assert f"/meetings/{m.id}/confirm" not in b.get(f"/meetings/pairing/{pair.pairing.id}").get_data(
+            as_text=True
+        )
+        assert "Please confirm" not in b.get("/").get_data(as_text=True)
