@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from mentorship.meetings.forms import PulseForm
 from mentorship.models import Pairing
@@ -19,8 +19,10 @@ bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
-@login_required
 def home():
+    if not current_user.is_authenticated:
+        # The front door: the sign-in page itself, without the "please sign in" reproach (and no `next`).
+        return redirect(url_for("auth.login"))
     me = current_user.person
     if current_user.is_staff and me.mentor is None and me.mentee is None:
         if "dashboard.index" in current_app.view_functions:

@@ -90,7 +90,15 @@ def _enrol(role: str, form, fields: dict):
 @roles_required("staff")
 def new_mentor():
     form = MentorForm()
-    form.program_id.choices = program_choices(scope_of(current_user), "None")
+    scope = scope_of(current_user)
+    # A coordinator sees only mentors of their programs, so "no program" is not theirs to choose: with one
+    # program it is filled in, with several they pick one.
+    choices = program_choices(scope, "None" if scope.everything else None)
+    if not scope.everything and len(choices) != 1:
+        choices = [(0, "Choose one of your programs"), *choices]
+    form.program_id.choices = choices
+    if request.method == "GET" and not scope.everything and len(choices) == 1:
+        form.program_id.data = choices[0][0]
     if form.validate_on_submit():
         if not scope_of(current_user).everything and not form.program_id.data:
             form.program_id.errors.append("Choose one of your programs so you can see this mentor.")

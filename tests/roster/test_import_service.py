@@ -259,7 +259,7 @@ ERROR_CASES = {
     "bad_modality": (
         ("Meetings", 1, 4, "carrier pigeon"),
         'Meetings row 2, column modality: "carrier pigeon" is not a modality '
-        "(allowed: in_person, video, phone)",
+        "(allowed: in person, video, phone)",
     ),
     "bad_kind": (
         ("Pairings", 1, 4, "friendship"),
@@ -371,6 +371,9 @@ def test_self_identification_values_never_appear_in_messages():
     assert len(messages) == 3
     assert all("secret" not in m.lower() for m in messages)
     assert messages[0].startswith("Mentors row 2, column gender: this answer is not an allowed answer")
+    # The template's words, never the stored codes (self_described, prefer_not).
+    assert messages[0].endswith("(allowed: woman, man, nonbinary, self-described, prefer not to say)")
+    assert "_" not in messages[0].split("(allowed:")[1]
     assert messages[1].startswith("Mentors row 2, column race_ethnicity:")
     assert messages[2].startswith("Mentors row 2, column urim:")
 

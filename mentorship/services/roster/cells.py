@@ -188,7 +188,8 @@ class Cells(RowCheck):
             return None
         code = vocab.match_choice(text, choices)
         if code is None:
-            allowed = ", ".join(choices)
+            # The words people read in the template (self-described), not the stored codes (self_described).
+            allowed = ", ".join(label.lower() for label in choices.values())
             shown = "this answer" if private else quote(text)
             self.error(column, f"{shown} is not {what} (allowed: {allowed})")
         return code
