@@ -93,4 +93,4 @@ def audit_log():
     check_query(form)
     query = audit.events(form.action.data, form.actor.data)
     page = db.paginate(query, page=form.page.data or 1, per_page=50, error_out=False)
-    return render_template("admin/audit.html", page=page, form=form)
+    return render_template("admin/audit.html", page=page, form=form, audit_rows=audit.detail_rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -51,3 +52,52 @@ def events(action_prefix: str | None = None, actor_email: str | None = None) -> 
     if actor_email:
         query = query.where(func.lower(AuditEvent.actor_email) == actor_email.strip().lower())
     return query
+
+
+@dataclass(frozen=True)
+class DetailRow:
+    """One line of an event's details as the audit log shows it; `before` is set for a changed field."""
+
+    field: str
+    value: str
+    before: str | None = None
+
+
+# Keys whose two dicts hold a record before and after the change: only the fields that differ are shown.
+_CHANGE_PAIRS = (("before", "after"), ("old", "new"))
+
+
+def detail_rows(details: Any) -> list[DetailRow]:
+    """An event's details as readable rows: changed fields with before and after, the rest as they are."""
+    if not isinstance(details, dict):
+        return [] if details in (None, "", [], {}) else [DetailRow("Details", _shown(details))]
+    rows: list[DetailRow] = []
+    rest = dict(details)
+    for old_key, new_key in _CHANGE_PAIRS:
+        old, new = rest.get(old_key), rest.get(new_key)
+        if isinstance(old, dict) and isinstance(new, dict):
+            del rest[old_key], rest[new_key]
+            for key in sorted(set(old) | set(new), key=lambda k: (k not in new, str(k))):
+                if old.get(key) != new.get(key):
+                    rows.append(DetailRow(_label(key), _shown(new.get(key)), _shown(old.get(key))))
+            if old == new:
+                rows.append(DetailRow("Changes", "none"))
+    rows += [DetailRow(_label(key), _shown(value)) for key, value in rest.items()]
+    return rows
+
+
+def _label(key: Any) -> str:
+    text = str(key).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return "; ".join(f"{_label(k)}: {_shown(v)}" for k, v in value.items()) or "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(_shown(v) for v in value) or "—"
+    return str(value)
