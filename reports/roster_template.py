@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from reports.xlsx import neutralise
+from reports.xlsx import neutralise, print_setup
 
 
 class TemplateColumn(Protocol):
@@ -145,8 +145,10 @@ def build_template(sheets: Mapping[str, Sequence[TemplateColumn]], topics: Itera
             info.append(
                 [sheet, column.name, "*" if column.required else "", column.meaning, neutralise(allowed)]
             )
-    for letter, width in zip("ABCDE", (14, 22, 10, 60, 70), strict=True):
+    widths = (14, 22, 10, 60, 70)
+    for letter, width in zip("ABCDE", widths, strict=True):
         info.column_dimensions[letter].width = width
+    print_setup(info, sum(widths), header_row)
     for row in info.iter_rows(min_row=header_row + 1):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -173,6 +175,7 @@ def build_template(sheets: Mapping[str, Sequence[TemplateColumn]], topics: Itera
                 if column.is_date:
                     ws.cell(row=ws.max_row, column=index).number_format = "yyyy-mm-dd"
         ws.freeze_panes = "A2"
+        print_setup(ws, sum(max(14, len(column.name) + 4) for column in columns), 1)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -47,3 +47,10 @@ def test_long_cover_notes_get_rows_tall_enough():
     assert xlsx._text_lines(" ".join(["word"] * 40), 64) == 4  # 199 characters, about 60 a line
     assert xlsx._text_lines("first\nsecond", 64) == 2
     assert xlsx._text_lines("x" * 130, 64) == 3  # an unbroken string wraps at the cell's edge
+
+
+def test_the_import_template_prints_one_page_wide_with_its_header_repeated():
+    from reports.roster_template import build_template
+
+    for sheet in printing.layouts(build_template(["research"])):
+        assert sheet.fit_width and sheet.title_rows, sheet
