@@ -145,7 +145,7 @@ def test_coordinator_imports_matches_and_downloads_reports(page, sign_in, f, tmp
     workbooks = {}
     for name in ("Engagement", "Inclusivity", "Annual program review"):
         with page.expect_download() as info:
-            page.get_by_role("link", name=f"{name} (.xlsx)").click()
+            page.get_by_role("button", name=f"{name} (.xlsx)").click()
         assert info.value.suggested_filename.endswith(".xlsx")
         workbooks[name] = _workbook(info.value)
     summary = list(workbooks["Engagement"]["Summary"].iter_rows(values_only=True))

@@ -202,11 +202,11 @@ def _pages(b, w) -> dict[str, str]:
 
 def _draft_rows(html: str) -> list[tuple[str, str, str]]:
     """(selected mentor, score, reason) of each draft row."""
-    rows = re.findall(r"<tr>\s*<td>\d+</td>(.*?)</tr>", html, re.S)
+    rows = re.findall(r"<tr>\s*<td[^>]*>\d+</td>(.*?)</tr>", html, re.S)
     out = []
     for row in rows:
         selected = re.search(r'<option value="\d+" selected>([^(]+)\(', row).group(1).strip()
-        score, reason = re.findall(r"<td>([^<]*)</td>", row)[-2:]
+        score, reason = re.findall(r"<td[^>]*>([^<]*)</td>", row)[-2:]
         out.append((selected, score, reason.strip()))
     return out
 
