@@ -50,7 +50,8 @@ def test_long_cover_notes_get_rows_tall_enough():
 
 
 def test_the_import_template_prints_one_page_wide_with_its_header_repeated():
+    from mentorship.services.roster.columns import SHEETS
     from reports.roster_template import build_template
 
-    for sheet in printing.layouts(build_template(["research"])):
+    for sheet in printing.layouts(build_template(SHEETS, ["research"])):
         assert sheet.fit_width and sheet.title_rows, sheet
