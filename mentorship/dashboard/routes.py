@@ -14,6 +14,7 @@ from mentorship.extensions import db
 from mentorship.forms import as_id
 from mentorship.services import exports
 from mentorship.services.academic_year import year_of
+from mentorship.services.metrics import glossary
 from mentorship.services.metrics.queries import programs_in_scope
 from mentorship.services.report_data.request import REPORTS, ReportSettings
 from mentorship.services.report_data.years import STATUS_LABELS, trend
@@ -99,7 +100,7 @@ def index():
             "Pairings by status",
             [STATUS_LABELS[s] for s in statuses],
             list(statuses.values()),
-            ("#146c43", "#997404", "#b02a37"),
+            ("#146c43", "#997404", "#0a58ca", "#b02a37", "#6c757d"),
         ),
         "meetings": charts.bars(
             "Held meetings by academic year", labels, [row.meetings for _l, row in trend_rows]
@@ -122,6 +123,21 @@ def index():
         charts=charts_,
         reports=REPORTS,
         settings=settings,
+        year_to_date=now.as_of < now.ay.end,
+        definitions=glossary.BY_KEY,
+    )
+
+
+@bp.route("/definitions")
+@roles_required("staff")
+def definitions():
+    return render_template(
+        "dashboard/definitions.html",
+        groups=[
+            ("Key figures", glossary.KPIS),
+            ("Pairing status", glossary.STATUSES),
+            ("Other terms", glossary.TERMS),
+        ],
     )
 
 

@@ -28,8 +28,8 @@ from mentorship.services.academic_year import AcademicYear
 
 
 def span_open_on(start: dt.date, end: dt.date | None, day: dt.date) -> bool:
-    """A span from `start` to `end` (None: still running) is open on `day` (docs/metrics.md)."""
-    return start <= day and (end is None or end >= day)
+    """A span from `start` to `end` (None: still running) is open on `day`: one ending on `day` has ended."""
+    return start <= day and (end is None or end > day)
 
 
 def span_active_during(start: dt.date, end: dt.date | None, first: dt.date, last: dt.date) -> bool:
@@ -66,13 +66,13 @@ class Pairing(Model):
 
     @hybrid_method
     def open_on(self, day: dt.date) -> bool:
-        """Running on `day`: started on or before it and not ended before it."""
+        """Open on `day`: started on or before it, and no end date or one after it (docs/metrics.md)."""
         return span_open_on(self.start_date, self.end_date, day)
 
     @open_on.expression
     @classmethod
     def _open_on_expression(cls, day: dt.date) -> ColumnElement[bool]:
-        return and_(cls.start_date <= day, or_(cls.end_date.is_(None), cls.end_date >= day))
+        return and_(cls.start_date <= day, or_(cls.end_date.is_(None), cls.end_date > day))
 
     @hybrid_method
     def active_in(self, ay: AcademicYear) -> bool:
@@ -86,13 +86,13 @@ class Pairing(Model):
 
     @hybrid_method
     def holds_place_on(self, day: dt.date) -> bool:
-        """Not ended before `day` (running then, or starting later): it holds a place of its mentor."""
-        return self.end_date is None or self.end_date >= day
+        """Not ended by `day` (open then, or starting later): it holds a place of its mentor."""
+        return self.end_date is None or self.end_date > day
 
     @holds_place_on.expression
     @classmethod
     def _holds_place_on_expression(cls, day: dt.date) -> ColumnElement[bool]:
-        return or_(cls.end_date.is_(None), cls.end_date >= day)
+        return or_(cls.end_date.is_(None), cls.end_date > day)
 
 
 class Reminder(Model):

@@ -92,6 +92,7 @@ def _pages(institution) -> dict[str, list[str]]:
     return {
         "admin": [
             "/dashboard/",
+            "/dashboard/definitions",
             "/people/mentees",
             "/people/mentors",
             f"/people/{pid}",

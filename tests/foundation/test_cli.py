@@ -120,7 +120,7 @@ def test_small_demo_is_deterministic_and_shows_every_status(runner, app):
     statuses = Counter(
         m.status for m in pairing_metrics(ay, today, MetricSettings.from_config(app.config)).values()
     )
-    assert set(statuses) == {"on_track", "behind", "overdue"}
+    assert set(statuses) == {"on_track", "behind", "new", "overdue", "ended"}
     first = _snapshot()
     again = runner.invoke(args=["demo", "seed", "--size", "small", "--today", today.isoformat()])
     assert "no demo data was added" in again.output

@@ -52,10 +52,12 @@ def test_pairing_metrics_edges(f):
         2,
         14,
         False,
-        "behind",
+        "ended",
     )
-    p8 = pm[objs["p8"].id]  # younger than 30 days: not overdue although no meeting
-    assert (p8.overdue, p8.days_to_first_meeting, p8.status) == (False, None, "behind")
+    p8 = pm[objs["p8"].id]  # younger than 30 days and never met: new, not overdue
+    assert (p8.overdue, p8.days_to_first_meeting, p8.status) == (False, None, "new")
+    p3 = pm[objs["p3"].id]  # started 2024-11-01: judged on its own 151 days, floor(4 * 151 / 365) = 1
+    assert (p3.meetings, p3.status) == (3, "on_track")
     assert set(pm) == {objs[k].id for k in ("p1", "p2", "p3", "p4", "p6", "p7", "p8")}
 
 
@@ -66,7 +68,14 @@ def test_scope_restricts_everything(f):
         ("Beta Surgery", 4, 3, 0.75, 3, 6, 5.5, 1, 1, 12.5),
         ("All programs", 4, 3, 0.75, 3, 6, 5.5, 1, 1, 12.5),
     ]
-    assert year.status_counts() == {"on_track": 1, "behind": 1, "overdue": 1}
+    assert year.status_counts() == {"on_track": 1, "behind": 0, "new": 1, "overdue": 1, "ended": 0}
+    assert queries.year_metrics(AY, institution.D, SETTINGS).status_counts() == {
+        "on_track": 2,
+        "behind": 0,
+        "new": 1,
+        "overdue": 2,
+        "ended": 2,
+    }
 
 
 def test_report_date_is_end_of_year_when_over(f):

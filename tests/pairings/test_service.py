@@ -162,3 +162,14 @@ def test_rematch_to_a_full_mentor_fails_without_ending(f):
         svc.rematch(old, full, TODAY, None, today=TODAY)
     db.session.rollback()
     assert db.session.get(Pairing, old.id).end_date is None
+
+
+def test_a_pairing_ended_today_frees_its_place_and_its_mentee(f):
+    """Open on D: a pairing whose end date is today has ended, for capacity and for matching."""
+    mentor = f.mentor(capacity=1)
+    mentee = f.mentee()
+    f.pairing(mentor, mentee, start_date=dt.date(2024, 7, 1), end_date=TODAY)
+    assert svc.places_taken(mentor.id, TODAY) == 0
+    other = f.mentor()
+    create(other, mentee, for_matching=True)  # no open career pairing blocks the mentee any more
+    create(mentor, f.mentee())  # the mentor's place is free

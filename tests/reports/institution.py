@@ -1,7 +1,11 @@
 """A small institution built by hand, with the answer to every Summary and Pairings cell worked out.
 
 AY 2024 (2024-07-01 to 2025-06-30) as of report date D = 2025-03-31; target 4, overdue after 60 days.
-The on-track threshold at D is floor(4 * 274 / 365) = 3 meetings.
+A pairing's on-track threshold is judged on its own months: floor(4 * f), f = days from the later of the
+year's start and the pairing's start to D, both included, / 365. Statuses, the first that applies: Ben and
+Nash (ended 2024-10-31) and Clark (ended 2024-12-31) Ended; Ada (75 days since) and Eve (84) Overdue; Fay
+(16 days old, never met) New; Ben and Moore (3 meetings, floor(4 * 151 / 365) = 1) and Dee (5, floor(4 * 260
+/ 365) = 2) On track.
 """
 
 from __future__ import annotations
@@ -120,15 +124,15 @@ PAIRINGS = [
     (_A, "Ben Baker", "ben.baker@example.org", 2, *_MOORE, "Career", d(2024, 11, 1), None,
      3, 3, d(2024, 11, 20), 19, d(2025, 3, 20), 11, "On track"),
     (_A, "Ben Baker", "ben.baker@example.org", 2, *_NASH, "Research", d(2023, 9, 1), d(2024, 10, 31),
-     2, 1.5, d(2023, 9, 15), 14, d(2024, 10, 1), 181, "Behind"),
+     2, 1.5, d(2023, 9, 15), 14, d(2024, 10, 1), 181, "Ended"),
     (_A, "'=1+2 Clark", "12.clark@example.org", 3, *_NASH, "Career", d(2024, 8, 1), d(2024, 12, 31),
-     0, 0, None, None, None, 242, "Behind"),
+     0, 0, None, None, None, 242, "Ended"),
     (_B, "Dee Dunn", "dee.dunn@example.org", 1, *_OWEN, "Career", d(2024, 7, 15), None,
      5, 5, d(2024, 8, 4), 20, d(2025, 2, 15), 44, "On track"),
     (_B, "Eve Evans", "eve.evans@example.org", 2, *_OWEN, "Career", d(2025, 1, 1), None,
      1, 0.5, d(2025, 1, 6), 5, d(2025, 1, 6), 84, "Overdue"),
     (_B, "Fay Fox", "fay.fox@example.org", 1, *_PARK, "Career", d(2025, 3, 15), None,
-     0, 0, None, None, None, 16, "Behind"),
+     0, 0, None, None, None, 16, "New"),
 ]  # fmt: skip
 
 

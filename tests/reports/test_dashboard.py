@@ -7,6 +7,7 @@ import html
 import re
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import select
 
 from mentorship.extensions import db
@@ -83,8 +84,35 @@ def test_a_running_year_is_labelled_year_to_date(login, admin):
     this_year = year_of(dt.date.today())
     running = browser.get(f"/dashboard/?year={this_year}").get_data(as_text=True)
     over = browser.get(f"/dashboard/?year={this_year - 1}").get_data(as_text=True)
-    assert f"Figures as of {dt.date.today().isoformat()} (year to date)." in running
-    assert f"Figures as of {this_year}-06-30." in over and "year to date" not in over
+    today = dt.date.today().isoformat()
+    assert f"as of {today}: the year is still running, so every yearly figure is year to date." in running
+    label = f"AY {this_year}–{str(this_year + 1)[-2:]}"
+    assert f"Meetings held in {label} (year to date)" in running
+    assert f"Mentees enrolled in {label}<" in running  # a count of people enrolled in the year, not to date
+    assert f"Summary by program, {label} (year to date)" in running
+    assert f"as of {this_year}-06-30." in over and "year to date" not in over
+
+
+def test_every_figure_has_its_definition_on_hover_tap_and_a_page(login, admin):
+    """One list of definitions: the dashboard's tooltips, the definitions page and docs/metrics.md."""
+    from pathlib import Path
+
+    from mentorship.services.metrics import glossary
+
+    browser = login(admin)
+    page = browser.get("/dashboard/?year=2024").get_data(as_text=True)
+    for d in glossary.KPIS + glossary.STATUSES:
+        # A <details> opens on tap or Enter without JS; its summary's title shows on hover.
+        assert f'<summary title="{str(escape(d.text))}">' in page, d.key
+    assert "/dashboard/definitions" in page
+    definitions = browser.get("/dashboard/definitions")
+    assert definitions.status_code == 200
+    text = definitions.get_data(as_text=True)
+    docs = Path(__file__).resolve().parents[2].joinpath("docs", "metrics.md").read_text()
+    docs = re.sub(r"\s+", " ", docs.replace("*", ""))  # as read: emphasis marks and line breaks aside
+    for d in glossary.ALL:
+        assert f">{str(escape(d.label))}</dt>" in text and str(escape(d.text)) in text, d.key
+        assert d.text in docs, f"docs/metrics.md does not state the definition of {d.label}"
 
 
 def test_bad_filters_are_clear_not_500(f, login, admin):

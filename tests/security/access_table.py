@@ -28,6 +28,7 @@ ROWS = [
     ("/admin/users/new", "GET", "/admin/users/new", "  L 403 403 403 403 403 403 403 200"),
     ("/admin/users/<int:user_id>", "GET", "/admin/users/{mentee_user}", "  L 403 403 403 403 403 403 403 200"),
     ("/dashboard/", "GET", "/dashboard/", "  L 403 403 403 403 200 200 200 200"),
+    ("/dashboard/definitions", "GET", "/dashboard/definitions", "  L 403 403 403 403 200 200 200 200"),
     ("/dashboard/#program-a", "GET", "/dashboard/?program={prog_a}", "  L 403 403 403 403 200 200 403 200"),
     ("/dashboard/#program-b", "GET", "/dashboard/?program={prog_b}", "  L 403 403 403 403 403 403 200 200"),
     ("/dashboard/export/<any('engagement', 'inclusivity', 'annual-review'):report>", "GET",

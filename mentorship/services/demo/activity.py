@@ -1,4 +1,4 @@
-"""The demo's pairings and meetings: always some on track, behind, overdue and never met, whatever `today`."""
+"""The demo's pairings and meetings: every status flag (on track, behind, new, overdue, ended) on any day."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ def pairings_and_meetings(rng, size, mentors, mentees, today, topics, with_notes
     def free(mentor_id: int, day: dt.date) -> bool:
         return sum(1 for end in ends[mentor_id] if end is None or end >= day) < capacity[mentor_id]
 
+    # One pairing of each status that chance may not give a small demo: made 40 days ago and never met
+    # (behind), made 10 days ago and not met yet (new), ended today (ended). Each only moves a start later
+    # or sets an end, so no mentor's capacity is exceeded.
+    placed: list[str] = []
     order = sorted(mentees, key=lambda m: (m["enrolled_on"], m["id"]))
     for mentee in order:
         if rng.random() < 0.1:
@@ -47,6 +51,15 @@ def pairings_and_meetings(rng, size, mentors, mentees, today, topics, with_notes
             if end is None and rng.random() < 0.06:
                 end = min(today, start + dt.timedelta(days=rng.randint(60, 400)))
                 reason = rng.choice(["mentor_left", "other", "rematched"])
+            style = rng.choice(styles)
+            if end is None and start <= today - dt.timedelta(days=40) and len(placed) < 3:
+                placed.append(("behind", "new", "ended")[len(placed)])
+                if placed[-1] == "behind":
+                    style, start = "never", today - dt.timedelta(days=40)
+                elif placed[-1] == "new":
+                    style, start = "never", today - dt.timedelta(days=10)
+                else:
+                    end, reason = today, "completed"
             pid = len(pairings) + 1
             ends[mentor_id].append(end)
             pairings.append(
@@ -67,7 +80,7 @@ def pairings_and_meetings(rng, size, mentors, mentees, today, topics, with_notes
                 start,
                 min(end or today, today),
                 today,
-                rng.choice(styles),
+                style,
                 mentee["_activity"] * size.meetings_per_year,
                 topics,
                 with_notes,

@@ -19,8 +19,15 @@ from mentorship.models.pairings import span_active_during, span_open_on
 from mentorship.models.people import enrolled_during
 from mentorship.services.academic_year import AcademicYear
 
-NEW_PAIRING_GRACE_DAYS = 30  # a pairing younger than this is never overdue
-STATUSES = ("on_track", "behind", "overdue")  # the order every status list and chart follows
+NEW_PAIRING_GRACE_DAYS = 30  # a pairing younger than this is never overdue, and without a meeting is new
+STATUSES = ("on_track", "behind", "new", "overdue", "ended")  # the order every status list and chart follows
+STATUS_LABELS = {
+    "on_track": "On track",
+    "behind": "Behind",
+    "new": "New",
+    "overdue": "Overdue",
+    "ended": "Ended",
+}
 ALL_PROGRAMS = "All programs"
 BEFORE_THE_YEARS = -1  # the stretch of a pairing's meetings dated before the first year loaded
 
@@ -133,9 +140,11 @@ class LoadedMentee(NamedTuple):
 
 
 @functools.lru_cache(maxsize=256)
-def on_track_threshold(ay: AcademicYear, as_of: dt.date, target: int) -> int:
-    """⌊target × f⌋ with f the elapsed share of the year (inclusive), capped at 1."""
-    elapsed = (as_of - ay.start).days + 1
+def on_track_threshold(ay: AcademicYear, as_of: dt.date, target: int, start: dt.date | None = None) -> int:
+    """⌊target × f⌋, f = days from the later of Y's start and the pairing's `start` to D (inclusive) / days
+    in Y, capped at 1: a pairing that starts mid-year is judged on its own months."""
+    begin = ay.start if start is None else max(ay.start, start)
+    elapsed = (as_of - begin).days + 1
     fraction = min(max(elapsed, 0) / ay.days, 1.0)
     return math.floor(target * fraction)
 
@@ -150,18 +159,26 @@ def classify(
     as_of: dt.date,
     settings: MetricSettings,
 ) -> tuple[int, bool, bool, str]:
-    """Days since last meeting, active-at-D, overdue flag and status flag of one pairing."""
+    """Days since last meeting, open-on-D, overdue flag and status flag of one pairing.
+
+    `last_meeting` is its last held meeting on or before D in any year: None means it has never met.
+    """
     days_since = (as_of - (last_meeting or start_date)).days
     active = span_open_on(start_date, end_date, as_of)
-    overdue = (
-        active and (as_of - start_date).days >= NEW_PAIRING_GRACE_DAYS and days_since > settings.overdue_days
-    )
-    if overdue:
+    age = (as_of - start_date).days
+    overdue = active and age >= NEW_PAIRING_GRACE_DAYS and days_since > settings.overdue_days
+    if end_date is not None and end_date <= as_of:
+        status = "ended"
+    elif overdue:
         status = "overdue"
-    elif meetings >= on_track_threshold(ay, as_of, settings.engagement_target):
-        status = "on_track"
-    else:
+    elif age < NEW_PAIRING_GRACE_DAYS and last_meeting is None:
+        status = "new"
+    elif last_meeting is None or meetings < on_track_threshold(
+        ay, as_of, settings.engagement_target, start_date
+    ):
         status = "behind"
+    else:
+        status = "on_track"
     return days_since, active, overdue, status
 
 

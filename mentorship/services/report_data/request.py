@@ -94,7 +94,8 @@ def cover(req: ReportRequest, report: str, programs: Mapping[int, str], notes: S
     ay = req.ay
     return Cover(
         report=REPORTS[report],
-        academic_year=f"{ay.label} ({ay.start.isoformat()} to {ay.end.isoformat()})",
+        academic_year=f"{ay.label} ({ay.start.isoformat()} to {ay.end.isoformat()})"
+        + (", year to date" if req.as_of < ay.end else ""),
         report_date=req.as_of,
         programs=_programs_label(req, programs),
         generated_at=req.generated_at,
@@ -106,6 +107,11 @@ def cover(req: ReportRequest, report: str, programs: Mapping[int, str], notes: S
             ("Academic year starts in month", s.start_month),
         ],
         notes=[
+            *(
+                [f"{ay.label} is still running: its yearly figures are year to date."]
+                if req.as_of < ay.end
+                else []
+            ),
             "Figures follow the metric definitions (docs/metrics.md) as of the report date: today, or the "
             "last day of the year if it is over.",
             ACTIVE_PAIRINGS_NOTE,
@@ -114,8 +120,13 @@ def cover(req: ReportRequest, report: str, programs: Mapping[int, str], notes: S
             "Coverage = mentees enrolled in the year with at least one pairing active in the year, "
             "over mentees enrolled in the year. Rates are fractions formatted as percentages.",
             f"Engaged = at least {s.metrics.engagement_target} held meetings in the year. "
-            f"Overdue = active at the report date, started {NEW_PAIRING_GRACE_DAYS} or more days before it, "
-            f"and more than {s.metrics.overdue_days} days since the last held meeting (or the start).",
+            f"Overdue = open at the report date (a pairing whose end date is the report date has ended), "
+            f"started {NEW_PAIRING_GRACE_DAYS} or more days before it, and more than "
+            f"{s.metrics.overdue_days} days since the last held meeting (or the start).",
+            "Status, the first that applies: Ended (end date on or before the report date), Overdue, "
+            f"New (started fewer than {NEW_PAIRING_GRACE_DAYS} days before it, no held meeting yet), Behind "
+            "(never met, or fewer meetings than the target times the share of the year the pairing has run), "
+            "On track.",
             "Medians ignore blanks; a group with no values is left blank.",
             *notes,
         ],

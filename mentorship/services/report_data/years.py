@@ -6,13 +6,13 @@ import datetime as dt
 from collections.abc import Collection
 
 from mentorship.services.academic_year import academic_year, report_date
-from mentorship.services.metrics.definitions import SummaryRow, YearMetrics
+from mentorship.services.metrics.definitions import STATUS_LABELS, SummaryRow, YearMetrics
 from mentorship.services.metrics.queries import years_metrics
 from mentorship.services.report_data.request import ReportSettings
 from reports.kpis import KpiRow
 
 TREND_YEARS = 5
-STATUS_LABELS = {"on_track": "On track", "behind": "Behind", "overdue": "Overdue"}
+__all__ = ["STATUS_LABELS", "TREND_YEARS", "kpi_row", "trend"]
 
 
 def kpi_row(label: str, row: SummaryRow) -> KpiRow:
