@@ -196,3 +196,11 @@ def build(data: EngagementData) -> bytes:
         per_month = chart(ws, "bar", "Held meetings per month", rows, series, axis_title="Meetings")
         place_charts(ws, [per_month], placed.last_row)
     return save(wb, data.cover.generated_at)
+
+
+def build_pairings(cover: Cover, pairings: list[PairingRow]) -> bytes:
+    """A workbook of some pairings (the list behind a figure): the cover and the Pairings sheet as above."""
+    wb = new_workbook()
+    write_cover(wb, cover, [SHEETS[1]])
+    write_sheet(wb, "Pairings", [Table(PAIRING_COLUMNS, cells(pairings, PAIRING_COLUMNS))])
+    return save(wb, cover.generated_at)

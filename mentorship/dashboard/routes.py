@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from mentorship.access import roles_required, scope_of
@@ -16,6 +16,7 @@ from mentorship.services import exports
 from mentorship.services.academic_year import year_of
 from mentorship.services.metrics import glossary
 from mentorship.services.metrics.queries import programs_in_scope
+from mentorship.services.report_data import figures
 from mentorship.services.report_data.request import REPORTS, ReportSettings
 from mentorship.services.report_data.years import STATUS_LABELS, trend
 
@@ -28,7 +29,7 @@ class BadFilter(Exception):
     """A year or program in the query string that cannot be used; the message is shown."""
 
 
-def _filters() -> tuple[int, tuple[int, ...] | None, dict[int, str]]:
+def report_filters() -> tuple[int, tuple[int, ...] | None, dict[int, str]]:
     """The validated ?year= and ?program= of the request, within the user's scope.
 
     Returns the year, the program ids to report on (None = every program) and the programs the user may pick.
@@ -61,6 +62,28 @@ def _filters() -> tuple[int, tuple[int, ...] | None, dict[int, str]]:
     return year, (program_id,), allowed
 
 
+# The list behind each figure: (endpoint, extra query arguments).
+FIGURE_LISTS = {
+    "mentees_enrolled": ("dashboard.mentees", {}),
+    "mentees_with_mentor": ("dashboard.mentees", {"with_mentor": "1"}),
+    "coverage": ("dashboard.mentees", {"with_mentor": "1"}),
+    "active_pairings": ("pairings.index", {}),
+    "meetings": ("pairings.index", {}),
+    "hours": ("pairings.index", {}),
+    "engaged_pairings": ("pairings.index", {"measure": "engaged"}),
+    "engaged_share": ("pairings.index", {"measure": "engaged"}),
+    "overdue_pairings": ("pairings.index", {"status": "overdue"}),
+    "overdue_share": ("pairings.index", {"status": "overdue"}),
+    "median_days_to_first_meeting": ("pairings.index", {"measure": "met"}),
+}
+
+
+def figure_link(key: str, year: int, program_id: int | None) -> str:
+    """The address of the list behind figure `key` (a Summary column or status flag) of a year and program."""
+    endpoint, extra = FIGURE_LISTS.get(key, ("pairings.index", {"status": key}))
+    return url_for(endpoint, year=year, program=program_id or "", **extra)
+
+
 def _scope_ids(program_ids):
     """`program_ids` as the metrics service takes it (None = every program)."""
     return None if program_ids is None else tuple(program_ids)
@@ -73,7 +96,7 @@ def index():
     current = year_of(dt.date.today(), config["ACADEMIC_YEAR_START_MONTH"])
     years = list(range(current, current - YEARS_BACK, -1))
     try:
-        year, program_ids, allowed = _filters()
+        year, program_ids, allowed = report_filters()
     except BadFilter as exc:
         return render_template(
             "dashboard/index.html", error=str(exc), years=years, programs={}, year=current, program=None
@@ -85,6 +108,7 @@ def index():
     total = summary[-1]
     statuses = now.status_counts()
     trend_rows = [(y.ay.label, y.total()) for y in trend_years]
+    trend_years_ = [y.ay.year for y in trend_years]
     labels = [label for label, _row in trend_rows]
     charts_ = {
         "trend": charts.lines(
@@ -120,11 +144,34 @@ def index():
         total=total,
         statuses=statuses,
         trend_rows=trend_rows,
+        trend_years=trend_years_,
+        link=figure_link,
         charts=charts_,
         reports=REPORTS,
         settings=settings,
         year_to_date=now.as_of < now.ay.end,
         definitions=glossary.BY_KEY,
+    )
+
+
+@bp.route("/mentees")
+@roles_required("staff")
+def mentees():
+    try:
+        year, program_ids, _allowed = report_filters()
+    except BadFilter as exc:
+        abort(400, description=str(exc))
+    with_mentor = request.args.get("with_mentor", "") == "1"
+    req = exports.request_for(
+        current_app.config, year, _scope_ids(program_ids), current_user.email, exports.now(), dt.date.today()
+    )
+    return render_template(
+        "dashboard/mentees.html",
+        mentees=figures.mentees_behind(req, with_mentor),
+        with_mentor=with_mentor,
+        ay=req.ay,
+        as_of=req.as_of,
+        program=request.args.get("program", ""),
     )
 
 
@@ -145,7 +192,7 @@ def definitions():
 @roles_required("staff")
 def export(report: str):
     try:
-        year, program_ids, _allowed = _filters()
+        year, program_ids, _allowed = report_filters()
     except BadFilter as exc:
         abort(400, description=str(exc))
     req = exports.request_for(

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 
 from mentorship import vocab
 from mentorship.access import roles_required, scope_of, staff_can_see_person
+from mentorship.dashboard.routes import BadFilter, report_filters
 from mentorship.extensions import db
 from mentorship.forms import check_query, program_choices
 from mentorship.models import MenteeProfile, MentorProfile, Pairing, Person
@@ -19,10 +31,12 @@ from mentorship.pairings.forms import (
     PairingFilterForm,
     RevokeLinksForm,
 )
-from mentorship.services import ServiceError, log_links
+from mentorship.services import ServiceError, exports, log_links
 from mentorship.services import pairings as svc
 from mentorship.services.matching import candidates, scoring
 from mentorship.services.meetings import utcnow
+from mentorship.services.metrics.definitions import STATUS_LABELS
+from mentorship.services.report_data import figures
 
 bp = Blueprint("pairings", __name__, url_prefix="/pairings")
 
@@ -47,9 +61,60 @@ def mentee_in_scope(person_id: int | None) -> MenteeProfile:
     return person.mentee
 
 
+def _year_args():
+    """The report request, status flag and measure of ?year=, ?program=, ?status= and ?measure=."""
+    try:
+        year, program_ids, _allowed = report_filters()
+    except BadFilter as exc:
+        abort(400, description=str(exc))
+    status = request.args.get("status", "").strip() or None
+    if status == "all":
+        status = None
+    if status is not None and status not in STATUS_LABELS:
+        abort(400, description="That status is not one of On track, Behind, New, Overdue or Ended.")
+    measure = request.args.get("measure", "").strip() or None
+    if measure is not None and measure not in figures.MEASURES:
+        abort(400, description="That is not a figure the pairings list can show.")
+    req = exports.request_for(
+        current_app.config, year, program_ids, current_user.email, exports.now(), dt.date.today()
+    )
+    return req, status, measure
+
+
+def _year_list():
+    """The pairings behind a dashboard figure: ?year= with ?program=, ?status= (a flag) or ?measure=."""
+    req, status, measure = _year_args()
+    found = figures.pairings_behind(req, status, measure)
+    return render_template(
+        "pairings/year.html",
+        found=found,
+        ay=req.ay,
+        as_of=req.as_of,
+        status=status,
+        status_label=STATUS_LABELS.get(status or ""),
+        measure=figures.MEASURES.get(measure or ""),
+        measure_key=measure,
+        program=request.args.get("program", ""),
+    )
+
+
+@bp.route("/export.xlsx")
+@roles_required("staff")
+def export():
+    if not request.args.get("year"):
+        abort(400, description="Choose an academic year to download its pairings.")
+    req, status, measure = _year_args()
+    content = figures.export_pairings(current_user, req, status, measure)
+    db.session.commit()
+    name = f"pairings-{req.year}{'-' + status if status else ''}{'-' + measure if measure else ''}.xlsx"
+    return send_file(io.BytesIO(content), mimetype=exports.XLSX, as_attachment=True, download_name=name)
+
+
 @bp.route("/")
 @roles_required("staff")
 def index():
+    if request.args.get("year"):
+        return _year_list()
     form = PairingFilterForm(request.args)
     form.program.choices = program_choices(scope_of(current_user), "Any program")
     check_query(form)

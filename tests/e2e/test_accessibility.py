@@ -93,6 +93,8 @@ def _pages(institution) -> dict[str, list[str]]:
         "admin": [
             "/dashboard/",
             "/dashboard/definitions",
+            "/dashboard/mentees?with_mentor=1",
+            "/pairings/?year=2025&status=all",
             "/people/mentees",
             "/people/mentors",
             f"/people/{pid}",

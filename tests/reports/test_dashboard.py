@@ -66,10 +66,10 @@ def test_dashboard_matches_summary_sheet(f, login, admin):
     assert _table(text, "summary") == expected
     # The page is as of 2025-06-30 (the year is over), so the April meeting counts: 16 meetings, not 15.
     assert expected[-1][:6] == ["All programs", "8", "6", "75.0%", "7", "16"]
-    kpis = dict(re.findall(r'data-kpi="(\w+)">([^<]*)<', text))
+    kpis = dict(re.findall(r'data-kpi="(\w+)"><a [^>]*>([^<]*)<', text))
     assert kpis["meetings"] == expected[-1][5] and kpis["coverage"] == expected[-1][3]
     assert kpis["median_days_to_first_meeting"] == expected[-1][9]
-    statuses = dict(re.findall(r'data-status="(\w+)">(\d+)<', text))
+    statuses = dict(re.findall(r'data-status="(\w+)"><a [^>]*>(\d+)<', text))
     assert sum(int(n) for n in statuses.values()) == 7
     assert "<svg" in text and "<script>" not in text and "cdn" not in text.lower()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from mentorship import vocab
 from mentorship.services.metrics.definitions import PairingMetrics, YearMetrics, share
@@ -34,9 +34,16 @@ def _yes(value: bool) -> str:
 
 def pairing_rows(year: YearMetrics, program_ids: Collection[int] | None) -> list[PairingRow]:
     """The Pairings sheet: one row per pairing active in Y, by program, mentee, mentor and start."""
+    return [row for _id, row in pairing_rows_of(year, year.pairings.values(), program_ids)]
+
+
+def pairing_rows_of(
+    year: YearMetrics, pairings: Iterable[PairingMetrics], program_ids: Collection[int] | None
+) -> list[tuple[int, PairingRow]]:
+    """(pairing id, Pairings sheet row) of some of the year's pairings, in the sheet's order; one query."""
     people = pairing_people(year.ay, program_ids)
     rows = []
-    for p in year.pairings.values():
+    for p in pairings:
         who = people[p.pairing_id]
         row = PairingRow(
             program=who.program,
@@ -57,7 +64,7 @@ def pairing_rows(year: YearMetrics, program_ids: Collection[int] | None) -> list
             status=STATUS_LABELS[p.status],
         )
         rows.append(((who.program, who.mentee_sort, who.mentor_sort, p.start_date, p.pairing_id), row))
-    return [row for _key, row in sorted(rows, key=lambda r: r[0])]
+    return [(key[-1], row) for key, row in sorted(rows, key=lambda r: r[0])]
 
 
 def mentor_rows(year: YearMetrics, program_ids: Collection[int] | None) -> list[MentorRow]:
