@@ -11,7 +11,7 @@ import pytest
 
 from tests.reports import institution
 
-FIGURE = re.compile(r'<a href="([^"]+)" data-figure="(\w+)">([^<]*)</a>')
+FIGURE = re.compile(r'<a href="([^"]+)" data-figure="(\w+)"[^>]*>([^<]*)</a>')
 
 
 def _pct(part: int, whole: int) -> str:
