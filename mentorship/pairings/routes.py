@@ -16,7 +16,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from mentorship import vocab
 from mentorship.access import roles_required, scope_of, staff_can_see_person
@@ -31,11 +31,12 @@ from mentorship.pairings.forms import (
     PairingFilterForm,
     RevokeLinksForm,
 )
-from mentorship.services import ServiceError, exports, log_links
+from mentorship.services import ServiceError, exports, log_links, stories
 from mentorship.services import pairings as svc
+from mentorship.services.academic_year import academic_year, year_of
 from mentorship.services.matching import candidates, scoring
-from mentorship.services.meetings import utcnow
-from mentorship.services.metrics.definitions import STATUS_LABELS
+from mentorship.services.meetings import role_in, utcnow
+from mentorship.services.metrics.definitions import STATUS_LABELS, MetricSettings
 from mentorship.services.report_data import figures
 
 bp = Blueprint("pairings", __name__, url_prefix="/pairings")
@@ -138,17 +139,45 @@ def index():
     return render_template("pairings/index.html", form=form, page=page, person=person, status=status)
 
 
+def story_context(pairings: list[Pairing]) -> dict[int, stories.Story]:
+    """The stories of `pairings` for the current user, this academic year as of today."""
+    config = current_app.config
+    today = dt.date.today()
+    start_month = config["ACADEMIC_YEAR_START_MONTH"]
+    return stories.stories(
+        pairings,
+        ay=academic_year(year_of(today, start_month), start_month),
+        as_of=today,
+        settings=MetricSettings.from_config(config),
+        viewer_person_id=current_user.person_id,
+        viewer_is_staff=current_user.is_staff,
+    )
+
+
 @bp.route("/<int:pairing_id>")
-@roles_required("staff")
+@login_required
 def show(pairing_id: int):
-    return _show_page(pairing_in_scope(pairing_id), EndForm())
+    # The pair's two people see their own pairing; staff see the pairings of their programs.
+    pairing = db.session.get(Pairing, pairing_id)
+    if pairing is None:
+        abort(404)
+    if role_in(pairing, current_user.person_id) is None:
+        if not current_user.is_staff:
+            abort(404)
+        pairing = pairing_in_scope(pairing_id)
+    return _show_page(pairing, EndForm())
 
 
 def _show_page(pairing: Pairing, end_form: EndForm, status: int = 200):
-    live_links = log_links.live_count(pairing.id, now=utcnow())
+    role = role_in(pairing, current_user.person_id)
+    is_staff_view = current_user.is_staff and scope_of(current_user).covers_program(pairing.mentee.program_id)
+    live_links = log_links.live_count(pairing.id, now=utcnow()) if is_staff_view else 0
     return render_template(
         "pairings/show.html",
         pairing=pairing,
+        story=story_context([pairing])[pairing.id],
+        role=role,
+        is_staff_view=is_staff_view,
         end_form=end_form,
         live_links=live_links,
         revoke_form=RevokeLinksForm(),

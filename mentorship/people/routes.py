@@ -24,6 +24,7 @@ from mentorship.errors import error_page
 from mentorship.extensions import db
 from mentorship.forms import check_query, program_choices
 from mentorship.models import Person
+from mentorship.pairings.routes import story_context
 from mentorship.people.forms import EraseForm, FilterForm, LeaveForm, MenteeForm, MentorForm
 from mentorship.services import ServiceError, account_notices, accounts, privacy
 from mentorship.services import people as people_service
@@ -156,6 +157,7 @@ def show(person_id: int):
     # Staff see the pairings in their scope; a mentor or mentee only those they share with this person.
     visible = scope_of(current_user).pairings() if current_user.is_staff else involving(current_user.person)
     pairings = history(person, visible)
+    stories = story_context(pairings)
     show_demographics = people_service.shows_self_identification(person, current_user)
     if show_demographics:
         db.session.commit()
@@ -164,6 +166,7 @@ def show(person_id: int):
         "people/show.html",
         person=person,
         pairings=pairings,
+        stories=stories,
         show_demographics=show_demographics,
         is_staff_view=is_staff_view,
         leave_form=LeaveForm(),

@@ -140,6 +140,9 @@ def _pages(institution) -> dict[str, list[str]]:
             f"/meetings/pairing/{pairing}",
             f"/meetings/{meeting}/edit",
             f"/meetings/pairing/{ended}",
+            f"/pairings/{pairing}",
+            f"/pairings/{ended}",
+            f"/people/{pid}",
             "/auth/password",
         ],
         "mentee": [
@@ -149,6 +152,7 @@ def _pages(institution) -> dict[str, list[str]]:
             "/profile/self-identification",
             f"/meetings/pairing/{pairing}",
             f"/meetings/pairing/{pairing}/new",
+            f"/pairings/{pairing}",
             "/auth/password",
         ],
     }

@@ -144,14 +144,18 @@ def test_rematch_in_one_step(world, login, f):
 
 @pytest.mark.parametrize("who", ["mentor", "mentee"])
 def test_mentors_and_mentees_get_403(world, login, f, who):
+    """The pair see their own pairing's page, without the staff actions; nothing else of Pairings."""
     w = world
     pairing = f.pairing(w["best"], w["mentee"])
     profile = w["best"] if who == "mentor" else w["mentee"]
     user = f.user(profile.person)
     db.session.commit()
     b = login(user)
-    for url in ("/pairings/", f"/pairings/new?mentee={w['mentee'].person.id}", f"/pairings/{pairing.id}"):
+    for url in ("/pairings/", f"/pairings/new?mentee={w['mentee'].person.id}"):
         assert b.get(url).status_code == 403, url
+    page = b.get(f"/pairings/{pairing.id}")
+    assert page.status_code == 200
+    assert "End this pairing" not in page.text and "One-click links" not in page.text
     assert b.post(f"/pairings/{pairing.id}/end", data={"reason": "completed"}).status_code == 403
 
 

@@ -1,0 +1,145 @@
+"""The pairing page and the person page tell a pairing's story: figures, meetings, reminders, flag, end.
+
+Notes reach only the pair; the check-in flag only staff, never the answers; fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from mentorship.extensions import db
+from mentorship.models import Pairing, PulseCheck, Reminder
+from mentorship.services.academic_year import academic_year, year_of
+from mentorship.services.metrics.definitions import MetricSettings
+from mentorship.services.metrics.queries import pairing_metrics
+from mentorship.services.stories import STATUS_LABELS
+
+TODAY = dt.date.today()
+NOTE = "Talked about leaving the program in confidence"
+
+
+def _story(f, pair):
+    p = pair.pairing
+    held = f.meeting(
+        p,
+        TODAY - dt.timedelta(days=20),
+        45,
+        ["research"],
+        notes=NOTE,
+        modality="video",
+        logged_by_id=pair.mentor.person_id,
+    )
+    held.confirmed_at = dt.datetime.now()
+    disputed = f.meeting(
+        p, TODAY - dt.timedelta(days=50), 30, logged_as="mentee", logged_by_id=pair.mentee.person_id
+    )
+    disputed.disputed_at = dt.datetime.now()
+    f.meeting(p, TODAY - dt.timedelta(days=10), 60, status="cancelled", logged_by_id=pair.mentor.person_id)
+    db.session.add(Reminder(pairing_id=p.id, sent_at=dt.datetime(2026, 1, 5, 8), reason="never_met"))
+    db.session.add(
+        PulseCheck(
+            pairing_id=p.id,
+            person_id=pair.mentee.person_id,
+            answered_at=dt.datetime.now(),
+            rating=2,
+            fit="no",
+        )
+    )
+    db.session.commit()
+
+
+def test_coordinator_sees_the_story_but_never_notes_or_check_in_answers(f, pair, login):
+    _story(f, pair)
+    html = login(pair.coordinator).get(f"/pairings/{pair.pairing.id}").get_data(as_text=True)
+    assert "Held meetings in AY" in html and "Hours in AY" in html
+    assert "Meetings (3)" in html
+    assert (TODAY - dt.timedelta(days=20)).isoformat() in html and "45 min" in html and "Video" in html
+    assert "Logged by Morgan Mentor (the mentor)" in html and "Logged by Riley Mentee (the mentee)" in html
+    assert "confirmed" in html and "disputed" in html and "Cancelled" in html
+    assert "Reminders sent (1)" in html and "2026-01-05: not met yet" in html
+    assert "Check-in flag" in html
+    assert NOTE not in html and "in confidence" not in html
+    # Neither the rating nor the fit answer is on the page.
+    assert "good fit" not in html and "How is this mentorship going" not in html
+
+
+def test_the_pair_sees_its_notes_but_not_the_flag(f, pair, login):
+    _story(f, pair)
+    for user in (pair.mentor_user, pair.mentee_user):
+        html = login(user).get(f"/pairings/{pair.pairing.id}").get_data(as_text=True)
+        assert NOTE in html
+        assert "Check-in flag" not in html
+        assert "End this pairing" not in html
+
+
+def _metrics(pair):
+    ay = academic_year(year_of(TODAY))
+    return pairing_metrics(ay, TODAY, MetricSettings(), Pairing.id == pair.pairing.id)[pair.pairing.id]
+
+
+def _label_from_metrics(pair):
+    return STATUS_LABELS[_metrics(pair).status]
+
+
+def test_status_and_figures_come_from_the_metrics_service(f, pair, login):
+    _story(f, pair)
+    m = _metrics(pair)
+    html = login(pair.coordinator).get(f"/pairings/{pair.pairing.id}").get_data(as_text=True)
+    assert f">{STATUS_LABELS[m.status]}</span>" in html
+    assert f'<dd class="col-sm-7">{m.meetings}</dd>' in html
+    assert f"{m.hours:.1f}" in html
+
+
+def test_an_ended_pairing_shows_its_end_and_reason(f, pair, login):
+    pair.pairing.end_date = TODAY - dt.timedelta(days=3)
+    pair.pairing.end_reason = "mentee_left"
+    db.session.commit()
+    html = login(pair.coordinator).get(f"/pairings/{pair.pairing.id}").get_data(as_text=True)
+    assert f"{pair.pairing.end_date.isoformat()}: Mentee left" in html
+    assert f">{_label_from_metrics(pair)}</span>" in html
+
+
+def test_person_page_shows_the_story_of_each_pairing(f, pair, login):
+    _story(f, pair)
+    other = f.mentor(f.person("second@example.org", "Sam", "Second"))
+    second = f.pairing(other, pair.mentee, start_date=TODAY - dt.timedelta(days=5), kind="research")
+    f.meeting(second, TODAY - dt.timedelta(days=1), 25, notes="second secret")
+    db.session.commit()
+    html = login(pair.coordinator).get(f"/people/{pair.mentee.person_id}").get_data(as_text=True)
+    assert f"/pairings/{pair.pairing.id}" in html and f"/pairings/{second.id}" in html
+    assert "Meetings (3)" in html and "Meetings (1)" in html and "25 min" in html
+    assert "Check-in flag" in html
+    assert NOTE not in html and "second secret" not in html
+    mine = login(pair.mentee_user).get(f"/people/{pair.mentee.person_id}").get_data(as_text=True)
+    assert NOTE in mine and "second secret" in mine and "Check-in flag" not in mine
+
+
+def _grow(f, pair, n):
+    """n more pairings of the mentee, each with meetings and a reminder."""
+    for k in range(n):
+        mentor = f.mentor(f.person(f"m{k}-{n}@example.org", "Mo", f"M{k}"))
+        p = f.pairing(
+            mentor,
+            pair.mentee,
+            start_date=TODAY - dt.timedelta(days=40 + k),
+            kind="research" if k % 2 else "wellness",
+        )
+        for d in range(3):
+            f.meeting(p, TODAY - dt.timedelta(days=5 + d), 30, ["research", "wellness"])
+        db.session.add(Reminder(pairing_id=p.id, sent_at=dt.datetime(2026, 1, 1), reason="overdue"))
+    db.session.commit()
+
+
+def test_pages_load_in_a_fixed_number_of_queries(f, pair, login, count_queries):
+    _story(f, pair)
+    b = login(pair.coordinator)
+    mentee_page = f"/people/{pair.mentee.person_id}"
+    pairing_page = f"/pairings/{pair.pairing.id}"
+    small_person, page = count_queries(lambda: b.get(mentee_page))
+    assert page.status_code == 200
+    small_pairing, _ = count_queries(lambda: b.get(pairing_page))
+    _grow(f, pair, 8)
+    large_person, page = count_queries(lambda: b.get(mentee_page))
+    assert page.get_data(as_text=True).count("Reminders sent (1)") == 9
+    large_pairing, _ = count_queries(lambda: b.get(pairing_page))
+    assert large_person == small_person
+    assert large_pairing == small_pairing
