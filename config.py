@@ -112,6 +112,8 @@ class Config:
     MATCH_WEIGHT_CONCORDANCE = _float("MATCH_WEIGHT_CONCORDANCE", 0.15)
     MATCH_WEIGHT_SPREAD = _float("MATCH_WEIGHT_SPREAD", 0.05)
     MATCH_OBJECTIVE = os.environ.get("MATCH_OBJECTIVE", "participation")
+    # Near-peer mentors mentor only residents of their own program unless this is on.
+    NEAR_PEER_ANY_PROGRAM = _bool("NEAR_PEER_ANY_PROGRAM", False)
 
     # Mail (Flask-Mail's names); without MAIL_SERVER mail is written to the log.
     MAIL_SERVER = os.environ.get("MAIL_SERVER")

@@ -130,6 +130,7 @@ def suggest(year: int, program_name: str | None, kind: str, out_path: Path, scor
         weights=weights,
         # An operator's tool run on the server: the full score, concordance included (docs/command-line.md).
         show_concordance=True,
+        near_peer_any_program=current_app.config["NEAR_PEER_ANY_PROGRAM"],
     )
     table, suggestions = runs.suggest(
         run, actor=None, via="cli", year=year, program=program_name, out=str(out_path)
@@ -175,7 +176,14 @@ def apply(path: Path, start_date: dt.datetime | None) -> None:
     try:
         skipped = len(rows) - sum(1 for r in rows if r.mentor_email.strip())
         created = applying.apply_rows(
-            rows, None, start, source="match.apply", via="cli", file=path.name, skipped=skipped
+            rows,
+            None,
+            start,
+            source="match.apply",
+            near_peer_any_program=current_app.config["NEAR_PEER_ANY_PROGRAM"],
+            via="cli",
+            file=path.name,
+            skipped=skipped,
         )
     except applying.ApplyErrors as exc:
         db.session.rollback()

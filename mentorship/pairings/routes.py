@@ -235,6 +235,7 @@ def _candidates(mentee: MenteeProfile, filters: CandidateFilterForm) -> tuple[li
         current_app.config["URIM_CATEGORIES"],
         scoring.Weights.from_config(current_app.config),
         show_concordance=current_user.can_view_demographics,
+        near_peer_any_program=current_app.config["NEAR_PEER_ANY_PROGRAM"],
     )
     department = vocab.slug(filters.department.data or "")
     specialty = vocab.slug(filters.specialty.data or "")
@@ -274,6 +275,8 @@ def new():
             form.mentor_id.errors.append("Choose one of the mentors listed.")
         elif kind not in vocab.PAIRING_KINDS:
             form.mentor_id.errors.append("Unknown pairing kind.")
+        elif not candidates.near_peer_allowed(mentor, mentee, current_app.config["NEAR_PEER_ANY_PROGRAM"]):
+            form.mentor_id.errors.append("A near-peer mentor mentors only residents of their own program.")
         else:
             try:
                 if previous is not None:

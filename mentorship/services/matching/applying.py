@@ -14,7 +14,7 @@ from mentorship import vocab
 from mentorship.extensions import db
 from mentorship.models import Pairing, Person, User
 from mentorship.services import ServiceError, audit
-from mentorship.services.matching.candidates import in_pool
+from mentorship.services.matching.candidates import in_pool, near_peer_allowed
 from mentorship.services.pairings import ConcurrentChange, create_pairing, lock_mentors
 from mentorship.services.people import normalise_email
 
@@ -46,6 +46,7 @@ def apply_rows(
     pool_programs: frozenset[int] | None = None,
     today: dt.date | None = None,
     source: str = "match.apply",
+    near_peer_any_program: bool = False,
     **audit_details: Any,
 ) -> list[Pairing]:
     """Create the pairings of `rows` (blank mentor = skipped), all or nothing, audited as `match.apply`
@@ -93,6 +94,9 @@ def apply_rows(
             continue
         if not in_pool(mentor, pool_programs):
             errors.append((r.row, f"{mentor_email} is not a mentor available to your programs."))
+            continue
+        if not near_peer_allowed(mentor, mentee, near_peer_any_program):
+            errors.append((r.row, f"{mentor_email} is a near-peer of another program than {mentee_email}'s."))
             continue
         if (mentee_email, kind) in seen:
             errors.append((r.row, f"{mentee_email} already has a {kind} row ({seen[(mentee_email, kind)]})."))

@@ -32,7 +32,12 @@ class Suggestion:
     reason: str
 
 
-def cost_matrix(table: ScoreTable, objective: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def cost_matrix(
+    table: ScoreTable,
+    objective: str,
+    feasible: np.ndarray | None = None,
+    free: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The slot-expanded cost matrix (finite everywhere) and its row, slot-to-mentor and feasibility maps.
 
     Participation first: a feasible pair costs -(BIG + score units) with BIG larger than any total of
@@ -40,14 +45,16 @@ def cost_matrix(table: ScoreTable, objective: str) -> tuple[np.ndarray, np.ndarr
     so the solver never gains by using them and any it uses are dropped afterwards.
     Score first: a feasible pair costs -(score units × K + 1) with K larger than the number of mentees,
     so the total score decides and the number matched only breaks ties.
+    `feasible` and `free` (places per mentor column) default to the table's.
     """
-    feasible = table.feasible
+    feasible = table.feasible if feasible is None else feasible
+    if free is None:
+        free = np.array([m.free for m in table.problem.mentors], dtype=np.int64)
     rows = np.flatnonzero(feasible.any(axis=1))
     cols = np.flatnonzero(feasible.any(axis=0))
     sub = feasible[np.ix_(rows, cols)]
     units = table.units[np.ix_(rows, cols)]
-    free = np.array([table.problem.mentors[j].free for j in cols], dtype=np.int64)
-    slots = np.minimum(free, sub.sum(axis=0))  # never more places than mentees who could use them
+    slots = np.minimum(free[cols], sub.sum(axis=0))  # never more places than mentees who could use them
     slot_mentor = np.repeat(np.arange(len(cols)), slots)
     big = (len(rows) + 1) * SCORE_UNITS
     if objective == "participation":
@@ -60,9 +67,17 @@ def cost_matrix(table: ScoreTable, objective: str) -> tuple[np.ndarray, np.ndarr
     return cost, rows, cols[slot_mentor], sub[:, slot_mentor]
 
 
-def assign(table: ScoreTable, objective: str | None = None) -> list[tuple[int, int]]:
-    """An optimal list of (mentee row, mentor column) pairs for `objective` (default: the weights')."""
-    cost, rows, slot_col, slot_feasible = cost_matrix(table, objective or table.weights.objective)
+def assign(
+    table: ScoreTable,
+    objective: str | None = None,
+    feasible: np.ndarray | None = None,
+    free: np.ndarray | None = None,
+) -> list[tuple[int, int]]:
+    """An optimal list of (mentee row, mentor column) pairs for `objective` (default: the weights'),
+    optionally with other feasibility and free places (see `cost_matrix`)."""
+    cost, rows, slot_col, slot_feasible = cost_matrix(
+        table, objective or table.weights.objective, feasible, free
+    )
     if cost.size == 0:
         return []
     r, c = linear_sum_assignment(cost)
@@ -76,14 +91,19 @@ def suggest(problem: Problem, weights: Weights) -> list[Suggestion]:
 
 
 def suggest_from(table: ScoreTable, objective: str | None = None) -> list[Suggestion]:
-    """The suggestions of an already scored problem."""
+    """The suggestions of an already scored problem; each reason also says why a preferred mentor of
+    the mentee was not suggested."""
     problem = table.problem
-    chosen = dict(assign(table, objective))
+    objective = objective or table.weights.objective
+    pairs = assign(table, objective)
+    chosen = dict(pairs)
+    explain = _Preferences(table, objective, pairs)
     out = []
     for i, mentee in enumerate(problem.mentees):
         j = chosen.get(i)
         if j is not None:
-            out.append(Suggestion(mentee, problem.mentors[j], float(table.score[i, j]), table.reason(i, j)))
+            reason = "; ".join([table.reason(i, j), *explain.notes(i, j)])
+            out.append(Suggestion(mentee, problem.mentors[j], float(table.score[i, j]), reason))
             continue
         options = int(table.feasible[i].sum())
         if options:
@@ -91,5 +111,78 @@ def suggest_from(table: ScoreTable, objective: str | None = None) -> list[Sugges
             reason = f"the free places of {mentors} went to other mentees"
         else:
             reason = table.exclusion_reason(i)
-        out.append(Suggestion(mentee, None, None, reason))
+        out.append(Suggestion(mentee, None, None, "; ".join([reason, *explain.notes(i, None)])))
     return out
+
+
+# Each "given to another mentee" note re-solves the problem once with that pair forced; beyond this many
+# notes in a run the note says only that the optimum placed the mentor elsewhere.
+MAX_FORCED_CHECKS = 40
+
+
+class _Preferences:
+    """Why a mentee's stated preferred mentors were not suggested to them (plain language)."""
+
+    def __init__(self, table: ScoreTable, objective: str, pairs: list[tuple[int, int]]):
+        self.table, self.objective = table, objective
+        self.matched = len(pairs)
+        self.col = {m.id: j for j, m in enumerate(table.problem.mentors)}
+        self.free = np.array([m.free for m in table.problem.mentors], dtype=np.int64)
+        self.used = (
+            np.bincount([j for _, j in pairs], minlength=len(self.free))
+            if pairs
+            else np.zeros_like(self.free)
+        )
+        self.checks = 0
+
+    def notes(self, i: int, j: int | None) -> list[str]:
+        """One note per preferred mentor of mentee row i not suggested (none if j is one of them)."""
+        table, mentee = self.table, self.table.problem.mentees[i]
+        if not mentee.preferred or (j is not None and table.preferred[i, j]):
+            return []
+        names = dict(mentee.preferred_names)
+        out = []
+        for mentor_id in sorted(mentee.preferred, key=lambda k: (names.get(k, ""), k)):
+            k = self.col.get(mentor_id)
+            name = names.get(mentor_id) or (table.problem.mentors[k].name if k is not None else "")
+            label = f"preferred mentor {name}".rstrip()
+            if k is None:
+                out.append(
+                    f"{label}: not available to this run (not enrolled, left, or outside these programs)"
+                )
+            elif table.itself[i, k]:
+                continue
+            elif table.excluded[i, k]:
+                out.append(f"{label}: also on the do-not-match list")
+            elif table.had_kind[i, k]:
+                out.append(f"{label}: already had a {table.problem.kind} pairing with them")
+            elif table.too_junior[i, k]:
+                out.append(f"{label}: a near-peer not senior enough")
+            elif table.foreign_near_peer[i, k]:
+                out.append(f"{label}: a near-peer of another program")
+            elif self.free[k] == 0:
+                out.append(f"{label}: no free place")
+            elif self.used[k] < self.free[k] and j is not None:
+                other = table.problem.mentors[j].name or "the suggested mentor"
+                out.append(f"{label}: {other} scores higher for them")
+            else:
+                out.append(f"{label} was suggested to another mentee {self._why_elsewhere(i, k)}")
+        return out
+
+    def _why_elsewhere(self, i: int, k: int) -> str:
+        """Whether giving mentor column k to mentee row i would leave more mentees without a mentor."""
+        if self.objective != "participation":
+            return "so that the suggestions score higher in total"
+        if self.checks >= MAX_FORCED_CHECKS:
+            return "in the best overall assignment"
+        self.checks += 1
+        feasible = self.table.feasible.copy()
+        feasible[i, :] = False
+        free = self.free.copy()
+        free[k] -= 1
+        if free[k] == 0:
+            feasible[:, k] = False
+        forced = 1 + len(assign(self.table, self.objective, feasible, free))
+        if forced < self.matched:
+            return "so that more mentees have a mentor"
+        return "so that the suggestions score higher in total"

@@ -30,6 +30,12 @@ def in_pool(mentor: MentorProfile, program_ids: frozenset[int] | None) -> bool:
     return program_ids is None or mentor.program_id is None or mentor.program_id in program_ids
 
 
+def near_peer_allowed(mentor: MentorProfile, mentee: MenteeProfile, any_program: bool) -> bool:
+    """A near-peer mentors only residents of their own program, unless `any_program`
+    (NEAR_PEER_ANY_PROGRAM); faculty mentor anyone."""
+    return any_program or mentor.mentor_type != "near_peer" or mentor.program_id == mentee.program_id
+
+
 def run_date(ay: AcademicYear, today: dt.date) -> dt.date:
     """The day a run for `ay` looks at: today, or the year's start (future year) or end (past year)."""
     return min(max(today, ay.start), ay.end)
@@ -63,6 +69,7 @@ def _mentee_in(x: MenteeProfile, categories: tuple[str, ...]) -> scoring.MenteeI
         program_specialty=x.program.specialty,
         interests=tuple(x.interests),
         preferred=frozenset(p.id for p in x.preferred),
+        preferred_names=tuple((p.id, p.person.full_name) for p in x.preferred),
         excluded=frozenset(p.id for p in x.excluded),
         wants_gender_concordance=x.concordance_gender,
         wants_urim_concordance=x.concordance_urim,
@@ -97,7 +104,7 @@ def _mentee_options():
         .selectinload(SelfIdentification.races),
         selectinload(MenteeProfile.program),
         selectinload(MenteeProfile.interest_rows),
-        selectinload(MenteeProfile.preferred),
+        selectinload(MenteeProfile.preferred).selectinload(MentorProfile.person),
         selectinload(MenteeProfile.excluded),
     )
 
@@ -132,6 +139,7 @@ def matching_problem(
     mentee_programs: frozenset[int] | None,
     pool_programs: frozenset[int] | None,
     urim_categories: Iterable[str],
+    near_peer_any_program: bool = False,
 ) -> scoring.Problem:
     """Load a matching problem: mentees of the programs enrolled in `ay`, still there on `on`, with no open
     pairing of `kind`; every enrolled mentor of the pool with their load on `on`."""
@@ -164,6 +172,7 @@ def matching_problem(
         mentors=mentors,
         kind=kind,
         history=frozenset(history),
+        near_peer_any_program=near_peer_any_program,
     )
 
 
@@ -175,6 +184,7 @@ def manual_candidates(
     urim_categories: Iterable[str],
     weights: scoring.Weights,
     show_concordance: bool,
+    near_peer_any_program: bool = False,
 ) -> tuple[scoring.ScoreTable, dict[int, MentorProfile]]:
     """Score every pool mentor for one mentee (manual pairing). Only a pair already running this kind
     counts as "already had it": a coordinator may pair an earlier pair again by hand. `show_concordance`
@@ -191,5 +201,6 @@ def manual_candidates(
         mentors=mentors,
         kind=kind,
         history=frozenset((mentee.id, r) for r in running),
+        near_peer_any_program=near_peer_any_program,
     )
     return scoring.score(problem, weights, show_concordance=show_concordance), {x.id: x for x in profiles}

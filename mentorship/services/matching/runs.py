@@ -25,6 +25,7 @@ class Run:
     urim_categories: tuple[str, ...]
     weights: scoring.Weights
     show_concordance: bool
+    near_peer_any_program: bool = False
 
 
 def draft(run: Run) -> tuple[scoring.ScoreTable, list[assignment.Suggestion]]:
@@ -37,6 +38,7 @@ def draft(run: Run) -> tuple[scoring.ScoreTable, list[assignment.Suggestion]]:
         mentee_programs=run.mentee_programs,
         pool_programs=run.pool_programs,
         urim_categories=run.urim_categories,
+        near_peer_any_program=run.near_peer_any_program,
     )
     table = scoring.score(problem, run.weights, show_concordance=run.show_concordance)
     return table, assignment.suggest_from(table)

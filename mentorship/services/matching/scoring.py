@@ -41,6 +41,8 @@ class MenteeIn:
     gender: str | None = field(default=None, repr=False)  # never shown or logged
     urim: bool | None = field(default=None, repr=False)
     name: str = ""
+    # (mentor profile id, name) of each preferred mentor, to say why one was not suggested.
+    preferred_names: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,12 +71,14 @@ class MentorIn:
 
 @dataclass(frozen=True)
 class Problem:
-    """Mentees to place, the mentor pool, and the (mentee id, mentor id) pairs that already had `kind`."""
+    """Mentees to place, the mentor pool, and the (mentee id, mentor id) pairs that already had `kind`;
+    near-peers mentor only in their own program unless `near_peer_any_program` (NEAR_PEER_ANY_PROGRAM)."""
 
     mentees: tuple[MenteeIn, ...]
     mentors: tuple[MentorIn, ...]
     kind: str = "career"
     history: frozenset[tuple[int, int]] = frozenset()
+    near_peer_any_program: bool = False
 
     def __post_init__(self) -> None:
         # Stable order by id: the same people always give the same matrix, so the same answer.
@@ -153,6 +157,8 @@ class ScoreTable:
     itself: np.ndarray  # bool: mentor is the mentee themself
     too_junior: np.ndarray  # bool: near-peer whose PGY is not above the mentee's
     had_kind: np.ndarray  # bool: the pair already had a pairing of this kind
+    # bool: a near-peer of another program than the mentee's (None: no such pair)
+    other_program: np.ndarray | None = None
     feasible: np.ndarray = field(init=False)  # bool: allowed by every hard rule and has a free place
 
     def __post_init__(self) -> None:
@@ -160,9 +166,16 @@ class ScoreTable:
         self.feasible = self.allowed & (free > 0)[None, :]
 
     @property
+    def foreign_near_peer(self) -> np.ndarray:
+        """bool: the mentor is a near-peer of another program than the mentee's (and that is not allowed)."""
+        if self.other_program is None:
+            return np.zeros_like(self.itself, dtype=bool)
+        return self.other_program
+
+    @property
     def allowed(self) -> np.ndarray:
         """Pairs no hard rule forbids (capacity aside)."""
-        return ~(self.excluded | self.itself | self.too_junior | self.had_kind)
+        return ~(self.excluded | self.itself | self.too_junior | self.had_kind | self.foreign_near_peer)
 
     def reason(self, i: int, j: int) -> str:
         """The plain-language reason for pairing mentee row i with mentor column j."""
@@ -203,6 +216,11 @@ class ScoreTable:
                 "are on the do-not-match list",
             ),
             (self.too_junior[i], "is a near-peer not senior enough", "are near-peers not senior enough"),
+            (
+                self.foreign_near_peer[i] & ~self.too_junior[i],
+                "is a near-peer of another program",
+                "are near-peers of another program",
+            ),
             (
                 self.had_kind[i],
                 f"already had a {self.problem.kind} pairing with them",
@@ -282,6 +300,9 @@ def score(problem: Problem, weights: Weights, *, show_concordance: bool = True) 
     near_peer = np.array([x.mentor_type == "near_peer" for x in mentors], dtype=bool)[None, :]
     mentor_program = np.array([x.program_id or -2 for x in mentors], dtype=np.int64)[None, :]
     fit_program = near_peer & (mentee_program == mentor_program)
+    other_program = (
+        np.zeros((n, m), dtype=bool) if problem.near_peer_any_program else near_peer & ~fit_program
+    )
     c_fit = (fit_specialty | fit_department | fit_program).astype(np.float64)
 
     preferred = _pairs_matrix(
@@ -342,6 +363,7 @@ def score(problem: Problem, weights: Weights, *, show_concordance: bool = True) 
         itself=person_mentee == person_mentor,
         too_junior=near_peer & ~(pgy_mentor > pgy_mentee),
         had_kind=had_kind,
+        other_program=other_program,
     )
 
 
