@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, SubmitField
+from wtforms import DateField, IntegerField, SelectField, SubmitField
 from wtforms.validators import DataRequired, NumberRange, Optional
-from wtforms.widgets import HiddenInput
 
 from mentorship import vocab
-from mentorship.forms import MAX_ID, single_line
 
 
 class RunForm(FlaskForm):
@@ -24,13 +22,12 @@ class RunForm(FlaskForm):
 
 
 class DraftForm(FlaskForm):
-    """The draft's settings; its rows come as `mentee` (ids) and `mentor-<mentee id>` fields."""
+    """The draft of a saved run; its rows come as `mentee` (ids) and `mentor-<mentee id>` fields."""
 
-    program = IntegerField("Program", widget=HiddenInput(), validators=[Optional(), NumberRange(0, MAX_ID)])
-    kind = HiddenField("Kind", validators=[single_line, DataRequired()])
-    year = IntegerField("Year", widget=HiddenInput(), validators=[DataRequired(), NumberRange(2000, 2100)])
     start_date = DateField(
-        "Start date of the new pairings", default=dt.date.today, validators=[DataRequired()]
+        "Start date of the new pairings",
+        default=dt.date.today,
+        validators=[DataRequired(message="Enter the start date of the new pairings as YYYY-MM-DD.")],
     )
-    review = SubmitField("Show scores for my changes")
+    review = SubmitField("Save my changes and show their scores")
     apply = SubmitField("Apply: create these pairings")

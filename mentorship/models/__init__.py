@@ -2,6 +2,7 @@
 
 from mentorship.models.accounts import User, UserSession, coordinator_programs
 from mentorship.models.audit import AuditEvent
+from mentorship.models.matching import MatchRun
 from mentorship.models.meetings import LogLink, LogLinkUse, Meeting, MeetingTopic
 from mentorship.models.pairings import Pairing, PulseCheck, Reminder
 from mentorship.models.people import (
@@ -22,6 +23,7 @@ __all__ = [
     "AuditEvent",
     "LogLink",
     "LogLinkUse",
+    "MatchRun",
     "Meeting",
     "MeetingTopic",
     "MenteeInterest",

@@ -258,6 +258,20 @@ def test_pages_after_a_form_have_no_serious_violations(institution, checker, sig
     page.get_by_role("button", name="End pairing").click()
     expect(page.get_by_text("Choose a reason.")).to_be_visible()
     check("end pairing with an error")
+
+    # A saved run after a change, applied, and the list of past runs.
+    page.goto("/matching/")
+    page.get_by_label("Kind of pairing").select_option(label="Wellness")
+    page.get_by_role("button", name="Run matching").click()
+    page.get_by_role("button", name="Save my changes and show their scores").click()
+    expect(page.get_by_text("Your changes are saved in this run")).to_be_visible()
+    check("saved run after a change")
+    page.get_by_role("button", name="Apply: create these pairings").click()
+    expect(page.get_by_text(re.compile("is applied; its page keeps"))).to_be_visible()
+    check("applied run")
+    page.goto("/matching/")
+    expect(page.get_by_role("heading", name="Past runs")).to_be_visible()
+    check("past runs")
     assert check.problems == []
 
 

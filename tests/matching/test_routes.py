@@ -35,15 +35,21 @@ def world(f):
 
 
 def run(b, program_id, kind="career"):
-    return b.post("/matching/run", data={"program": program_id, "kind": kind, "year": YEAR})
+    """Start a run and follow its redirect to the saved run's page (POST, redirect, GET)."""
+    return b.post(
+        "/matching/run", data={"program": program_id, "kind": kind, "year": YEAR}, follow_redirects=True
+    )
+
+
+def action(html):
+    """Where the draft form posts: the saved run's own address."""
+    return re.search(r'<form method="post" action="(/matching/runs/\d+)"', html).group(1)
 
 
 def draft_fields(html):
-    """The draft form as a browser would send it: every hidden field and each select's selected value."""
+    """The draft form as a browser would send it: the rows and each select's selected value."""
     data = {}
     mentees = re.findall(r'name="mentee" value="(\d+)"', html)
-    for name in ("program", "kind", "year"):
-        data[name] = re.search(rf'id="{name}" name="{name}" type="hidden" value="([^"]*)"', html).group(1)
     for mentee_id in mentees:
         select_html = re.search(
             rf'<select[^>]*name="mentor-{mentee_id}"[^>]*>(.*?)</select>', html, re.S
@@ -75,12 +81,14 @@ def test_run_shows_the_draft_and_pairs_nothing(world, login):
 def test_apply_the_draft_as_suggested(world, login):
     w = world
     b = login(w["coordinator"])
-    data = draft_fields(run(b, w["prog"].id).get_data(as_text=True))
+    html = run(b, w["prog"].id).get_data(as_text=True)
+    data = draft_fields(html)
     assert data[f"mentor-{w['a'].id}"] == str(w["x"].id)
     assert data[f"mentor-{w['b'].id}"] == str(w["y"].id)
     data.update(start_date=dt.date.today().isoformat(), apply="Apply")
-    r = b.post("/matching/apply", data=data)
-    assert r.status_code == 302, r.get_data(as_text=True)
+    r = b.post(action(html), data=data)
+    assert r.status_code == 303, r.get_data(as_text=True)
+    assert r.headers["Location"].endswith(action(html))
     pairs = set(db.session.execute(select(Pairing.mentee_id, Pairing.mentor_id)).all())
     assert pairs == {(w["a"].id, w["x"].id), (w["b"].id, w["y"].id)}
     event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "match.apply")).scalar_one()
@@ -90,18 +98,21 @@ def test_apply_the_draft_as_suggested(world, login):
 def test_change_and_remove_rows_then_review_and_apply(world, login):
     w = world
     b = login(w["admin"])
-    data = draft_fields(run(b, w["prog"].id).get_data(as_text=True))
+    html = run(b, w["prog"].id).get_data(as_text=True)
+    data = draft_fields(html)
     data[f"mentor-{w['a'].id}"] = str(w["y"].id)  # change
     data[f"mentor-{w['b'].id}"] = ""  # remove
     review = b.post(
-        "/matching/apply", data={**data, "start_date": dt.date.today().isoformat(), "review": "1"}
+        action(html),
+        data={**data, "start_date": dt.date.today().isoformat(), "review": "1"},
+        follow_redirects=True,
     )
     assert review.status_code == 200
     reviewed = draft_fields(review.get_data(as_text=True))
     assert reviewed[f"mentor-{w['a'].id}"] == str(w["y"].id) and reviewed[f"mentor-{w['b'].id}"] == ""
     assert pairing_count() == 0
-    r = b.post("/matching/apply", data={**data, "start_date": dt.date.today().isoformat(), "apply": "1"})
-    assert r.status_code == 302
+    r = b.post(action(html), data={**data, "start_date": dt.date.today().isoformat(), "apply": "1"})
+    assert r.status_code == 303
     assert set(db.session.execute(select(Pairing.mentee_id, Pairing.mentor_id)).all()) == {
         (w["a"].id, w["y"].id)
     }
@@ -110,11 +121,12 @@ def test_change_and_remove_rows_then_review_and_apply(world, login):
 def test_apply_revalidates_and_is_all_or_nothing(world, login, f):
     w = world
     b = login(w["coordinator"])
-    data = draft_fields(run(b, w["prog"].id).get_data(as_text=True))
+    html = run(b, w["prog"].id).get_data(as_text=True)
+    data = draft_fields(html)
     # Meanwhile someone fills Yuri's only place by hand.
     f.pairing(w["y"], f.mentee(prog=w["prog"]), start_date=dt.date.today())
     db.session.commit()
-    r = b.post("/matching/apply", data={**data, "start_date": dt.date.today().isoformat(), "apply": "1"})
+    r = b.post(action(html), data={**data, "start_date": dt.date.today().isoformat(), "apply": "1"})
     assert r.status_code == 400
     html = r.get_data(as_text=True)
     assert "Nothing was paired" in html and "Row 2:" in html and "no free capacity" in html
@@ -124,9 +136,10 @@ def test_apply_revalidates_and_is_all_or_nothing(world, login, f):
 def test_both_rows_on_one_single_place_mentor_is_refused(world, login):
     w = world
     b = login(w["coordinator"])
-    data = draft_fields(run(b, w["prog"].id).get_data(as_text=True))
+    html = run(b, w["prog"].id).get_data(as_text=True)
+    data = draft_fields(html)
     data[f"mentor-{w['b'].id}"] = str(w["x"].id)
-    r = b.post("/matching/apply", data={**data, "start_date": dt.date.today().isoformat(), "apply": "1"})
+    r = b.post(action(html), data={**data, "start_date": dt.date.today().isoformat(), "apply": "1"})
     assert r.status_code == 400 and "no free capacity" in r.get_data(as_text=True)
     assert pairing_count() == 0
 
@@ -136,10 +149,11 @@ def test_coordinator_cannot_run_or_apply_for_another_program(world, login):
     b = login(w["other_coordinator"])
     assert run(b, w["prog"].id).status_code == 404
     # Posting a row for a mentee of another program is refused.
-    own = draft_fields(run(b, w["other"].id).get_data(as_text=True))
+    html = run(b, w["other"].id).get_data(as_text=True)
+    own = draft_fields(html)
     own["mentee"] = [str(w["a"].id)]
     own[f"mentor-{w['a'].id}"] = str(w["x"].id)
-    r = b.post("/matching/apply", data={**own, "start_date": dt.date.today().isoformat(), "apply": "1"})
+    r = b.post(action(html), data={**own, "start_date": dt.date.today().isoformat(), "apply": "1"})
     assert r.status_code == 400 and "not in your programs" in r.get_data(as_text=True)
     assert pairing_count() == 0
 
@@ -152,21 +166,24 @@ def test_mentors_and_mentees_get_403(world, login, f, who):
     b = login(user)
     assert b.get("/matching/").status_code == 403
     assert run(b, w["prog"].id).status_code == 403
-    assert b.post("/matching/apply", data={"kind": "career", "year": YEAR}).status_code == 403
+    # A run a coordinator made is not theirs to open or apply either.
+    html = run(login(w["coordinator"]), w["prog"].id).get_data(as_text=True)
+    assert b.get(action(html)).status_code == 403
+    assert b.post(action(html), data={"apply": "1"}).status_code == 403
 
 
 def test_bad_draft_posts_do_not_500(world, login):
     b = login(world["admin"])
     assert b.post("/matching/run", data={"program": "x", "kind": "career", "year": "soon"}).status_code == 400
-    r = b.post(
-        "/matching/apply", data={"kind": "nope", "year": YEAR, "program": 0, "start_date": "2025-09-01"}
+    assert b.post("/matching/run", data={"program": "0", "kind": "nope", "year": YEAR}).status_code == 400
+    url = action(run(b, 0).get_data(as_text=True))
+    r = b.post(url, data={"start_date": "someday", "apply": "1"})
+    assert r.status_code == 400 and "Enter the start date of the new pairings as YYYY-MM-DD." in r.get_data(
+        as_text=True
     )
+    r = b.post(url, data={"start_date": "2025-09-01", "mentee": "x", "apply": "1"})
     assert r.status_code == 400
-    r = b.post(
-        "/matching/apply",
-        data={"kind": "career", "year": YEAR, "program": 0, "start_date": "2025-09-01", "mentee": "x"},
-    )
-    assert r.status_code == 400
+    assert b.get("/matching/runs/999999").status_code == 404
 
 
 # A user without view_demographics -------------------------------------------------------------------------
@@ -196,8 +213,14 @@ def _pages(b, w) -> dict[str, str]:
         "draft": run(b, w.prog.id).get_data(as_text=True),
         "manual": b.get(f"/pairings/new?mentee={w.ann.person_id}").get_data(as_text=True),
     }
-    # Every form's token (the sign-out form in the menu too) carries the second it was made.
-    return {k: re.sub(r'(name="csrf_token"[^>]*value=)"[^"]+"', r"\1", v) for k, v in pages.items()}
+    # Every form's token (the sign-out form in the menu too) carries the second it was made; each run has
+    # its own number and time.
+    out = {}
+    for k, v in pages.items():
+        v = re.sub(r'(name="csrf_token"[^>]*value=)"[^"]+"', r"\1", v)
+        v = re.sub(r"runs/\d+|run \d+", "run N", v)
+        out[k] = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d", "<time>", v)
+    return out
 
 
 def _draft_rows(html: str) -> list[tuple[str, str, str]]:

@@ -38,6 +38,12 @@ ROWS = [
     ("/dashboard/export/<report>#inclusivity-a", "GET", "/dashboard/export/inclusivity?program={prog_a}", "  L 403 403 403 403 200 200 403 200"),
     ("/dashboard/export/<report>#review-b", "GET", "/dashboard/export/annual-review?program={prog_b}", "  L 403 403 403 403 403 403 200 200"),
     ("/matching/", "GET", "/matching/", "  L 403 403 403 403 200 200 200 200"),
+    ("/matching/run", "GET", "/matching/run", "  L 403 403 403 403   R   R   R   R"),
+    # Saved runs: coordinators of the run's programs; one scored with self-identification only for those who may see it.
+    ("/matching/runs/<int:run_id>", "GET", "/matching/runs/{run_a}", "  L 403 403 403 403 200 200 404 200"),
+    ("/matching/runs/<int:run_id>#b", "GET", "/matching/runs/{run_b}", "  L 403 403 403 403 404 404 200 200"),
+    ("/matching/runs/<int:run_id>#demo", "GET", "/matching/runs/{run_demo}", "  L 403 403 403 403 403 200 404 200"),
+    ("/matching/runs/<int:run_id>#admin", "GET", "/matching/runs/{run_admin}", "  L 403 403 403 403 404 404 404 200"),
     ("/meetings/pairing/<int:pairing_id>", "GET", "/meetings/pairing/{pairing_a}", "  L 200 404 200 404 200 200 404 200"),
     ("/meetings/pairing/<int:pairing_id>#b", "GET", "/meetings/pairing/{pairing_b}", "  L 404 404 404 404 404 404 200 200"),
     ("/meetings/pairing/<int:pairing_id>/new", "GET", "/meetings/pairing/{pairing_a}/new", "  L 200 404 200 404 200 200 404 200"),
@@ -87,8 +93,11 @@ ROWS = [
     # POST-only routes, with a valid CSRF token and no other fields (an allowed user gets the form's
     # own refusal or the action; a refused one must change nothing).
     ("/matching/run", "POST", "/matching/run", "  L 403 403 403 403 400 400 400 400"),
-    ("/matching/run#b", "POST", "/matching/run", "  L 403 403 403 403 404 404 200 200", {"program": "{prog_b}", "kind": "career", "year": "2025"}),
-    ("/matching/apply", "POST", "/matching/apply", "  L 403 403 403 403   R   R   R   R"),
+    ("/matching/run#b", "POST", "/matching/run", "  L 403 403 403 403 404 404   R   R", {"program": "{prog_b}", "kind": "career", "year": "2025"}),
+    # Saving a draft without rows changes nothing and redirects; applying one without a mentor is refused.
+    ("/matching/runs/<int:run_id>#save", "POST", "/matching/runs/{run_a}", "  L 403 403 403 403   R   R 404   R"),
+    ("/matching/runs/<int:run_id>#apply-b", "POST", "/matching/runs/{run_b}", "  L 403 403 403 403 404 404 400 400", {"apply": "1"}),
+    ("/matching/runs/<int:run_id>#apply-demo", "POST", "/matching/runs/{run_demo}", "  L 403 403 403 403 403 400 404 400", {"apply": "1"}),
     ("/meetings/pairing/<int:pairing_id>/pulse", "POST", "/meetings/pairing/{pairing_a}/pulse", "  L   R 404   R 404 403 403 403 403"),
     ("/meetings/<int:meeting_id>/<any(confirm, dispute):answer>", "POST", "/meetings/{meeting_a}/confirm", "  L   R 404   R 404 403 403 403 403"),
     ("/meetings/<int:meeting_id>/<answer>#2", "POST", "/meetings/{meeting_2}/dispute", "  L 404   R 404   R 403 403 403 403"),

@@ -58,6 +58,10 @@ def _ids(w: W.World, app) -> dict[str, object]:
         "mentee_user": w.users["mentee"].id,
         "invite_token": invite,
         "log_token": factories.log_link_token(w.pairing_a, app.config["SECRET_KEY"]),
+        "run_a": w.run_a.id,
+        "run_b": w.run_b.id,
+        "run_demo": w.run_demo.id,
+        "run_admin": w.run_admin.id,
     }
     db.session.commit()
     return ids

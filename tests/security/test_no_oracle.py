@@ -29,7 +29,7 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 
 from mentorship import vocab
 from mentorship.extensions import db
-from mentorship.models import Meeting, Pairing, Person, Program, User
+from mentorship.models import MatchRun, Meeting, Pairing, Person, Program, User
 from mentorship.services import accounts, exports
 from mentorship.services import people as people_service
 from mentorship.services.academic_year import academic_year, year_of
@@ -115,6 +115,11 @@ def build(variant: str | None) -> W.World:
         who, change = VARIANTS[variant]
         change(o[who].person)
         db.session.commit()
+    # Saved runs made in this world (after the change): their pages are swept like every other.
+    a = frozenset({w.prog_a.id})
+    for user, programs in (("coordA", a), ("coordA_demo", a), ("admin", None)):
+        W.matching_run(w.users[user], programs)
+    db.session.commit()
     return w
 
 
@@ -143,6 +148,7 @@ def _ids(app, w: W.World) -> Ids:
             "meeting_id": db.session.execute(db.select(Meeting.id).order_by(Meeting.id)).scalars().all(),
             "program_id": db.session.execute(db.select(Program.id).order_by(Program.id)).scalars().all(),
             "user_id": [u.id for u in users],
+            "run_id": db.session.execute(db.select(MatchRun.id).order_by(MatchRun.id)).scalars().all(),
             "meetings.quick:token": links,
             "meetings.quick_done:token": links[:1],
             "auth.set_password:token": passwords,
@@ -285,21 +291,24 @@ def _roster_files() -> list[tuple[str, bytes]]:
 
 
 def _draft_posts(browser: Browser, w: W.World) -> dict[str, bytes]:
-    """The matching draft of every kind, for program A and for all programs, and a review of a change."""
+    """The matching run of every kind, for program A and for all programs: the POST that saves it, its
+    page, a saved change (every row to mentor C) and the page with it, and the list of past runs."""
     out = {}
     for program in (w.prog_a.id, 0):
         for kind in vocab.PAIRING_KINDS:
             data = {"program": program, "kind": kind, "year": YEAR}
             response = browser.post("/matching/run", data=data)
             out[f"POST /matching/run {data}"] = response
-            html = response.get_data(as_text=True)
+            url = response.headers["Location"]
+            page = browser.get(url)
+            out[f"GET saved run {kind} {program}"] = page
+            html = page.get_data(as_text=True)
             mentees = re.findall(r'name="mentee" value="(\d+)"', html)
-            review = {"program": program, "kind": kind, "year": YEAR, "mentee": mentees, "review": "1"}
-            review |= {"start_date": dt.date.today().isoformat()}
+            review = {"mentee": mentees, "review": "1", "start_date": dt.date.today().isoformat()}
             review |= {f"mentor-{m}": str(w.mentor_c.id) for m in mentees}  # every row to mentor C
-            out[f"POST /matching/apply {kind} {program} all to mentor C"] = browser.post(
-                "/matching/apply", data=review
-            )
+            out[f"POST saved run {kind} {program} all to mentor C"] = browser.post(url, data=review)
+            out[f"GET saved run {kind} {program} after the change"] = browser.get(url)
+    out["GET /matching/ with the runs"] = browser.get("/matching/")
     return out
 
 

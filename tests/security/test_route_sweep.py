@@ -148,13 +148,22 @@ def test_hostile_ids_in_the_forms_that_take_one_get_a_message_and_change_nothing
     assert re.search(
         r"Choose a mentor\.|There is no such record\.|Choose one of the mentors listed\.", pair.text
     )
-    draft = {"program": "0", "kind": "research", "year": str(YEAR), "start_date": today, "apply": "1"}
+    assert W.snapshot(skip_audit=True) == before
+    hostile_run = {"program": hostile, "kind": "research", "year": str(YEAR)}
+    if hostile != "0":  # 0 is "all programs"
+        assert browser.post("/matching/run", data=hostile_run).status_code in (400, 404)
+        assert W.snapshot(skip_audit=True) == before
+    started = browser.post("/matching/run", data={"program": "0", "kind": "research", "year": str(YEAR)})
+    assert started.status_code == 303
+    run_url = started.headers["Location"]
+    before = W.snapshot(skip_audit=True)
+    draft = {"start_date": today, "apply": "1"}
     for fields in (
-        {"program": hostile},
+        {"start_date": hostile},
         {"mentee": hostile, f"mentor-{hostile}": str(w.mentor_a.id)},
         {"mentee": str(w.mentee_a.id), f"mentor-{w.mentee_a.id}": hostile},
     ):
-        response = browser.post("/matching/apply", data={**draft, **fields})
+        response = browser.post(run_url, data={**draft, **fields})
         assert response.status_code in (302, 400, 404), (fields, response.status_code)
         if response.status_code == 400:
             assert GENERIC_400 not in response.get_data(), fields

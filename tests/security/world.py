@@ -7,11 +7,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import inspect, select, text
 
 from mentorship.extensions import db
-from mentorship.models import User
+from mentorship.models import MatchRun, User
 from mentorship.services import people as people_service
+from mentorship.services.academic_year import academic_year, year_of
+from mentorship.services.matching import runs, saved, scoring
 from tests import factories as f
 
 NOTE_A = "NOTE-A-private-words"
@@ -36,6 +39,25 @@ class World:
 
 def _account(who, **grants) -> User:
     return f.user(who, **grants)
+
+
+def matching_run(user: User, programs: frozenset[int] | None, kind: str = "career") -> MatchRun:
+    """A saved matching run of this year made by `user` for `programs` (None: every program)."""
+    today = dt.date.today()
+    ay = academic_year(year_of(today))
+    run = runs.Run(
+        kind=kind,
+        ay=ay,
+        today=today,
+        mentee_programs=programs,
+        pool_programs=programs,
+        urim_categories=tuple(current_app.config["URIM_CATEGORIES"]),
+        weights=scoring.Weights(),
+        show_concordance=user.can_view_demographics,
+    )
+    program_id = next(iter(programs)) if programs and len(programs) == 1 else None
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    return saved.create(run, actor=user, program_id=program_id, year=ay.year, start_date=today, now=now)
 
 
 def build_world() -> World:
@@ -83,6 +105,12 @@ def build_world() -> World:
     )
     u["coordB"] = _account(f.person("coord-b@example.org", "Coord", "B"), programs=[prog_b])
     u["admin"] = _account(f.person("admin@example.org", "Ada", "Admin"), is_admin=True)
+    # Saved matching runs of research pairings (everyone still needs one): one per scope.
+    a, b = frozenset({prog_a.id}), frozenset({prog_b.id})
+    o["run_a"] = matching_run(u["coordA"], a, "research")
+    o["run_b"] = matching_run(u["coordB"], b, "research")
+    o["run_demo"] = matching_run(u["coordA_demo"], a, "research")
+    o["run_admin"] = matching_run(u["admin"], None, "research")
     db.session.commit()
     return w
 
