@@ -111,3 +111,45 @@ def test_manual_pairing_racing_a_batch_apply(app, f, slow_count):
     assert isinstance(loser, ServiceError), loser
     # Either the whole batch went in (2) or the manual pairing did and the batch was refused whole (1).
     assert load_of(mentor_id) == (2 if outcomes[0] == "ok" else 1)
+
+
+def test_two_coordinators_applying_the_same_saved_run_at_once_apply_it_once(app, f):
+    from mentorship.access import Scope
+    from mentorship.models import MatchRun, User
+    from mentorship.services.matching import saved
+    from tests.security.world import matching_run
+
+    prog = f.program()
+    mentees = [f.mentee(prog=prog), f.mentee(prog=prog)]
+    mentor = f.mentor(capacity=5)
+    first, second = f.user(programs=[prog]), f.user(programs=[prog])
+    record = matching_run(first, frozenset({prog.id}))
+    rows = [
+        applying.ApplyRow(i + 1, m.person.email, mentor.person.email, "career") for i, m in enumerate(mentees)
+    ]
+    run_id, user_ids, scope = record.id, (first.id, second.id), Scope(frozenset({prog.id}))
+    db.session.commit()
+
+    def apply_as(user_id):
+        def job():
+            run = db.session.get(MatchRun, run_id)
+            saved.apply(
+                run,
+                rows,
+                {},
+                TODAY,
+                scope=scope,
+                actor=db.session.get(User, user_id),
+                now=__import__("datetime").datetime(2025, 9, 1, 12),
+                near_peer_any_program=False,
+            )
+            time.sleep(0.3)  # hold the claim while the other tries
+
+        return job
+
+    outcomes = run_together(app, [apply_as(u) for u in user_ids])
+    assert sum(o == "ok" for o in outcomes) == 1, outcomes
+    loser = next(o for o in outcomes if o != "ok")
+    assert isinstance(loser, saved.AlreadyApplied) and "already applied by" in str(loser)
+    db.session.expire_all()
+    assert load_of(mentor.id) == 2
