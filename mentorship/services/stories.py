@@ -19,16 +19,9 @@ from mentorship.extensions import db
 from mentorship.models import Meeting, Pairing, Person, Reminder
 from mentorship.services import pulse
 from mentorship.services.academic_year import AcademicYear
-from mentorship.services.metrics.definitions import MetricSettings, PairingMetrics
+from mentorship.services.metrics.definitions import STATUS_LABELS, MetricSettings, PairingMetrics
 from mentorship.services.metrics.queries import pairing_metrics
 
-STATUS_LABELS = {
-    "ended": "Ended",
-    "overdue": "Overdue",
-    "new": "New",
-    "behind": "Behind",
-    "on_track": "On track",
-}
 REMINDER_REASONS = {
     "overdue": "overdue",
     "never_met": "not met yet",
@@ -81,7 +74,7 @@ class Story:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status.replace("_", " ").capitalize())
+        return STATUS_LABELS[self.status]
 
 
 def stories(
