@@ -64,6 +64,28 @@ def pdf_pages(path: Path) -> int:
     return len(_PAGE.findall(path.read_bytes()))
 
 
+def to_pdf(soffice: str, files: list[Path] | list[str], folder: Path, *, timeout: int) -> str:
+    """Convert `files` to PDF under `folder`/pdf with LibreOffice (a profile of its own); its output."""
+    result = subprocess.run(  # noqa: S603 (fixed arguments, our own files)
+        [
+            soffice,
+            f"-env:UserInstallation=file://{folder / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder / "pdf"),
+            *(str(path) for path in files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout + result.stderr
+
+
 def page_counts(soffice: str, workbooks: dict[str, bytes], folder: Path) -> dict[str, dict[str, int]]:
     """{workbook: {sheet: pages}} as LibreOffice prints each sheet, plus "(whole)" for the whole workbook."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -76,27 +98,11 @@ def page_counts(soffice: str, workbooks: dict[str, bytes], folder: Path) -> dict
             path = folder / f"{name}--{i}.xlsx"
             path.write_bytes(only_sheet(content, i))
             files[(name, sheet)] = path
-    result = subprocess.run(  # noqa: S603 (fixed arguments, our own files)
-        [
-            soffice,
-            f"-env:UserInstallation=file://{folder / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder / "pdf"),
-            *(str(p) for p in files.values()),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    output = to_pdf(soffice, list(files.values()), folder, timeout=600)
     counts: dict[str, dict[str, int]] = {}
     for (name, sheet), path in files.items():
         pdf = folder / "pdf" / (path.stem + ".pdf")
-        assert pdf.exists(), result.stdout + result.stderr
+        assert pdf.exists(), output
         counts.setdefault(name, {})[sheet] = pdf_pages(pdf)
     return counts
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import subprocess
 
 import pytest
 
@@ -28,26 +27,10 @@ def test_workbooks_open_in_libreoffice(app, f, tmp_path):
         path = tmp_path / f"{report}.xlsx"
         path.write_bytes(exports.build_report(report, request(app)))
         files.append(str(path))
-    result = subprocess.run(  # noqa: S603 (fixed arguments, our own files)
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path / "pdf"),
-            *files,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    output = printing.to_pdf(SOFFICE, files, tmp_path, timeout=300)
     for report in ("engagement", "inclusivity", "annual-review"):
         pdf = tmp_path / "pdf" / f"{report}.pdf"
-        assert pdf.exists() and pdf.stat().st_size > 1000, result.stdout + result.stderr
+        assert pdf.exists() and pdf.stat().st_size > 1000, output
         assert pdf.read_bytes().startswith(b"%PDF")
 
 
