@@ -104,6 +104,8 @@ class Config:
     PASSWORD_RESET_HOURS = _int("PASSWORD_RESET_HOURS", 2)
     PASSWORD_MIN_LENGTH = _int("PASSWORD_MIN_LENGTH", 10)
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # The office's time zone (IANA name): meetings are planned, shown and sent to calendars in it.
+    TIMEZONE = os.environ.get("TIMEZONE", "America/New_York")
 
     # Matching weights and objective (docs/guides/coordinator.md, Matching).
     MATCH_WEIGHT_INTERESTS = _float("MATCH_WEIGHT_INTERESTS", 0.35)

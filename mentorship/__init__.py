@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config
 from mentorship.development import serve_this_computer_only
+from mentorship.services import calendar
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -51,6 +52,10 @@ def create_app(config_class: type = Config) -> Flask:
             "SECRET_KEY is not set. Set it in the environment (docs/configuration.md); on a developer's "
             "computer, `make setup` writes one into instance/settings.env."
         )
+    try:
+        calendar.zone(app.config["TIMEZONE"])
+    except calendar.CalendarError as error:
+        raise RuntimeError(str(error)) from None
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(
             parents=True, exist_ok=True
