@@ -56,3 +56,22 @@ def match_choice(value: str, choices: dict[str, str]) -> str | None:
 def label(choices: dict[str, str], code: str | None) -> str:
     """Human label for a code, blank for None."""
     return choices.get(code, code or "") if code else ""
+EVENT_KINDS = {
+    "orientation": "Orientation",
+    "networking": "Networking",
+    "research_symposium": "Research symposium",
+    "career_panel": "Career panel",
+    "workshop": "Workshop",
+    "journal_club": "Journal club",
+    "social": "Social",
+    "other": "Other",
+}
+RSVPS = {"going": "Going", "not_going": "Not going", "waitlisted": "Waitlisted"}
+INTRODUCTION_PURPOSES = {
+    "research": "Research",
+    "career": "Career",
+    "fellowship": "Fellowship",
+    "clinical": "Clinical",
+    "other": "Other",
+}
+INTRODUCTION_OUTCOMES = {"met": "Met", "not_yet": "Not yet", "no_response": "No response"}

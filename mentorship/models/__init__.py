@@ -2,6 +2,7 @@
 
 from mentorship.models.accounts import User, UserSession, coordinator_programs
 from mentorship.models.audit import AuditEvent
+from mentorship.models.events import Event, Introduction, Invitation, event_programs
 from mentorship.models.matching import MatchRun
 from mentorship.models.meetings import LogLink, LogLinkUse, Meeting, MeetingTopic
 from mentorship.models.pairings import Pairing, PulseCheck, Reminder
@@ -21,6 +22,9 @@ from mentorship.models.roster import RosterUpload, RosterUploadFile
 
 __all__ = [
     "AuditEvent",
+    "Event",
+    "Introduction",
+    "Invitation",
     "LogLink",
     "LogLinkUse",
     "MatchRun",
@@ -43,5 +47,6 @@ __all__ = [
     "UserSession",
     "coordinator_programs",
     "do_not_match",
+    "event_programs",
     "preferred_mentors",
 ]

@@ -37,6 +37,9 @@ class Meeting(Model):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
     updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # A group session: one meeting of a mentor with several mentees is one row per pairing sharing this id,
+    # so each pairing counts it as held and an edit or deletion applies to all of them.
+    group_id: Mapped[str | None] = mapped_column(String(36), index=True)
 
     pairing: Mapped[Pairing] = relationship()
     topic_rows: Mapped[list[MeetingTopic]] = relationship(
