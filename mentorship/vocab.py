@@ -56,6 +56,8 @@ def match_choice(value: str, choices: dict[str, str]) -> str | None:
 def label(choices: dict[str, str], code: str | None) -> str:
     """Human label for a code, blank for None."""
     return choices.get(code, code or "") if code else ""
+
+
 EVENT_KINDS = {
     "orientation": "Orientation",
     "networking": "Networking",
