@@ -134,6 +134,8 @@ class Config:
     # Throttling (Flask-Limiter): failed sign-ins per account and address, and per address alone (set
     # higher: a hospital's staff may all reach the site from one address).
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # The RQ queue that `flask jobs worker` serves (emails, large exports); several sites may share Redis.
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "mentorship")
     RATELIMIT_STORAGE_URI = ratelimit_storage_uri(os.environ)
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "mentorship")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 5 minutes")

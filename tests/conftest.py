@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import email
 import os
 import re
 import socket
 from types import SimpleNamespace
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
@@ -18,6 +16,7 @@ from config import TestConfig
 from mentorship import create_app
 from mentorship.extensions import db, limiter, mail
 from tests import factories
+from tests.mail import smtp as smtp_server
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
@@ -192,21 +191,6 @@ def pair(f):
     )
 
 
-class Inbox:
-    """What a local SMTP server received: (recipients, message) pairs."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        self.messages.append((list(envelope.rcpt_tos), email.message_from_bytes(envelope.content)))
-        return "250 OK"
-
-    def bodies_to(self, address: str) -> list[str]:
-        """The plain-text bodies of the messages sent to `address`."""
-        return [msg.get_payload(decode=True).decode() for rcpts, msg in self.messages if address in rcpts]
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -216,10 +200,8 @@ def free_port() -> int:
 @pytest.fixture
 def smtp(app, monkeypatch):
     """Mail really sent, through an SMTP server on loopback: the Inbox of what arrived."""
-    inbox = Inbox()
     port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
+    controller, inbox = smtp_server.start("127.0.0.1", port)
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "MAIL_PORT", port)
     # Flask-Mail reads its settings at init and suppresses sending under TESTING: give it a real state.

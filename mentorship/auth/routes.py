@@ -13,8 +13,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from mentorship.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from mentorship.extensions import db, limiter
 from mentorship.forms import show_error
-from mentorship.services import ServiceError, accounts
-from mentorship.services.mail import send_mail
+from mentorship.services import ServiceError, accounts, mail
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -102,19 +101,20 @@ def email_password_link(user, purpose: str) -> None:
         "auth.set_password", purpose=purpose, token=token
     )
     if purpose == "invite":
-        subject = "You are invited to the mentorship program"
-        hours = current_app.config["INVITE_LINK_HOURS"]
-        body = (
-            f"Hello {user.person.first_name},\n\nChoose your password here (valid {hours} hours):\n{link}\n"
-        )
+        subject, hours = "You are invited to the mentorship program", current_app.config["INVITE_LINK_HOURS"]
     else:
-        subject = "Reset your mentorship program password"
-        hours = current_app.config["PASSWORD_RESET_HOURS"]
-        body = (
-            f"Hello {user.person.first_name},\n\nReset your password here (valid {hours} hours):\n{link}\n\n"
-            "If you did not ask for this, ignore this email."
-        )
-    send_mail([user.email], subject, body)
+        subject, hours = "Reset your mentorship program password", current_app.config["PASSWORD_RESET_HOURS"]
+    person = user.person
+    message = mail.render(
+        f"password_{purpose}",
+        to=user.email,
+        to_name=person.full_name,
+        subject=subject,
+        first_name=person.first_name,
+        hours=hours,
+        link=link,
+    )
+    mail.send([message])
 
 
 @bp.route("/forgot", methods=["GET", "POST"])

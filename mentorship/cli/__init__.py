@@ -9,9 +9,18 @@ from flask import Flask
 def commands() -> list[click.Command]:
     """Every command group and single command of `flask` (a new one is added here)."""
     # Imported here: each module imports `fail` from this package.
-    from mentorship.cli import backup, demo, match, reminders, report, roster, users
+    from mentorship.cli import backup, demo, jobs, match, reminders, report, roster, users
 
-    return [backup.command, demo.group, match.group, reminders.group, report.group, roster.group, users.group]
+    return [
+        backup.command,
+        demo.group,
+        jobs.group,
+        match.group,
+        reminders.group,
+        report.group,
+        roster.group,
+        users.group,
+    ]
 
 
 def register_cli(app: Flask) -> None:

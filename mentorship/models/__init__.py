@@ -3,6 +3,7 @@
 from mentorship.models.accounts import User, UserSession, coordinator_programs
 from mentorship.models.audit import AuditEvent
 from mentorship.models.events import Event, Introduction, Invitation, event_programs
+from mentorship.models.mail import OutboundEmail
 from mentorship.models.matching import MatchRun
 from mentorship.models.meetings import LogLink, LogLinkUse, Meeting, MeetingTopic
 from mentorship.models.pairings import Pairing, PulseCheck, Reminder
@@ -34,6 +35,7 @@ __all__ = [
     "MenteeProfile",
     "MentorInterest",
     "MentorProfile",
+    "OutboundEmail",
     "Pairing",
     "Person",
     "Program",

@@ -1,0 +1,122 @@
+"""Background jobs: on an RQ queue when REDIS_URL is set, otherwise in this process (docs/deployment.md).
+
+A job is a function named by its dotted path ("mentorship.services.mail.jobs:deliver_queued") with
+JSON-like arguments. `run` executes it the way a command does: in a fresh app context, committing once
+when it returns and rolling back when it raises, so job functions follow the service rules.
+
+- With REDIS_URL: `enqueue` puts the job on the JOBS_QUEUE queue, and `flask jobs worker` runs it. Its
+  id and status live in Redis, so any instance can read them (`status`).
+- Without: during a request the job runs after the response has been sent (the page is not held up);
+  elsewhere (a command, another job) it runs at once.
+
+In a request the enqueue itself waits until the view has returned, that is after the view's commit, so a
+worker never looks for rows that are not committed yet. Outside a request, commit before enqueueing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, after_this_request, current_app, has_request_context
+from redis import Redis
+from rq import Queue
+from rq.job import Job as RQJob
+from rq.job import JobStatus
+
+from mentorship.extensions import db
+
+
+@dataclass(frozen=True)
+class Job:
+    """A job as callers see it: its id, its status (queued, started, finished, failed, ...) and result."""
+
+    id: str
+    status: str
+    result: Any = None
+
+
+def _function(path: str) -> Callable[..., Any]:
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def run(path: str, *args: Any) -> Any:
+    """Run the job `path` with `args` in a fresh app context; commit on success, roll back on error."""
+    with current_app.app_context():
+        try:
+            result = _function(path)(*args)
+            db.session.commit()
+            return result
+        except BaseException:
+            db.session.rollback()
+            raise
+        finally:
+            db.session.remove()
+
+
+def redis_connection(app: Flask | None = None) -> Redis:
+    """A connection to the app's Redis (REDIS_URL must be set)."""
+    config = (app or current_app).config
+    return Redis.from_url(config["REDIS_URL"], socket_connect_timeout=5)
+
+
+def job_queue(app: Flask | None = None) -> Queue:
+    """The app's RQ queue (JOBS_QUEUE on REDIS_URL)."""
+    config = (app or current_app).config
+    return Queue(config["JOBS_QUEUE"], connection=redis_connection(app))
+
+
+def _run_after(app: Flask, path: str, args: tuple[Any, ...]) -> None:
+    with app.app_context():
+        try:
+            run(path, *args)
+        except Exception:  # the response is gone: all that is left is to tell the log
+            app.logger.exception("Job %s failed after the response", path)
+
+
+def enqueue(path: str, *args: Any, description: str | None = None) -> Job:
+    """Start the job `path(*args)`: on the queue with REDIS_URL, else after the response or now."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    job_id = uuid.uuid4().hex
+    if app.config.get("REDIS_URL"):
+
+        def put() -> None:
+            job_queue(app).enqueue_call(
+                run, args=(path, *args), job_id=job_id, description=description or path, result_ttl=86400
+            )
+
+        if has_request_context():
+
+            @after_this_request
+            def _put(response):
+                put()
+                return response
+
+        else:
+            put()
+        return Job(id=job_id, status=JobStatus.QUEUED.value)
+    if has_request_context():
+
+        @after_this_request
+        def _later(response):
+            response.call_on_close(lambda: _run_after(app, path, args))
+            return response
+
+        return Job(id=job_id, status=JobStatus.SCHEDULED.value)
+    return Job(id=job_id, status=JobStatus.FINISHED.value, result=run(path, *args))
+
+
+def status(job_id: str) -> Job | None:
+    """The job `job_id` as Redis knows it, from any instance; None without REDIS_URL or when unknown."""
+    if not current_app.config.get("REDIS_URL"):
+        return None
+    try:
+        job = RQJob.fetch(job_id, connection=redis_connection())
+    except Exception:  # rq raises NoSuchJobError, redis its own errors: both mean "not known here"
+        return None
+    state = job.get_status()
+    return Job(id=job.id, status=state.value if state else "unknown", result=job.return_value())
