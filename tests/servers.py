@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,9 +44,16 @@ class Client:
         )
         self.statuses: list[int] = []
 
-    def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
-        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
-        req = urllib.request.Request(self.base + path, data=body, headers=self.headers)  # noqa: S310 (loopback)
+    def request(
+        self, path: str, data: dict | None = None, files: dict[str, tuple[str, bytes]] | None = None
+    ) -> tuple[int, str]:
+        """GET (no data), or POST `data` as a form; with `files` (field: (name, content)) as multipart."""
+        headers = dict(self.headers)
+        if files:
+            body, headers["Content-Type"] = _multipart(data or {}, files)
+        else:
+            body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        req = urllib.request.Request(self.base + path, data=body, headers=headers)  # noqa: S310 (loopback)
         try:
             with self.opener.open(req, timeout=REQUEST_TIMEOUT) as response:
                 status, text = response.status, response.read().decode()
@@ -66,6 +74,22 @@ class Client:
             "/auth/login", {"email": email, "password": password, "csrf_token": self.token(page)}
         )
         return status
+
+
+def _multipart(data: dict[str, str], files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    """A multipart/form-data body of `data` and `files`, and its Content-Type."""
+    boundary = uuid.uuid4().hex
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, v in data.items()
+    ]
+    for field, (name, content) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        )
+        parts.append(head.encode() + content + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 @contextmanager

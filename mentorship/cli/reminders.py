@@ -41,22 +41,33 @@ def send(dry_run: bool) -> None:
             click.echo(f"{item.mentor_email}\t{item.mentee_email}\t{item.why}")
         click.echo(f"{len(due)} pairing(s) would be reminded (dry run: nothing sent or recorded).")
         return
-    sent, failed = [], []
+    sent, failed, taken = [], [], 0
     settings = mail_settings()
     for item in due:
+        reminder_id = service.claim(item, now=now, interval_days=config["REMINDER_INTERVAL_DAYS"])
+        if reminder_id is None:
+            taken += 1  # another run (on another host) reminded this pair, or is reminding it now
+            continue
+        # Mail cannot be unsent: the claim is committed before the mail goes, so that neither another run
+        # nor a crash later in this one makes a run remind the same pair again.
+        db.session.commit()
         try:
-            service.send(item, mail=settings, send_mail=send_mail, now=now, sent_by=None)
+            service.deliver(item, mail=settings, send_mail=send_mail, now=now)
         except OSError as exc:  # SMTP trouble: report it, keep going, record only what went out
+            db.session.rollback()
+            service.release(reminder_id)
+            db.session.commit()
             current_app.logger.error("Reminder for pairing %s not sent: %s", item.pairing.id, exc)
             failed.append(item.pairing.id)
             continue
-        # Mail cannot be unsent: record each reminder as soon as it went, so a crash later in the run
-        # never makes the next run remind the same pair again.
         db.session.commit()
         sent.append(item.pairing.id)
         click.echo(f"{item.mentor_email}\t{item.mentee_email}\t{item.why}")
     service.record_run(sent, failed)
     db.session.commit()
-    click.echo(f"{len(sent)} pairing(s) reminded" + (f", {len(failed)} failed." if failed else "."))
+    summary = f"{len(sent)} pairing(s) reminded"
+    if taken:
+        summary += f", {taken} reminded by another run"
+    click.echo(summary + (f", {len(failed)} failed." if failed else "."))
     if failed:
         raise SystemExit(1)

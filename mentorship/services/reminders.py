@@ -8,7 +8,20 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, select, true
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Integer,
+    String,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+)
 from sqlalchemy.orm import selectinload
 
 from mentorship.extensions import db
@@ -88,7 +101,12 @@ def last_reminders(pairing_ids: list[int]) -> dict[int, dt.datetime]:
 
 def recently_reminded(last: dt.datetime | None, now: dt.datetime, interval_days: int) -> bool:
     """True if a reminder went out less than `interval_days` ago."""
-    return last is not None and now - last < dt.timedelta(days=interval_days)
+    return last is not None and last > _not_before(now, interval_days)
+
+
+def _not_before(now: dt.datetime, interval_days: int) -> dt.datetime:
+    """A reminder sent after this moment is recent: the pair is not reminded again yet."""
+    return now - dt.timedelta(days=interval_days)
 
 
 def load_pairings(ids: list[int]) -> dict[int, Pairing]:
@@ -214,8 +232,7 @@ def send(
 ) -> Reminder:
     """Email both people of `due` and record the reminder, audited as sent by `sent_by` (None: the command
     line's run, which audits itself with `record_run`); the caller commits."""
-    for to, subject, body in compose(due, mail, now):
-        send_mail([to], subject, body)
+    deliver(due, mail=mail, send_mail=send_mail, now=now)
     reminder = Reminder(
         pairing_id=due.pairing.id, sent_at=now, reason=due.reason, sent_by_id=sent_by.id if sent_by else None
     )
@@ -224,6 +241,48 @@ def send(
     if sent_by is not None:
         audit.record(sent_by, "reminder.send", reminder, pairing_id=due.pairing.id, reason=due.reason)
     return reminder
+
+
+def claim(due: Due, *, now: dt.datetime, interval_days: int) -> int | None:
+    """Record the reminder of `due` before its mail goes (returns its id), or None if another run has
+    reminded the pair recently or is reminding it now; the caller commits at once, so that every other run
+    sees the claim.
+
+    `flask reminders send` may start on two hosts at once, both finding the same pairs due. The check and
+    the insert are one statement (INSERT ... SELECT ... WHERE NOT EXISTS), which SQLite runs under its
+    single write lock; PostgreSQL runs concurrent statements side by side, so there the pairing's row is
+    locked first (FOR NO KEY UPDATE SKIP LOCKED: a pair that another run holds is its to remind; a meeting
+    being logged for the pair does not conflict) and the statement, run after the lock, sees any reminder
+    a run committed meanwhile.
+    """
+    pid = due.pairing.id
+    if db.session.get_bind().dialect.name == "postgresql":
+        mine = select(Pairing.id).where(Pairing.id == pid).with_for_update(skip_locked=True, key_share=True)
+        if db.session.execute(mine).scalar_one_or_none() is None:
+            return None
+    recent = exists().where(Reminder.pairing_id == pid, Reminder.sent_at > _not_before(now, interval_days))
+    row = select(
+        literal(pid, Integer), literal(now, DateTime), literal(due.reason, String), literal(None, Integer)
+    ).where(~recent)
+    statement = (
+        insert(Reminder)
+        .from_select(["pairing_id", "sent_at", "reason", "sent_by_id"], row)
+        .returning(Reminder.id)
+    )
+    return db.session.execute(statement).scalar_one_or_none()
+
+
+def deliver(
+    due: Due, *, mail: MailSettings, send_mail: Callable[[list[str], str, str], None], now: dt.datetime
+) -> None:
+    """Email both people of `due` (the mentor with a new one-click link); the caller commits the link."""
+    for to, subject, body in compose(due, mail, now):
+        send_mail([to], subject, body)
+
+
+def release(reminder_id: int) -> None:
+    """Forget a claimed reminder whose mail could not go, so that the next run tries the pair again."""
+    db.session.execute(delete(Reminder).where(Reminder.id == reminder_id))
 
 
 def record_run(sent: list[int], failed: list[int]) -> None:
