@@ -19,7 +19,8 @@ from sqlalchemy import func, select
 
 from mentorship.extensions import db
 from mentorship.models import AuditEvent, LogLink, Reminder
-from tests.conftest import Inbox, free_port
+from tests.conftest import free_port
+from tests.mail.smtp import Inbox
 
 PAIRS = 12
 ROOT = Path(__file__).resolve().parents[2]
