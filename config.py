@@ -96,6 +96,8 @@ class Config:
     ACADEMIC_YEAR_START_MONTH = _int("ACADEMIC_YEAR_START_MONTH", 7)
     URIM_CATEGORIES = _list("URIM_CATEGORIES", DEFAULT_URIM_CATEGORIES)
     MEETING_TOPICS = _list("MEETING_TOPICS", DEFAULT_TOPICS)
+    # Development plan review windows: months of each window, windows separated by ";" (checked at start-up).
+    PLAN_REVIEW_MONTHS = os.environ.get("PLAN_REVIEW_MONTHS", "11,12;5,6")
 
     # Reminders and one-click links (docs/command-line.md, flask reminders send).
     REMINDER_INTERVAL_DAYS = _int("REMINDER_INTERVAL_DAYS", 14)

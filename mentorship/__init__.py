@@ -43,6 +43,16 @@ def trust_proxies(app: Flask) -> None:
         )
 
 
+def check_review_months(app: Flask) -> None:
+    """Refuse to start with a PLAN_REVIEW_MONTHS the plan pages could not use (the message says why)."""
+    from mentorship.services.plans.rules import parse_review_months
+
+    try:
+        parse_review_months(app.config["PLAN_REVIEW_MONTHS"])
+    except ValueError as exc:
+        raise RuntimeError(str(exc)) from None
+
+
 def create_app(config_class: type = Config) -> Flask:
     """Build the application with `config_class` settings."""
     app = Flask(__name__, template_folder=str(TEMPLATES), instance_relative_config=False)
@@ -65,6 +75,7 @@ def create_app(config_class: type = Config) -> Flask:
     if not app.debug and not app.testing:
         app.logger.setLevel(logging.INFO)  # mail written to the log must show
     trust_proxies(app)
+    check_review_months(app)
 
     from mentorship import models  # noqa: F401  (registers the tables)
     from mentorship.extensions import bootstrap, csrf, db, limiter, login_manager, mail, migrate

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -130,3 +131,27 @@ def can_see_person(user: User, person_id: int) -> bool:
             .exists()
         )
     return any(db.session.execute(select(c)).scalar_one() for c in conditions)
+
+
+def current_mentor_of(user: User, mentee: MenteeProfile, day: dt.date) -> bool:
+    """`user` is a mentor of `mentee` in a pairing open on `day`."""
+    me = user.person.mentor
+    if me is None:
+        return False
+    mentors = select(Pairing.id).where(
+        Pairing.mentor_id == me.id, Pairing.mentee_id == mentee.id, Pairing.open_on(day)
+    )
+    return db.session.execute(select(mentors.exists())).scalar_one()
+
+
+def plan_access(user: User, mentee: MenteeProfile, day: dt.date) -> str | None:
+    """What `user` may see of the mentee's plans on `day`: "mentee" or "mentor" (goal text, theirs to work
+    on), "goals" (staff granted view_plans over the mentee's program), "status" (other staff of that
+    program: has a plan, goals, goals done, last review), or None (nothing: a 404)."""
+    if mentee.person_id == user.person_id:
+        return "mentee"
+    if current_mentor_of(user, mentee, day):
+        return "mentor"
+    if user.is_staff and scope_of(user).covers_program(mentee.program_id):
+        return "goals" if user.view_plans else "status"
+    return None

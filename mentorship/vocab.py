@@ -77,3 +77,21 @@ INTRODUCTION_PURPOSES = {
     "other": "Other",
 }
 INTRODUCTION_OUTCOMES = {"met": "Met", "not_yet": "Not yet", "no_response": "No response"}
+# Individual development plans: the six ACGME core competencies, then three of the program's own.
+GOAL_CATEGORIES = {
+    "patient_care": "Patient Care",
+    "medical_knowledge": "Medical Knowledge",
+    "systems_based_practice": "Systems-Based Practice",
+    "practice_based_learning": "Practice-Based Learning and Improvement",
+    "professionalism": "Professionalism",
+    "communication": "Interpersonal and Communication Skills",
+    "career": "Career",
+    "research": "Research",
+    "wellness": "Wellness",
+}
+GOAL_STATUSES = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "done": "Done",
+    "dropped": "Dropped",
+}

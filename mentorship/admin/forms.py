@@ -12,6 +12,7 @@ class GrantsForm(FlaskForm):
     is_coordinator = BooleanField("Program coordinator")
     programs = MultiCheckboxField("Programs coordinated", coerce=int)
     view_demographics = BooleanField("May see individual self-identification")
+    view_plans = BooleanField("May read the goals of development plans (program directors)")
     can_override_capacity = BooleanField("May pair a mentor beyond capacity (audited)")
     submit = SubmitField("Save grants")
 

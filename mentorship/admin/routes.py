@@ -37,6 +37,7 @@ def _grants_of(form: GrantsForm) -> grants.Grants:
         program_ids=frozenset(form.programs.data or ()),
         view_demographics=form.view_demographics.data,
         override_capacity=form.can_override_capacity.data,
+        view_plans=form.view_plans.data,
     )
 
 

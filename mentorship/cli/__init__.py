@@ -9,13 +9,14 @@ from flask import Flask
 def commands() -> list[click.Command]:
     """Every command group and single command of `flask` (a new one is added here)."""
     # Imported here: each module imports `fail` from this package.
-    from mentorship.cli import backup, demo, jobs, match, reminders, report, roster, users
+    from mentorship.cli import backup, demo, jobs, match, plans, reminders, report, roster, users
 
     return [
         backup.command,
         demo.group,
         jobs.group,
         match.group,
+        plans.group,
         reminders.group,
         report.group,
         roster.group,

@@ -52,7 +52,12 @@ def set_password(email: str, password: str) -> None:
 @click.option("--role", type=click.Choice(grants.ROLES), required=True)
 @click.option("--program", "programs", multiple=True, help="Program name (repeat for several).")
 @click.option("--view-demographics", is_flag=True, default=None, help="Allow individual self-identification.")
-def grant(email: str, role: str, programs: tuple[str, ...], view_demographics: bool | None) -> None:
+@click.option(
+    "--view-plans", is_flag=True, default=None, help="Allow the goals of the programs' development plans."
+)
+def grant(
+    email: str, role: str, programs: tuple[str, ...], view_demographics: bool | None, view_plans: bool | None
+) -> None:
     """Grant admin, or coordinator of some programs, to a person."""
     user = _user_of(email)
     if role == "coordinator" and not programs:
@@ -61,6 +66,8 @@ def grant(email: str, role: str, programs: tuple[str, ...], view_demographics: b
         wanted = grants.Grants.of(user).with_role(role, grants.program_ids_named(programs))
         if view_demographics is not None:
             wanted = replace(wanted, view_demographics=view_demographics)
+        if view_plans is not None:
+            wanted = replace(wanted, view_plans=view_plans)
         grants.change_grants(user, wanted, actor=None, role=role, programs=list(programs), via="cli")
     except ServiceError as exc:
         db.session.rollback()

@@ -18,6 +18,15 @@ from mentorship.models.people import (
     do_not_match,
     preferred_mentors,
 )
+from mentorship.models.plans import (
+    Goal,
+    GoalComment,
+    GoalTemplate,
+    Plan,
+    PlanDiscussion,
+    PlanReview,
+    discussed_goals,
+)
 from mentorship.models.programs import Program
 from mentorship.models.roster import RosterUpload, RosterUploadFile
 
@@ -26,6 +35,9 @@ __all__ = [
     "Event",
     "Introduction",
     "Invitation",
+    "Goal",
+    "GoalComment",
+    "GoalTemplate",
     "LogLink",
     "LogLinkUse",
     "MatchRun",
@@ -38,6 +50,9 @@ __all__ = [
     "OutboundEmail",
     "Pairing",
     "Person",
+    "Plan",
+    "PlanDiscussion",
+    "PlanReview",
     "Program",
     "PulseCheck",
     "RaceEthnicity",
@@ -48,6 +63,7 @@ __all__ = [
     "User",
     "UserSession",
     "coordinator_programs",
+    "discussed_goals",
     "do_not_match",
     "event_programs",
     "preferred_mentors",

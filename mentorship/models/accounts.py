@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table, func
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -33,6 +33,8 @@ class User(UserMixin, Model):
     is_coordinator: Mapped[bool] = mapped_column(Boolean, default=False)
     view_demographics: Mapped[bool] = mapped_column(Boolean, default=False)
     can_override_capacity: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Goal text of the plans of the account's programs (every program's, for an admin): program directors.
+    view_plans: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Bumped on password change so that invitation and reset links already sent stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())

@@ -34,6 +34,7 @@ class Grants:
     program_ids: frozenset[int] = frozenset()
     view_demographics: bool = False
     override_capacity: bool = False
+    view_plans: bool = False
 
     @classmethod
     def of(cls, user: User) -> Grants:
@@ -44,6 +45,7 @@ class Grants:
             program_ids=frozenset(p.id for p in user.programs),
             view_demographics=bool(user.view_demographics),
             override_capacity=bool(user.can_override_capacity),
+            view_plans=bool(user.view_plans),
         )
 
     def with_role(self, role: str, program_ids: Iterable[int] = (), *, held: bool = True) -> Grants:
@@ -97,6 +99,7 @@ def change_grants(user: User, grants: Grants, *, actor: User | None, **audit_det
     )
     user.view_demographics = grants.view_demographics
     user.can_override_capacity = grants.override_capacity
+    user.view_plans = grants.view_plans
     db.session.flush()
     audit.record(
         actor, "grants.change", user, email=user.email, before=before, after=_summary(user), **audit_details
@@ -111,6 +114,7 @@ def _summary(user: User) -> dict[str, Any]:
         "programs": sorted(p.name for p in user.programs),
         "view_demographics": bool(user.view_demographics),
         "override_capacity": bool(user.can_override_capacity),
+        "view_plans": bool(user.view_plans),
     }
 
 
@@ -148,7 +152,13 @@ def staff_accounts() -> Select[User]:
         select(User)
         .join(Person)
         .where(
-            or_(User.is_admin, User.is_coordinator, User.view_demographics, User.password_hash.is_not(None))
+            or_(
+                User.is_admin,
+                User.is_coordinator,
+                User.view_demographics,
+                User.view_plans,
+                User.password_hash.is_not(None),
+            )
         )
         .options(selectinload(User.person), selectinload(User.programs))
         .order_by(Person.last_name, Person.first_name)

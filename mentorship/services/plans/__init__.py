@@ -1,0 +1,1 @@
+"""Individual development plans (docs/guides/mentee.md): rules (pure), plans and goals, reviews."""
