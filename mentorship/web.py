@@ -53,6 +53,7 @@ def blueprints() -> list[Blueprint]:
     from mentorship.meetings.routes import bp as meetings
     from mentorship.pairings.routes import bp as pairings
     from mentorship.people.routes import bp as people
+    from mentorship.plans.routes import bp as plans
     from mentorship.profile.routes import bp as profile
     from mentorship.programs.routes import bp as programs
     from mentorship.reminders.routes import bp as reminders
@@ -67,6 +68,7 @@ def blueprints() -> list[Blueprint]:
         meetings,
         pairings,
         people,
+        plans,
         profile,
         programs,
         reminders,

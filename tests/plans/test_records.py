@@ -38,9 +38,14 @@ def test_opening_twice_makes_one_plan(pair):
 def test_roll_forward_keeps_done_goals_in_their_year(pair):
     plan = records.open_plan(pair.mentee, 2025)
     me = pair.mentee.person
-    done = records.add_goal(plan, GoalInput("Pass boards", "medical_knowledge", status="done"), by=me, now=NOW)
+    done = records.add_goal(
+        plan, GoalInput("Pass boards", "medical_knowledge", status="done"), by=me, now=NOW
+    )
     going = records.add_goal(
-        plan, GoalInput("Write a case report", "research", status="in_progress", next_step="Draft"), by=me, now=NOW
+        plan,
+        GoalInput("Write a case report", "research", status="in_progress", next_step="Draft"),
+        by=me,
+        now=NOW,
     )
     records.add_goal(plan, GoalInput("Start running", "wellness", status="dropped"), by=me, now=NOW)
     waiting = records.add_goal(plan, GoalInput("Find a sponsor", "career"), by=me, now=NOW)

@@ -35,6 +35,10 @@ PRIVATE_TEXT = {
     W.GENDER_TEXT.format("a"): {"mentee", "coordA_demo", "admin"},
     W.GENDER_TEXT.format("2"): {"mentee2", "coordA_demo", "admin"},
     W.GENDER_TEXT.format("b"): {"admin"},
+    # Plans: goal text and comments to the mentee, their current mentors and view_plans staff of the program.
+    W.GOAL_A: {"mentee", "mentor", "coordA_demo"},
+    W.COMMENT_A: {"mentee", "mentor", "coordA_demo"},
+    W.GOAL_B: set(),
 }
 
 
@@ -62,6 +66,11 @@ def _ids(w: W.World, app) -> dict[str, object]:
         "run_b": w.run_b.id,
         "run_demo": w.run_demo.id,
         "run_admin": w.run_admin.id,
+        "mentee_a": w.mentee_a.id,
+        "mentee_b": w.mentee_b.id,
+        "goal_a": w.goal_a.id,
+        "template_a": w.template_a.id,
+        "template_b": w.template_b.id,
     }
     db.session.commit()
     return ids

@@ -15,12 +15,17 @@ from mentorship.models import MatchRun, User
 from mentorship.services import people as people_service
 from mentorship.services.academic_year import academic_year, year_of
 from mentorship.services.matching import runs, saved, scoring
+from mentorship.services.plans import records as plans
+from mentorship.services.plans.rules import GoalInput
 from tests import factories as f
 
 NOTE_A = "NOTE-A-private-words"
 NOTE_2 = "NOTE-2-private-words"
 NOTE_B = "NOTE-B-private-words"
 GENDER_TEXT = "SELFDESC-{}-private"
+GOAL_A = "GOAL-A-private-words"
+COMMENT_A = "COMMENT-A-private-words"
+GOAL_B = "GOAL-B-private-words"
 
 ROLES = ("anonymous", "mentee", "mentee2", "mentor", "mentor2", "coordA", "coordA_demo", "coordB", "admin")
 
@@ -101,10 +106,23 @@ def build_world() -> World:
     _account(w.mentee_b.person)
     u["coordA"] = _account(f.person("coord-a@example.org", "Coord", "A"), programs=[prog_a])
     u["coordA_demo"] = _account(
-        f.person("coord-a-demo@example.org", "Coord", "ADemo"), programs=[prog_a], view_demographics=True
+        f.person("coord-a-demo@example.org", "Coord", "ADemo"),
+        programs=[prog_a],
+        view_demographics=True,
+        view_plans=True,
     )
     u["coordB"] = _account(f.person("coord-b@example.org", "Coord", "B"), programs=[prog_b])
     u["admin"] = _account(f.person("admin@example.org", "Ada", "Admin"), is_admin=True)
+    # This year's development plans: goal text only for the pair and view_plans staff (coordA_demo).
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    year = year_of(today)
+    for suffix, text in (("a", GOAL_A), ("b", GOAL_B)):
+        mentee = o[f"mentee_{suffix}"]
+        goal = plans.add_goal(plans.open_plan(mentee, year), GoalInput(text), by=mentee.person, now=now)
+        o[f"goal_{suffix}"] = goal
+    plans.add_comment(w.goal_a, COMMENT_A, by=w.mentor_a.person, now=now)
+    o["template_a"] = plans.add_template(prog_a, 2, "Suggested A", None, actor=u["admin"])
+    o["template_b"] = plans.add_template(prog_b, 2, "Suggested B", None, actor=u["admin"])
     # Saved matching runs of research pairings (everyone still needs one): one per scope.
     a, b = frozenset({prog_a.id}), frozenset({prog_b.id})
     o["run_a"] = matching_run(u["coordA"], a, "research")

@@ -16,8 +16,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from mentorship import vocab
+from mentorship.access import Scope
 from mentorship.extensions import db
-from mentorship.models import Goal, GoalComment, GoalTemplate, MenteeProfile, Person, Plan, Program, User
+from mentorship.models import (
+    Goal,
+    GoalComment,
+    GoalTemplate,
+    MenteeProfile,
+    MentorProfile,
+    Pairing,
+    Person,
+    Plan,
+    Program,
+    User,
+)
 from mentorship.services import NotFound, ServiceError, audit
 from mentorship.services.academic_year import AcademicYear
 from mentorship.services.plans.rules import (
@@ -63,6 +75,18 @@ def open_plan(mentee: MenteeProfile, year: int) -> Plan:
     roll_forward_into(plan)
     db.session.flush()
     return plan
+
+
+def starting_goals(mentee: MenteeProfile, year: int) -> list[GoalInput]:
+    """What the mentee's plan of `year` would start with if opened now (for a page that only reads)."""
+    suggested = [GoalInput(t.title, t.category) for t in suggested_goals(mentee.program_id, mentee.pgy)]
+    previous = plan_for(mentee.id, year - 1)
+    carried = [
+        GoalInput(g.title, g.category, g.target_date, g.status, g.next_step)
+        for g in (previous.goals if previous is not None else [])
+        if g.status in UNFINISHED
+    ]
+    return suggested + carried
 
 
 def roll_forward_into(plan: Plan) -> int:
@@ -209,3 +233,39 @@ def goals_of(plan: Plan, goal_ids: Iterable[int]) -> list[Goal]:
     if len(goals) != len(wanted):
         raise ServiceError("Choose goals of this plan.")
     return goals
+
+
+def current_mentors(mentee: MenteeProfile, day: dt.date) -> list[Person]:
+    """The mentee's mentors in pairings open on `day`, by name (the people who may work on the plan)."""
+    return list(
+        db.session.execute(
+            select(Person)
+            .join(MentorProfile, MentorProfile.person_id == Person.id)
+            .join(Pairing, Pairing.mentor_id == MentorProfile.id)
+            .where(Pairing.mentee_id == mentee.id, Pairing.open_on(day))
+            .distinct()
+            .order_by(Person.last_name, Person.first_name)
+        ).scalars()
+    )
+
+
+def by_category(plan: Plan | None) -> list[tuple[str, list[Goal]]]:
+    """The plan's goals grouped by competency, in the order of the list (uncategorised last)."""
+    if plan is None:
+        return []
+    order = [*vocab.GOAL_CATEGORIES, None]
+    groups = [(code, [g for g in plan.goals if g.category == code]) for code in order]
+    return [(vocab.GOAL_CATEGORIES.get(code or "", "Other goals"), goals) for code, goals in groups if goals]
+
+
+def templates_in(scope: Scope) -> list[GoalTemplate]:
+    """The suggested goals of the programs in `scope`, by program, PGY and title."""
+    query = (
+        select(GoalTemplate)
+        .join(Program, Program.id == GoalTemplate.program_id)
+        .options(selectinload(GoalTemplate.program))
+        .order_by(Program.name, GoalTemplate.pgy, GoalTemplate.title)
+    )
+    if not scope.everything:
+        query = query.where(GoalTemplate.program_id.in_(scope.program_ids or []))
+    return list(db.session.execute(query).scalars())

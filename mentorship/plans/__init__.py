@@ -1,0 +1,1 @@
+"""Individual development plans: the plan page, goals, comments, reviews and program templates."""
