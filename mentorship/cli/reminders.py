@@ -13,6 +13,7 @@ from mentorship.services import reminders as service
 from mentorship.services.mail import send_mail
 from mentorship.services.meetings import utcnow
 from mentorship.services.metrics.definitions import MetricSettings
+from mentorship.services.plans.rules import parse_review_months
 
 group = AppGroup("reminders", help="Email overdue and never-met pairs.")
 
@@ -20,7 +21,13 @@ group = AppGroup("reminders", help="Email overdue and never-met pairs.")
 def mail_settings() -> service.MailSettings:
     """The link settings of the running app."""
     config = current_app.config
-    return service.MailSettings(config["BASE_URL"], config["SECRET_KEY"], config["LOG_LINK_DAYS"])
+    return service.MailSettings(
+        config["BASE_URL"],
+        config["SECRET_KEY"],
+        config["LOG_LINK_DAYS"],
+        parse_review_months(config["PLAN_REVIEW_MONTHS"]),
+        config["ACADEMIC_YEAR_START_MONTH"],
+    )
 
 
 @group.command("send")

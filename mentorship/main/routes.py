@@ -14,6 +14,8 @@ from mentorship.services import pulse as pulse_service
 from mentorship.services.academic_year import academic_year, year_of
 from mentorship.services.metrics.definitions import MetricSettings
 from mentorship.services.metrics.queries import pairing_metrics
+from mentorship.services.plans import reviews as plan_reviews
+from mentorship.services.plans.rules import parse_review_months
 
 bp = Blueprint("main", __name__)
 
@@ -47,6 +49,12 @@ def home():
     by_id = {p.id: p for p in pairings}
     pulse_due = pulse_service.due_pairings(me, [p for p in current if p.open_on(today)], today)
     pulse_forms = {p.id: PulseForm(prefix=f"pulse{p.id}", formdata=None) for p in pulse_due}
+    # Development plans: the mentee's own, and each mentee this person mentors; is a review due?
+    plan_mentees = {p.mentee_id for p in current if p.mentor.person_id == me.id and p.open_on(today)}
+    if me.mentee is not None:
+        plan_mentees.add(me.mentee.id)
+    windows = parse_review_months(config["PLAN_REVIEW_MONTHS"])
+    plan_due = plan_reviews.due_mentees(plan_mentees, ay.year, today, windows)
     return render_template(
         "main/home.html",
         current=current,
@@ -58,4 +66,5 @@ def home():
         pulse_forms=pulse_forms,
         ay=ay,
         me=me,
+        plan_due=plan_due,
     )

@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
@@ -73,6 +74,12 @@ class QuickMeetingForm(MeetingForm):
     """The signed-in logging form: the same fields plus the one-time nonce that stops a double submit."""
 
     nonce = HiddenField(validators=[single_line, DataRequired(), Length(max=64)])
+    # The pair's own form only (goal titles are the plan's text): one tap, and a second for a goal.
+    discussed_plan = BooleanField("We discussed the development plan")
+    plan_goals = MultiCheckboxField("Which goals? (optional)", coerce=int, choices=[])
+
+    def set_goals(self, goals) -> None:
+        self.plan_goals.choices = [(goal.id, goal.title) for goal in goals]
 
 
 class PulseForm(FlaskForm):

@@ -31,6 +31,10 @@ from mentorship.models import LogLink, Meeting, Pairing
 from mentorship.services import NotFound, ServiceError, log_links
 from mentorship.services import meetings as service
 from mentorship.services import pulse as pulse_service
+from mentorship.services.academic_year import year_of
+from mentorship.services.plans import records as plan_records
+from mentorship.services.plans import reviews as plan_reviews
+from mentorship.services.plans.rules import UNFINISHED
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -85,8 +89,13 @@ def new(pairing_id: int):
     pairing, role = _pairing_or_404(pairing_id)
     form = QuickMeetingForm()  # with a one-time nonce, so a double tap or a resubmit logs once
     form.set_topics(_topics())
+    year = year_of(dt.date.today(), current_app.config["ACADEMIC_YEAR_START_MONTH"])
+    plan = plan_records.plan_for(pairing.mentee_id, year)
     if role == "staff":
         del form.notes  # a coordinator logs on the pair's behalf and never writes notes
+        del form.discussed_plan, form.plan_goals  # nor reads the plan's goals
+    else:
+        form.set_goals([g for g in plan.goals if g.status in UNFINISHED] if plan else [])
     if request.method == "GET":
         form.nonce.data = secrets.token_urlsafe(24)
     valid = form.validate_on_submit()
@@ -96,7 +105,7 @@ def new(pairing_id: int):
         logged_as = "coordinator" if role == "staff" else role
         back = url_for("meetings.pairing", pairing_id=pairing.id) if role == "staff" else url_for("main.home")
         try:
-            service.log_once(
+            meeting = service.log_once(
                 pairing,
                 form.to_input(),
                 nonce=form.nonce.data,
@@ -105,12 +114,16 @@ def new(pairing_id: int):
                 today=dt.date.today(),
                 allowed_topics=_topics(),
             )
+            if role != "staff" and form.discussed_plan.data:
+                plan = plan or plan_records.open_plan(pairing.mentee, year)
+                plan_reviews.record_discussion(meeting, plan, form.plan_goals.data or [])
             db.session.commit()
         except (service.AlreadyLogged, IntegrityError):
             db.session.rollback()
             flash("This meeting was already logged.", "info")
             return redirect(back)
         except ServiceError as exc:
+            db.session.rollback()  # a refused plan note must not leave the meeting half-logged
             show_error(form, exc, "date")
         else:
             if role == "staff":

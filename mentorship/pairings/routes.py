@@ -37,6 +37,8 @@ from mentorship.services.academic_year import academic_year, year_of
 from mentorship.services.matching import candidates, scoring
 from mentorship.services.meetings import role_in, utcnow
 from mentorship.services.metrics.definitions import STATUS_LABELS, MetricSettings
+from mentorship.services.plans.reviews import due_mentees
+from mentorship.services.plans.rules import parse_review_months
 from mentorship.services.report_data import figures
 
 bp = Blueprint("pairings", __name__, url_prefix="/pairings")
@@ -172,12 +174,20 @@ def _show_page(pairing: Pairing, end_form: EndForm, status: int = 200):
     role = role_in(pairing, current_user.person_id)
     is_staff_view = current_user.is_staff and scope_of(current_user).covers_program(pairing.mentee.program_id)
     live_links = log_links.live_count(pairing.id, now=utcnow()) if is_staff_view else 0
+    today = dt.date.today()
+    plan_due = False
+    if role is not None and pairing.open_on(today):
+        config = current_app.config
+        year = year_of(today, config["ACADEMIC_YEAR_START_MONTH"])
+        windows = parse_review_months(config["PLAN_REVIEW_MONTHS"])
+        plan_due = pairing.mentee_id in due_mentees([pairing.mentee_id], year, today, windows)
     return render_template(
         "pairings/show.html",
         pairing=pairing,
         story=story_context([pairing])[pairing.id],
         role=role,
         is_staff_view=is_staff_view,
+        plan_due=plan_due,
         end_form=end_form,
         live_links=live_links,
         revoke_form=RevokeLinksForm(),

@@ -17,6 +17,7 @@ from mentorship.services import reminders as service
 from mentorship.services.mail import send_mail
 from mentorship.services.meetings import utcnow
 from mentorship.services.metrics.definitions import MetricSettings
+from mentorship.services.plans.rules import parse_review_months
 
 bp = Blueprint("reminders", __name__, url_prefix="/reminders")
 
@@ -78,7 +79,13 @@ def remind(pairing_id: int):
             start_month=config["ACADEMIC_YEAR_START_MONTH"],
             interval_days=config["REMINDER_INTERVAL_DAYS"],
         )
-        mail = service.MailSettings(config["BASE_URL"], config["SECRET_KEY"], config["LOG_LINK_DAYS"])
+        mail = service.MailSettings(
+            config["BASE_URL"],
+            config["SECRET_KEY"],
+            config["LOG_LINK_DAYS"],
+            parse_review_months(config["PLAN_REVIEW_MONTHS"]),
+            config["ACADEMIC_YEAR_START_MONTH"],
+        )
         service.send(due, mail=mail, send_mail=send_mail, now=now, sent_by=current_user)
     except ServiceError as exc:
         flash(str(exc), "warning")

@@ -30,6 +30,8 @@ from mentorship.services import ServiceError, audit, log_links
 from mentorship.services.academic_year import academic_year, year_of
 from mentorship.services.metrics.definitions import MetricSettings, PairingMetrics
 from mentorship.services.metrics.queries import pairing_metrics
+from mentorship.services.plans.reviews import due_mentees
+from mentorship.services.plans.rules import Windows
 
 NEVER_MET_DAYS = 21
 
@@ -189,6 +191,9 @@ class MailSettings:
     base_url: str
     secret_key: str
     link_days: int
+    # PLAN_REVIEW_MONTHS, parsed: in an open window the mentor's email says the plan review is due.
+    review_windows: Windows = ()
+    start_month: int = 7
 
 
 def compose(due: Due, mail: MailSettings, now: dt.datetime) -> list[tuple[str, str, str]]:
@@ -203,12 +208,21 @@ def compose(due: Due, mail: MailSettings, now: dt.datetime) -> list[tuple[str, s
         since = f"Your last logged meeting was on {m.last_meeting.isoformat()}."
     else:
         since = f"No meeting has been logged since your mentorship began on {pairing.start_date.isoformat()}."
+    today, review = now.date(), ""
+    year = year_of(today, mail.start_month)
+    if pairing.mentee_id in due_mentees([pairing.mentee_id], year, today, mail.review_windows):
+        review = (
+            f"The semiannual review of {mentee.first_name}'s development plan is due: go through the goals "
+            "together, then both confirm the review on the plan page:\n"
+            f"{home}plans/mentee/{pairing.mentee_id}\n\n"
+        )
     mentor_body = (
         f"Hello {mentor.first_name},\n\n"
         f"This is a friendly nudge about your mentorship with {mentee.full_name}. {since}\n\n"
         "If you have met, log it in one tap (no password needed):\n"
         f"{link}\n"
         f"(This link logs one meeting of this mentorship and works for {mail.link_days} days.)\n\n"
+        f"{review}"
         "If you have not met yet, consider reaching out to set a time.\n"
     )
     mentee_body = (

@@ -116,9 +116,9 @@ def build_world() -> World:
     # This year's development plans: goal text only for the pair and view_plans staff (coordA_demo).
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     year = year_of(today)
-    for suffix, text in (("a", GOAL_A), ("b", GOAL_B)):
+    for suffix, title in (("a", GOAL_A), ("b", GOAL_B)):
         mentee = o[f"mentee_{suffix}"]
-        goal = plans.add_goal(plans.open_plan(mentee, year), GoalInput(text), by=mentee.person, now=now)
+        goal = plans.add_goal(plans.open_plan(mentee, year), GoalInput(title), by=mentee.person, now=now)
         o[f"goal_{suffix}"] = goal
     plans.add_comment(w.goal_a, COMMENT_A, by=w.mentor_a.person, now=now)
     o["template_a"] = plans.add_template(prog_a, 2, "Suggested A", None, actor=u["admin"])

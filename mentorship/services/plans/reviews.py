@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from sqlalchemy import select
+
 from mentorship.extensions import db
 from mentorship.models import Meeting, Person, Plan, PlanDiscussion, PlanReview
 from mentorship.services import audit
 from mentorship.services.academic_year import AcademicYear
+from mentorship.services.metrics.plans import counted_review
 from mentorship.services.plans.records import goals_of
-from mentorship.services.plans.rules import InvalidGoal, Windows, review_due
+from mentorship.services.plans.rules import InvalidGoal, Windows, review_due, window_on
 
 
 def confirm_review(
@@ -69,6 +72,25 @@ def waiting_for(plan: Plan | None, as_role: str) -> list[PlanReview]:
 def due(plan: Plan | None, today: dt.date, windows: Windows) -> bool:
     """A review window is open today and this plan has no review in it."""
     return review_due(counted_dates(plan), today, windows)
+
+
+def due_mentees(mentee_ids: Iterable[int], year: int, today: dt.date, windows: Windows) -> set[int]:
+    """Those of `mentee_ids` whose plan of `year` has no review in the window open today (none if none is)."""
+    ids = sorted(set(mentee_ids))
+    window = window_on(today, windows)
+    if window is None or not ids:
+        return set()
+    reviewed = db.session.execute(
+        select(Plan.mentee_id)
+        .join(PlanReview, PlanReview.plan_id == Plan.id)
+        .where(
+            Plan.year == year,
+            Plan.mentee_id.in_(ids),
+            counted_review(),
+            PlanReview.reviewed_on.between(*window),
+        )
+    ).scalars()
+    return set(ids) - set(reviewed)
 
 
 def record_discussion(meeting: Meeting, plan: Plan, goal_ids: Iterable[int]) -> PlanDiscussion:
