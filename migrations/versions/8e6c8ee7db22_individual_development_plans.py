@@ -4,7 +4,7 @@ meeting discussed, and the view_plans grant
 New tables and one new column (users.view_plans, false for every existing account).
 
 Revision ID: 8e6c8ee7db22
-Revises: d85bea0a6228
+Revises: c3e8a1f5d702
 Create Date: 2026-12-02 04:33:54.978045
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '8e6c8ee7db22'
-down_revision = 'd85bea0a6228'
+down_revision = 'c3e8a1f5d702'
 branch_labels = None
 depends_on = None
 
