@@ -17,6 +17,18 @@ DEFAULT_TOPICS = (
     "networking;leadership;teaching;board preparation;other"
 )
 
+DEFAULT_AGENDAS = {
+    "career": "Introduce yourselves: training so far, interests, life outside work;"
+    "What the mentee hopes to get from this year;How and how often you will meet;"
+    "One step to take before the next meeting",
+    "research": "Research interests and any work so far;Questions or projects worth exploring;"
+    "Skills to build (methods, writing, presenting);How and how often you will meet",
+    "wellness": "How the year is going, and what helps;What support would be useful;"
+    "How and how often you will meet",
+    "peer": "What each of you hopes to get from this;Tips for the rotations ahead;"
+    "How and how often you will meet",
+}
+
 
 def _number(kind: type, name: str, default):
     raw = os.environ.get(name)
@@ -106,6 +118,14 @@ class Config:
     PASSWORD_RESET_HOURS = _int("PASSWORD_RESET_HOURS", 2)
     PASSWORD_MIN_LENGTH = _int("PASSWORD_MIN_LENGTH", 10)
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
+    # Introduction emails: a suggested first-meeting agenda for each kind of pairing (items split by ";").
+    INTRO_AGENDAS = {
+        "career": _list("INTRO_AGENDA_CAREER", DEFAULT_AGENDAS["career"]),
+        "research": _list("INTRO_AGENDA_RESEARCH", DEFAULT_AGENDAS["research"]),
+        "wellness": _list("INTRO_AGENDA_WELLNESS", DEFAULT_AGENDAS["wellness"]),
+        "peer": _list("INTRO_AGENDA_PEER", DEFAULT_AGENDAS["peer"]),
+    }
     # The office's time zone (IANA name): meetings are planned, shown and sent to calendars in it.
     TIMEZONE = os.environ.get("TIMEZONE", "America/New_York")
 

@@ -30,6 +30,9 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        # Buffered: the body is read and the response closed, as a WSGI server does, so work a page leaves
+        # for after its response (services/jobs.py) runs before the test looks.
+        kwargs.setdefault("buffered", True)
         db.session.commit()
         with self.application.app_context():
             response = super().open(*args, **kwargs)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 from flask import Flask
+
+if TYPE_CHECKING:
+    from mentorship.services.jobs import Job
 
 
 def commands() -> list[click.Command]:
@@ -34,3 +39,15 @@ def fail(message: str) -> None:
     """Print `message` on stderr and exit 1, as every command does on bad input."""
     click.echo(f"Error: {message}", err=True)
     raise SystemExit(1)
+
+
+def echo_introductions(job: Job | None) -> None:
+    """Say what became of the introduction emails of a command's new pairings."""
+    if job is None:
+        return
+    if job.status == "finished":
+        done = job.result
+        line = f"Introductions: {done['sent']} email(s) sent"
+        click.echo(line + (f", {done['failed']} not sent (tried again later)." if done["failed"] else "."))
+    else:
+        click.echo(f"Introductions: queued as job {job.id}; `flask jobs worker` sends them.")

@@ -15,9 +15,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from mentorship import vocab
-from mentorship.cli import fail
+from mentorship.cli import echo_introductions, fail
 from mentorship.extensions import db
-from mentorship.services import ServiceError
+from mentorship.services import ServiceError, introductions
 from mentorship.services.academic_year import academic_year
 from mentorship.services.matching import applying, assignment, runs, scoring
 from mentorship.services.programs import find_program
@@ -198,3 +198,4 @@ def apply(path: Path, start_date: dt.datetime | None) -> None:
         f"Created {len(created)} pairings starting {start.isoformat()}; "
         f"skipped {skipped} row(s) without a mentor."
     )
+    echo_introductions(introductions.introduce_soon([p.id for p in created]))

@@ -11,8 +11,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from mentorship.cli import fail
+from mentorship.cli import echo_introductions, fail
 from mentorship.extensions import db
+from mentorship.services import introductions
 from mentorship.services import roster as roster_service
 from mentorship.services.meetings import utcnow
 from reports.roster_template import build_template
@@ -42,7 +43,10 @@ def template(path: str) -> None:
     is_flag=True,
     help="Check the file and show what would change; write nothing (but the audit log).",
 )
-def import_(paths: tuple[str, ...], dry_run: bool) -> None:
+@click.option(
+    "--notify", is_flag=True, help="Email an introduction to both people of each new running pairing."
+)
+def import_(paths: tuple[str, ...], dry_run: bool, notify: bool) -> None:
     """Import one .xlsx workbook or one or more .csv files (mentors.csv, mentees.csv, ...), all or nothing."""
     try:
         roster = roster_service.read_paths(paths, current_app.config["IMPORT_MAX_BYTES"])
@@ -75,6 +79,8 @@ def import_(paths: tuple[str, ...], dry_run: bool) -> None:
         fail(str(exc))
     db.session.commit()  # the import, or the dry run's audit event
     _print_result(result)
+    if notify and not dry_run:
+        echo_introductions(introductions.introduce_soon(result.running_pairing_ids))
 
 
 def _print_result(result: roster_service.ImportResult) -> None:

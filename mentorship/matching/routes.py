@@ -18,7 +18,7 @@ from mentorship.extensions import db
 from mentorship.forms import as_id, program_choices
 from mentorship.matching.forms import DraftForm, RunForm
 from mentorship.models import MatchRun, Program
-from mentorship.services import ServiceError
+from mentorship.services import ServiceError, introductions
 from mentorship.services.academic_year import academic_year
 from mentorship.services.matching import applying, runs, saved, scoring
 from mentorship.services.meetings import utcnow
@@ -289,6 +289,7 @@ def _apply(record, draft, chosen, order):
         db.session.rollback()
         return _render_run(record, chosen, [(0, str(exc))], 409, draft)
     db.session.commit()
+    introductions.introduce_soon([p.id for p in created])
     flash(
         f"Created {len(created)} pairings. Run {record.id} is applied; its page keeps what it suggested.",
         "success",

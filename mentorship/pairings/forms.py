@@ -78,6 +78,12 @@ class EndForm(FlaskForm):
         return int(self.rating.data) if self.rating.data else None
 
 
+class ResendIntroductionForm(FlaskForm):
+    """Send the introduction email to both people again (the CSRF token is the whole form)."""
+
+    submit = SubmitField("Send the introduction again")
+
+
 class RevokeLinksForm(FlaskForm):
     """Withdraw the pairing's emailed one-click links (the CSRF token is the whole form)."""
 

@@ -29,9 +29,10 @@ from mentorship.pairings.forms import (
     EndForm,
     PairForm,
     PairingFilterForm,
+    ResendIntroductionForm,
     RevokeLinksForm,
 )
-from mentorship.services import ServiceError, exports, log_links, stories
+from mentorship.services import ServiceError, exports, introductions, log_links, stories
 from mentorship.services import pairings as svc
 from mentorship.services.academic_year import academic_year, year_of
 from mentorship.services.matching import candidates, scoring
@@ -191,6 +192,8 @@ def _show_page(pairing: Pairing, end_form: EndForm, status: int = 200):
         end_form=end_form,
         live_links=live_links,
         revoke_form=RevokeLinksForm(),
+        introduced=introductions.sent_for(pairing.id) if is_staff_view else None,
+        introduce_form=ResendIntroductionForm(),
     ), status
 
 
@@ -217,6 +220,26 @@ def end(pairing_id: int):
             flash("The pairing is ended. It stays in the history.", "success")
             return redirect(url_for("pairings.show", pairing_id=pairing.id))
     return _show_page(pairing, form, 400)
+
+
+@bp.route("/<int:pairing_id>/introduction", methods=["POST"])
+@roles_required("staff")
+def resend_introduction(pairing_id: int):
+    pairing = pairing_in_scope(pairing_id)
+    if ResendIntroductionForm().validate_on_submit():
+        try:
+            event = introductions.resend(pairing, current_user)
+        except ServiceError as exc:
+            flash(str(exc), "warning")
+        else:
+            db.session.commit()
+            introductions.introduce_soon([pairing.id], event)
+            flash(
+                f"The introduction is on its way to {pairing.mentor.person.full_name} "
+                f"and {pairing.mentee.person.full_name}.",
+                "success",
+            )
+    return redirect(url_for("pairings.show", pairing_id=pairing.id))
 
 
 @bp.route("/<int:pairing_id>/links/revoke", methods=["POST"])
@@ -302,6 +325,7 @@ def new():
                 form.mentor_id.errors.append(str(exc))
             else:
                 db.session.commit()
+                introductions.introduce_soon([pairing.id])
                 flash(
                     f"{mentee.person.full_name} is paired with {mentor.person.full_name} "
                     f"({vocab.label(vocab.PAIRING_KINDS, kind).lower()}).",

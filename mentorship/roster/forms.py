@@ -1,7 +1,7 @@
 """Forms of the roster import pages."""
 
 from flask_wtf import FlaskForm
-from wtforms import MultipleFileField, SubmitField
+from wtforms import BooleanField, MultipleFileField, SubmitField
 from wtforms.validators import ValidationError
 
 
@@ -20,6 +20,10 @@ class UploadForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
+    notify = BooleanField(
+        "Email an introduction to both people of each new pairing",
+        description="Off by default: an import often brings in pairings people already know about.",
+    )
     submit = SubmitField("Import now")
 
 

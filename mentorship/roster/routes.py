@@ -12,8 +12,8 @@ from flask_login import current_user, user_logged_out
 from mentorship.access import roles_required, scope_of
 from mentorship.extensions import db
 from mentorship.roster.forms import CancelForm, ConfirmForm, UploadForm
+from mentorship.services import introductions, roster_uploads
 from mentorship.services import roster as roster_service
-from mentorship.services import roster_uploads
 from mentorship.services.meetings import utcnow
 from reports.roster_template import build_template
 
@@ -148,6 +148,8 @@ def confirm():
         return redirect(url_for("roster.preview"))
     _forget_upload()
     db.session.commit()
+    if form.notify.data:
+        introductions.introduce_soon(result.running_pairing_ids)
     session[RESULT_KEY] = {
         "user": current_user.id,
         "filename": result.filename,

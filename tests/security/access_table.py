@@ -115,6 +115,8 @@ ROWS = [
     ("/plans/templates#post", "POST", "/plans/templates", "  L 403 403 403 403 200 200 200 200"),
     ("/pairings/<int:pairing_id>/end", "POST", "/pairings/{pairing_a}/end", "  L 403 403 403 403 400 400 404 400"),
     ("/pairings/<int:pairing_id>/end#b", "POST", "/pairings/{pairing_b}/end", "  L 403 403 403 403 404 404 400 400"),
+    ("/pairings/<int:pairing_id>/introduction", "POST", "/pairings/{pairing_a}/introduction", "  L 403 403 403 403   R   R 404   R"),
+    ("/pairings/<int:pairing_id>/introduction#b", "POST", "/pairings/{pairing_b}/introduction", "  L 403 403 403 403 404 404   R   R"),
     ("/pairings/<int:pairing_id>/links/revoke", "POST", "/pairings/{pairing_a}/links/revoke", "  L 403 403 403 403   R   R 404   R"),
     ("/pairings/<int:pairing_id>/links/revoke#b", "POST", "/pairings/{pairing_b}/links/revoke", "  L 403 403 403 403 404 404   R   R"),
     # Invitations: a coordinator only for someone of their programs who has never signed in and holds no staff role.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mentorship.access import Scope
 from mentorship.extensions import db
@@ -51,6 +51,8 @@ class ImportResult:
     preview: Preview
     ignored_sheets: list[str]
     demographics: bool = False
+    # The pairings the import created that are still running (end_date empty): whom --notify introduces.
+    running_pairing_ids: list[int] = field(default_factory=list)
 
     @property
     def may_write(self) -> bool:
@@ -100,6 +102,9 @@ def import_roster(
         audit.record(actor, "roster.preview", None, file=roster.filename, counts=plan.preview.counts)
         return result
     writer.write(plan, today=today, now=now)
+    result.running_pairing_ids = [
+        new.ref.id for new in plan.new_pairings if new.ref.id is not None and new.row.end_date is None
+    ]
     audit.record(actor, "roster.import", None, file=roster.filename, counts=plan.preview.counts)
     return result
 
