@@ -162,6 +162,7 @@ class Config:
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "mentorship")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 5 minutes")
     LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "50 per 5 minutes")
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")  # per personal access token
     # Reverse proxies in front of the app (0: none): their X-Forwarded-* headers are then believed.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 

@@ -110,6 +110,18 @@ def staff_can_see_person(user: User, person_id: int) -> bool:
     return user.is_staff and person_in_scope(scope_of(user), person_id)
 
 
+def pairing_part(user: User, pairing: Pairing) -> str | None:
+    """The user's part in a pairing: 'mentor' or 'mentee' (one of its two people, who alone see its notes),
+    'staff' (its mentee is in their scope), or None (they may not see it)."""
+    if pairing.mentor.person_id == user.person_id:
+        return "mentor"
+    if pairing.mentee.person_id == user.person_id:
+        return "mentee"
+    if user.is_staff and scope_of(user).covers_program(pairing.mentee.program_id):
+        return "staff"
+    return None
+
+
 def can_see_person(user: User, person_id: int) -> bool:
     """The person themself, staff whose scope covers them, or their mentor or mentee."""
     if user.person_id == person_id or staff_can_see_person(user, person_id):

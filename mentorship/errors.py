@@ -6,6 +6,7 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from mentorship.api import problems
 from mentorship.extensions import db
 
 MESSAGES = {
@@ -32,8 +33,14 @@ def register(app: Flask) -> None:
     def csrf_error(error: CSRFError):
         return error_page(400, "The form expired or was sent from elsewhere. Reload the page and try again.")
 
+    @app.errorhandler(problems.ApiError)
+    def api_error(error: problems.ApiError):
+        return problems.problem(error.status, error.detail, error.errors)
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if problems.is_api_request():
+            return problems.from_http(error)
         if error.code == 429:
             return error_page(429)
         # abort(400, description="...") says what was wrong; Werkzeug's own descriptions are replaced by ours.
@@ -43,4 +50,6 @@ def register(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(error):
         db.session.rollback()
+        if problems.is_api_request():
+            return problems.problem(500)
         return error_page(500)

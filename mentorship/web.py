@@ -46,6 +46,7 @@ class IdConverter(IntegerConverter):
 def blueprints() -> list[Blueprint]:
     """Every feature blueprint, in the order they are registered (a new feature is added here)."""
     from mentorship.admin.routes import bp as admin
+    from mentorship.api.routes import bp as api
     from mentorship.auth.routes import bp as auth
     from mentorship.dashboard.routes import bp as dashboard
     from mentorship.main.routes import bp as main
@@ -61,6 +62,7 @@ def blueprints() -> list[Blueprint]:
 
     return [
         admin,
+        api,
         auth,
         dashboard,
         main,

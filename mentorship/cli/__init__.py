@@ -14,9 +14,10 @@ if TYPE_CHECKING:
 def commands() -> list[click.Command]:
     """Every command group and single command of `flask` (a new one is added here)."""
     # Imported here: each module imports `fail` from this package.
-    from mentorship.cli import backup, demo, jobs, match, plans, reminders, report, roster, users
+    from mentorship.cli import api, backup, demo, jobs, match, plans, reminders, report, roster, users
 
     return [
+        api.group,
         backup.command,
         demo.group,
         jobs.group,

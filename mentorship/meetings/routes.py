@@ -23,7 +23,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from mentorship.access import roles_required, scope_of
+from mentorship.access import pairing_part, roles_required
 from mentorship.extensions import db
 from mentorship.forms import show_error
 from mentorship.meetings.forms import MeetingForm, PulseForm, QuickMeetingForm
@@ -48,12 +48,10 @@ def _topics() -> tuple[str, ...]:
 def _pairing_or_404(pairing_id: int) -> tuple[Pairing, str]:
     """The pairing and the current user's part in it: 'mentor', 'mentee' or 'staff' (in scope); else 404."""
     pairing = db.get_or_404(Pairing, pairing_id)
-    role = service.role_in(pairing, current_user.person_id)
-    if role is not None:
-        return pairing, role
-    if current_user.is_staff and scope_of(current_user).covers_program(pairing.mentee.program_id):
-        return pairing, "staff"
-    abort(404)
+    role = pairing_part(current_user, pairing)
+    if role is None:
+        abort(404)
+    return pairing, role
 
 
 def _meeting_or_404(meeting_id: int) -> tuple[Meeting, str]:

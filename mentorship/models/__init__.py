@@ -1,6 +1,7 @@
 """The data model, one module per aggregate (docs/architecture.md)."""
 
 from mentorship.models.accounts import User, UserSession, coordinator_programs
+from mentorship.models.api import ApiToken
 from mentorship.models.audit import AuditEvent
 from mentorship.models.events import Event, Introduction, Invitation, event_programs
 from mentorship.models.mail import OutboundEmail
@@ -31,6 +32,7 @@ from mentorship.models.programs import Program
 from mentorship.models.roster import RosterUpload, RosterUploadFile
 
 __all__ = [
+    "ApiToken",
     "AuditEvent",
     "Event",
     "Introduction",

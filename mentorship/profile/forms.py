@@ -66,3 +66,19 @@ class SelfIdentificationForm(FlaskForm):
         validators=[Optional()],
     )
     submit = SubmitField("Save")
+
+
+class ApiTokenForm(FlaskForm):
+    """A new personal access token of the JSON API."""
+
+    name = StringField(
+        "Name (what will use it)",
+        validators=[single_line, InputRequired(message="Name the token."), Length(max=80)],
+    )
+    days = IntegerField("Days until it expires", default=90, validators=[InputRequired(), NumberRange(1, 366)])
+    write = BooleanField("Allow writes (logging meetings)")
+    submit = SubmitField("Create token")
+
+
+class RevokeTokenForm(FlaskForm):
+    """Revoke one token (the CSRF token is the form)."""

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from mentorship.access import roles_required
 from mentorship.extensions import db
 from mentorship.people.routes import json_download
-from mentorship.profile.forms import MenteeProfileForm, MentorProfileForm, SelfIdentificationForm
+from mentorship.profile.forms import (
+    ApiTokenForm,
+    MenteeProfileForm,
+    MentorProfileForm,
+    RevokeTokenForm,
+    SelfIdentificationForm,
+)
+from mentorship.services import NotFound, api_tokens, privacy
 from mentorship.services import people as people_service
-from mentorship.services import privacy
+from mentorship.services.meetings import utcnow
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
@@ -120,3 +127,52 @@ def export():
     data = privacy.export_person(person, include_notes=True, actor=current_user, by="self")
     db.session.commit()
     return json_download(data, "my-mentorship-data.json")
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@login_required
+def tokens():
+    """Personal access tokens of the JSON API: make one (shown once), see each one's last use, revoke."""
+    form = ApiTokenForm()
+    created = None
+    if form.validate_on_submit():
+        try:
+            token, created = api_tokens.create_token(
+                current_user,
+                form.name.data,
+                write=form.write.data,
+                days=form.days.data,
+                now=utcnow(),
+                actor=current_user,
+            )
+        except api_tokens.InvalidToken as exc:
+            getattr(form, exc.field).errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(f"Token “{token.name}” is made. Copy it now: it is not shown again.", "success")
+            form = ApiTokenForm(formdata=None)
+    page = render_template(
+        "profile/tokens.html",
+        form=form,
+        created=created,
+        tokens=api_tokens.tokens_of(current_user),
+        revoke_form=RevokeTokenForm(),
+        now=utcnow(),
+    )
+    response = make_response(page)
+    response.headers["Cache-Control"] = "no-store"  # the page may hold a new token
+    return response
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    if not RevokeTokenForm().validate_on_submit():
+        abort(400)
+    try:
+        token = api_tokens.revoke(current_user, token_id, now=utcnow())
+    except NotFound:
+        abort(404)
+    db.session.commit()
+    flash(f"Token “{token.name}” is revoked: scripts using it are refused from now on.", "success")
+    return redirect(url_for("profile.tokens"))

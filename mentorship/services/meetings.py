@@ -133,6 +133,11 @@ def _audit(by: Person, action: str, meeting: Meeting, **extra: object) -> None:
     audit.record(by.user, action, meeting, **details, **extra)
 
 
+def record_created(meeting: Meeting, *, by: Person, **extra: object) -> None:
+    """Audit a meeting just logged by `by` (never its notes); `extra` says how (e.g. the API token)."""
+    _audit(by, "meeting.create", meeting, **extra)
+
+
 def _apply(meeting: Meeting, data: MeetingInput) -> None:
     meeting.date = data.date
     meeting.duration_minutes = data.duration_minutes

@@ -12,6 +12,7 @@ from sqlalchemy import inspect, select, text
 
 from mentorship.extensions import db
 from mentorship.models import MatchRun, User
+from mentorship.services import api_tokens
 from mentorship.services import people as people_service
 from mentorship.services.academic_year import academic_year, year_of
 from mentorship.services.matching import runs, saved, scoring
@@ -129,6 +130,11 @@ def build_world() -> World:
     o["run_b"] = matching_run(u["coordB"], b, "research")
     o["run_demo"] = matching_run(u["coordA_demo"], a, "research")
     o["run_admin"] = matching_run(u["admin"], None, "research")
+    # A mentor's API token, for the rows that revoke one: only its owner may.
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    o["mentor_api_token"], _plain = api_tokens.create_token(
+        u["mentor"], "world script", write=False, days=30, now=now, actor=None
+    )
     db.session.commit()
     return w
 

@@ -18,6 +18,7 @@ from mentorship.services.report_data.listings import (
 from mentorship.services.report_data.request import ReportRequest, cover
 from mentorship.services.report_data.years import STATUS_LABELS, kpi_row
 from reports.engagement import EngagementData, MeetingRow, MentorRow, PairingRow, TopicRow
+from reports.kpis import KpiRow
 
 NOTES = [
     "Mentors: load = pairings active at the report date in any program, against capacity; "
@@ -91,6 +92,16 @@ def mentor_rows(year: YearMetrics, program_ids: Collection[int] | None) -> list[
     ]
 
 
+def summary_rows(year: YearMetrics) -> list[KpiRow]:
+    """The Summary sheet's rows: one per program of the scope, then "All programs" (the API's too)."""
+    return [kpi_row(r.program, r) for r in year.summary()]
+
+
+def summary_of(req: ReportRequest) -> list[KpiRow]:
+    """The Summary rows of a report request."""
+    return summary_rows(year_metrics(req.ay, req.as_of, req.settings.metrics, req.program_ids))
+
+
 def engagement_data(req: ReportRequest) -> EngagementData:
     """Everything the engagement workbook shows."""
     ay, as_of = req.ay, req.as_of
@@ -121,7 +132,7 @@ def engagement_data(req: ReportRequest) -> EngagementData:
     ]
     return EngagementData(
         cover=cover(req, "engagement", year.programs, NOTES),
-        summary=[kpi_row(r.program, r) for r in year.summary()],
+        summary=summary_rows(year),
         pairings=pairing_rows(year, req.program_ids),
         mentors=mentor_rows(year, req.program_ids),
         meetings=meetings,
