@@ -15,6 +15,7 @@ from reports.engagement import SUMMARY_COLUMNS
 
 NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
 DATE = {"type": "string", "format": "date"}
+LOCAL_TIME = {"type": "string", "description": "The office's local time (TIMEZONE), ISO 8601"}
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -262,6 +263,24 @@ def schemas() -> dict[str, Any]:
                 },
             },
         },
+        "Event": {
+            "type": "object",
+            "required": ["id", "title", "kind", "starts_at", "ends_at", "programs", "cancelled"],
+            "properties": {
+                "id": {"type": "integer"},
+                "title": {"type": "string"},
+                "kind": {"type": "string"},
+                "starts_at": LOCAL_TIME,
+                "ends_at": LOCAL_TIME,
+                "place": text_or_null,
+                "description": text_or_null,
+                "programs": {"type": "array", "items": _ref("Program")},
+                "capacity": {"type": ["integer", "null"]},
+                "cancelled": {"type": "boolean"},
+                "my_rsvp": {"type": ["string", "null"], "description": "Your answer, if you are invited"},
+            },
+        },
+        "EventList": _list_of("Event"),
         "SummaryRow": _summary_row(),
         "Summary": {
             **_list_of("SummaryRow"),
@@ -349,6 +368,14 @@ def document() -> dict[str, Any]:
                     "The engagement workbook's Summary rows (staff)",
                     "Summary",
                     [YEAR, PROGRAM, *PAGING],
+                )
+            },
+            "/events": {
+                "get": _operation(
+                    "events",
+                    "Events: staff see their programs' events, others the events they are invited to",
+                    "EventList",
+                    [_query("year", "Academic year the event starts in", {"type": "integer"}), *PAGING],
                 )
             },
             "/openapi.json": {

@@ -23,11 +23,12 @@ from mentorship.access import pairing_part, roles_required, scope_of
 from mentorship.api import openapi, params, serialize
 from mentorship.api.problems import ApiError, Invalid
 from mentorship.extensions import csrf, db, limiter
-from mentorship.models import ApiToken, MenteeProfile, MentorProfile, Pairing, Person
+from mentorship.models import ApiToken, Event, Invitation, MenteeProfile, MentorProfile, Pairing, Person
 from mentorship.services import ServiceError, api_tokens, audit, exports
 from mentorship.services import meetings as meeting_service
 from mentorship.services import people as people_service
-from mentorship.services.academic_year import year_of
+from mentorship.services.academic_year import academic_year, year_of
+from mentorship.services.events import events as event_service
 from mentorship.services.metrics.definitions import STATUSES
 from mentorship.services.metrics.queries import programs_in_scope, year_metrics
 from mentorship.services.report_data.engagement import summary_of
@@ -275,3 +276,32 @@ def summary():
     return jsonify(
         {"year": year, "as_of": req.as_of.isoformat(), "year_to_date": req.as_of < req.ay.end, **envelope}
     )
+
+
+@bp.route("/events")
+@roles_required(*ANYONE)
+def events():
+    """Staff: the events of their scope; mentors and mentees: the events they are invited to."""
+    year = params.whole_number("year", low=1900, high=9999)
+    page, per_page = params.paging()
+    query = select(Event).options(selectinload(Event.programs))
+    mine: dict[int, Invitation] = {}
+    if current_user.is_staff:
+        query = query.where(event_service.in_scope(scope_of(current_user)))
+    else:
+        invitations = db.session.execute(
+            select(Invitation).where(Invitation.person_id == current_user.person_id, Invitation.invited)
+        ).scalars()
+        mine = {i.event_id: i for i in invitations}
+        query = query.where(Event.id.in_(list(mine)))
+    if year is not None:
+        ay = academic_year(year, current_app.config["ACADEMIC_YEAR_START_MONTH"])
+        start = dt.datetime.combine(ay.start, dt.time())
+        query = query.where(
+            Event.starts_at >= start, Event.starts_at < dt.datetime.combine(ay.end, dt.time.max)
+        )
+    result = db.paginate(
+        query.order_by(Event.starts_at.desc(), Event.id.desc()), page=page, per_page=per_page, error_out=False
+    )
+    items = [serialize.event_item(e, mine.get(e.id)) for e in result.items]
+    return jsonify({"items": items, "page": page, "per_page": per_page, "total": result.total or 0})

@@ -9,7 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from mentorship.models import Meeting, MenteeProfile, MentorProfile, Pairing, Person, Program
+from mentorship.models import (
+    Event,
+    Invitation,
+    Meeting,
+    MenteeProfile,
+    MentorProfile,
+    Pairing,
+    Person,
+    Program,
+)
 from mentorship.services.metrics.definitions import PairingMetrics
 
 
@@ -113,4 +122,23 @@ def meeting_item(meeting: Meeting, *, notes: bool) -> dict[str, Any]:
     }
     if notes:
         item["notes"] = meeting.notes
+    return item
+
+
+def event_item(event: Event, invitation: Invitation | None) -> dict[str, Any]:
+    """An event (times in the office's time zone); `my_rsvp` for an invited caller."""
+    item: dict[str, Any] = {
+        "id": event.id,
+        "title": event.title,
+        "kind": event.kind,
+        "starts_at": event.starts_at.isoformat(),
+        "ends_at": event.ends_at.isoformat(),
+        "place": event.place,
+        "description": event.description,
+        "programs": [program_ref(p) for p in event.programs],
+        "capacity": event.capacity,
+        "cancelled": event.cancelled_at is not None,
+    }
+    if invitation is not None:
+        item["my_rsvp"] = invitation.rsvp
     return item

@@ -75,7 +75,9 @@ class ApiTokenForm(FlaskForm):
         "Name (what will use it)",
         validators=[single_line, InputRequired(message="Name the token."), Length(max=80)],
     )
-    days = IntegerField("Days until it expires", default=90, validators=[InputRequired(), NumberRange(1, 366)])
+    days = IntegerField(
+        "Days until it expires", default=90, validators=[InputRequired(), NumberRange(1, 366)]
+    )
     write = BooleanField("Allow writes (logging meetings)")
     submit = SubmitField("Create token")
 

@@ -88,6 +88,8 @@ def test_documented_schemas_validate_real_responses(app, client, pair, f, monkey
             client.post(f"/api/v1/pairings/{pid}/meetings", json={"date": TODAY.isoformat()}, headers=reader),
         ),
         ("/metrics/summary", "get", client.get("/api/v1/metrics/summary", headers=staff)),
+        ("/events", "get", client.get("/api/v1/events", headers=staff)),
+        ("/events", "get", client.get("/api/v1/events?year=2025", headers=mentor)),
         (
             "/metrics/summary",
             "get",

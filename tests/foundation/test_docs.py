@@ -43,13 +43,23 @@ def test_every_setting_is_documented():
     assert [name for name in names if f"`{name}`" not in page] == []
 
 
+def _leaves(command: click.Command, prefix: str = "") -> list[tuple[str, click.Command]]:
+    """(subcommand path, command) of every command under `command`, groups in groups included."""
+    if not isinstance(command, click.Group):
+        return [(prefix, command)]
+    return [
+        leaf
+        for sub, child in sorted(command.commands.items())
+        for leaf in _leaves(child, f"{prefix} {sub}".strip())
+    ]
+
+
 def test_every_command_and_option_is_documented(app):
     """Each of the project's commands has a synopsis line in docs/command-line.md naming all its options."""
     page = (DOCS / "command-line.md").read_text().splitlines()
     missing, checked = [], 0
     for name, command in sorted(app.cli.commands.items()):
-        subcommands = command.commands.items() if isinstance(command, click.Group) else [("", command)]
-        for sub, leaf in sorted(subcommands):
+        for sub, leaf in _leaves(command):
             if not leaf.callback.__module__.startswith("mentorship."):
                 continue  # Flask's and Flask-Migrate's own commands are documented by them
             invocation = f"flask {name} {sub}".strip()

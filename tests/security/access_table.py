@@ -101,6 +101,7 @@ ROWS = [
     ("/api/v1/pairings/<int:pairing_id>#b", "GET", "/api/v1/pairings/{pairing_b}", "401 404 404 404 404 404 404 200 200"),
     ("/api/v1/pairings/<int:pairing_id>/meetings", "GET", "/api/v1/pairings/{pairing_a}/meetings", "401 200 404 200 404 200 200 404 200"),
     ("/api/v1/pairings/<int:pairing_id>/meetings#b", "GET", "/api/v1/pairings/{pairing_b}/meetings", "401 404 404 404 404 404 404 200 200"),
+    ("/api/v1/events", "GET", "/api/v1/events", "401 200 200 200 200 200 200 200 200"),
     ("/api/v1/metrics/summary", "GET", "/api/v1/metrics/summary", "401 403 403 403 403 200 200 200 200"),
     ("/api/v1/metrics/summary#program-b", "GET", "/api/v1/metrics/summary?program={prog_b}", "401 403 403 403 403 403 403 200 200"),
     ("/programs/", "GET", "/programs/", "  L 403 403 403 403 403 403 403 200"),
