@@ -158,6 +158,8 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL") or None
     # The RQ queue that `flask jobs worker` serves (emails, large exports); several sites may share Redis.
     JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "mentorship")
+    # With REDIS_URL, a workbook whose programs hold this many pairings (of any year) is built by a job.
+    LARGE_EXPORT_PAIRINGS = _int("LARGE_EXPORT_PAIRINGS", 2000)
     RATELIMIT_STORAGE_URI = ratelimit_storage_uri(os.environ)
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "mentorship")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 5 minutes")

@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from mentorship.access import roles_required, scope_of
 from mentorship.dashboard import charts
 from mentorship.extensions import db
 from mentorship.forms import as_id
-from mentorship.services import exports
+from mentorship.services import export_jobs, exports
 from mentorship.services.academic_year import year_of
+from mentorship.services.meetings import utcnow
 from mentorship.services.metrics import glossary
 from mentorship.services.metrics.queries import programs_in_scope
 from mentorship.services.report_data import figures
@@ -188,13 +190,29 @@ def definitions():
     )
 
 
-@bp.route("/export/<any('engagement', 'inclusivity', 'annual-review'):report>")
+REPORT_RULE = "<any('engagement', 'inclusivity', 'annual-review'):report>"
+
+
+def _as_job(program_ids) -> bool:
+    """True if this workbook is built by a background job: Redis is there and the scope is large."""
+    config = current_app.config
+    return bool(config.get("REDIS_URL")) and export_jobs.is_large(
+        program_ids, config["LARGE_EXPORT_PAIRINGS"]
+    )
+
+
+@bp.route(f"/export/{REPORT_RULE}")
 @roles_required("staff")
 def export(report: str):
     try:
         year, program_ids, _allowed = report_filters()
     except BadFilter as exc:
         abort(400, description=str(exc))
+    if _as_job(program_ids):
+        # A GET writes nothing: the page's button (a POST with its CSRF token) starts the job.
+        return render_template(
+            "dashboard/export_start.html", form=FlaskForm(), report=report, name=REPORTS[report], year=year
+        )
     req = exports.request_for(
         current_app.config, year, _scope_ids(program_ids), current_user.email, exports.now(), dt.date.today()
     )
@@ -205,4 +223,54 @@ def export(report: str):
         mimetype=exports.XLSX,
         as_attachment=True,
         download_name=exports.filename(report, year, req.program_ids),
+    )
+
+
+@bp.route(f"/export/{REPORT_RULE}/job", methods=["POST"])
+@roles_required("staff")
+def export_start(report: str):
+    try:
+        year, program_ids, _allowed = report_filters()
+    except BadFilter as exc:
+        abort(400, description=str(exc))
+    if not FlaskForm().validate_on_submit() or not _as_job(program_ids):
+        return redirect(url_for("dashboard.export", report=report, **request.args))
+    record = export_jobs.start(
+        current_user, report, year, _scope_ids(program_ids), now=utcnow(), today=dt.date.today()
+    )
+    db.session.commit()
+    return redirect(url_for("dashboard.export_job", job_id=record.id))
+
+
+def _own_job(job_id: int):
+    """The caller's own workbook request, still within their scope; 404 for anyone else's."""
+    record = export_jobs.find(job_id, current_user.id, utcnow())
+    if record is None:
+        abort(404)
+    if not export_jobs.in_scope(record, scope_of(current_user)):
+        abort(403)
+    return record
+
+
+@bp.route("/exports/<int:job_id>")
+@roles_required("staff")
+def export_job(job_id: int):
+    record = _own_job(job_id)
+    return render_template(
+        "dashboard/export_job.html",
+        record=record,
+        name=REPORTS[record.report],
+        progress=export_jobs.progress(record),
+        refresh_seconds=3,
+    )
+
+
+@bp.route("/exports/<int:job_id>/file")
+@roles_required("staff")
+def export_file(job_id: int):
+    record = _own_job(job_id)
+    if record.content is None or record.filename is None:
+        return redirect(url_for("dashboard.export_job", job_id=record.id))
+    return send_file(
+        io.BytesIO(record.content), mimetype=exports.XLSX, as_attachment=True, download_name=record.filename
     )

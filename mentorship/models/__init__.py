@@ -4,6 +4,7 @@ from mentorship.models.accounts import User, UserSession, coordinator_programs
 from mentorship.models.api import ApiToken
 from mentorship.models.audit import AuditEvent
 from mentorship.models.events import Event, Introduction, Invitation, event_programs
+from mentorship.models.exports import ExportJob
 from mentorship.models.mail import OutboundEmail
 from mentorship.models.matching import MatchRun
 from mentorship.models.meetings import LogLink, LogLinkUse, Meeting, MeetingTopic
@@ -35,6 +36,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Event",
+    "ExportJob",
     "Introduction",
     "Invitation",
     "Goal",

@@ -37,6 +37,8 @@ ROWS = [
      "/dashboard/export/engagement", "  L 403 403 403 403 200 200 200 200"),
     ("/dashboard/export/<report>#inclusivity-a", "GET", "/dashboard/export/inclusivity?program={prog_a}", "  L 403 403 403 403 200 200 403 200"),
     ("/dashboard/export/<report>#review-b", "GET", "/dashboard/export/annual-review?program={prog_b}", "  L 403 403 403 403 403 403 200 200"),
+    ("/dashboard/exports/<int:job_id>", "GET", "/dashboard/exports/{export_a}", "  L 403 403 403 403 200 404 404 404"),
+    ("/dashboard/exports/<int:job_id>/file", "GET", "/dashboard/exports/{export_a}/file", "  L 403 403 403 403 200 404 404 404"),
     ("/matching/", "GET", "/matching/", "  L 403 403 403 403 200 200 200 200"),
     ("/matching/run", "GET", "/matching/run", "  L 403 403 403 403   R   R   R   R"),
     # Saved runs: coordinators of the run's programs; one scored with self-identification only for those who may see it.
@@ -115,6 +117,9 @@ ROWS = [
     # POST-only routes, with a valid CSRF token and no other fields (an allowed user gets the form's
     # own refusal or the action; a refused one must change nothing).
     ("/matching/run", "POST", "/matching/run", "  L 403 403 403 403 400 400 400 400"),
+    # Without Redis no workbook is a job: the button's POST goes back to the download.
+    ("/dashboard/export/<any('engagement', 'inclusivity', 'annual-review'):report>/job", "POST", "/dashboard/export/engagement/job", "  L 403 403 403 403   R   R   R   R"),
+    ("/dashboard/export/<report>/job#b", "POST", "/dashboard/export/inclusivity/job?program={prog_b}", "  L 403 403 403 403 403 403   R   R"),
     ("/matching/run#b", "POST", "/matching/run", "  L 403 403 403 403 404 404   R   R", {"program": "{prog_b}", "kind": "career", "year": "2025"}),
     # Saving a draft without rows changes nothing and redirects; applying one without a mentor is refused.
     ("/matching/runs/<int:run_id>#save", "POST", "/matching/runs/{run_a}", "  L 403 403 403 403   R   R 404   R"),

@@ -73,6 +73,7 @@ def _ids(w: W.World, app) -> dict[str, object]:
         "template_a": w.template_a.id,
         "template_b": w.template_b.id,
         "mentor_api_token": w.mentor_api_token.id,
+        "export_a": w.export_a.id,
     }
     db.session.commit()
     return ids

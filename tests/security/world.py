@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import inspect, select, text
 
 from mentorship.extensions import db
-from mentorship.models import MatchRun, User
+from mentorship.models import ExportJob, MatchRun, User
 from mentorship.services import api_tokens
 from mentorship.services import people as people_service
 from mentorship.services.academic_year import academic_year, year_of
@@ -135,6 +135,19 @@ def build_world() -> World:
     o["mentor_api_token"], _plain = api_tokens.create_token(
         u["mentor"], "world script", write=False, days=30, now=now, actor=None
     )
+    # A workbook a background job prepared for coordinator A (only they may see or download it).
+    o["export_a"] = ExportJob(
+        user_id=u["coordA"].id,
+        report="engagement",
+        year=year_of(now.date()),
+        program_ids=[prog_a.id],
+        today=now.date(),
+        created_at=now,
+        finished_at=now,
+        filename="engagement-program-a.xlsx",
+        content=b"PK workbook bytes",
+    )
+    db.session.add(o["export_a"])
     db.session.commit()
     return w
 
