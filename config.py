@@ -164,6 +164,12 @@ class Config:
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "mentorship")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 5 minutes")
     LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "50 per 5 minutes")
+    # Institution sign-in with OpenID Connect (docs/sso.md); off while OIDC_ISSUER is empty.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER") or None
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID") or None
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET") or None
+    OIDC_NAME = os.environ.get("OIDC_NAME", "your institution")
+    SSO_ONLY = _bool("SSO_ONLY", False)  # passwords off for everyone but admins
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")  # per personal access token
     # Reverse proxies in front of the app (0: none): their X-Forwarded-* headers are then believed.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)

@@ -66,6 +66,8 @@ def create_app(config_class: type = Config) -> Flask:
         calendar.zone(app.config["TIMEZONE"])
     except calendar.CalendarError as error:
         raise RuntimeError(str(error)) from None
+    if app.config.get("OIDC_ISSUER") and not app.config.get("OIDC_CLIENT_ID"):
+        raise RuntimeError("OIDC_ISSUER is set without OIDC_CLIENT_ID (docs/sso.md).")
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(
             parents=True, exist_ok=True

@@ -59,6 +59,7 @@ def blueprints() -> list[Blueprint]:
     from mentorship.programs.routes import bp as programs
     from mentorship.reminders.routes import bp as reminders
     from mentorship.roster.routes import bp as roster
+    from mentorship.sso.routes import bp as sso
 
     return [
         admin,
@@ -75,6 +76,7 @@ def blueprints() -> list[Blueprint]:
         programs,
         reminders,
         roster,
+        sso,
     ]
 
 

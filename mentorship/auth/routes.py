@@ -57,6 +57,11 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.user_by_email(form.email.data)
+        if current_app.config["SSO_ONLY"] and (user is None or not user.is_admin):
+            # Passwords are off for everyone but admins (their way in when the institution's sign-in fails).
+            name = current_app.config["OIDC_NAME"]
+            form.password.errors.append(f"Passwords are turned off here: use “Sign in with {name}”.")
+            return render_template("auth/login.html", form=form)
         if user is not None and user.check_password(form.password.data):
             # A fresh cookie session: nothing kept from before sign-in (a fixed session, a stale upload).
             session.clear()

@@ -20,6 +20,9 @@ ROWS = [
     ("/static/<path:filename>", "GET", "/static/app.css", "200 200 200 200 200 200 200 200 200"),
     ("/bootstrap/static/<path:filename>", "GET", "/bootstrap/static/css/bootstrap.min.css", "200 200 200 200 200 200 200 200 200"),
     ("/auth/login", "GET", "/auth/login", "200   R   R   R   R   R   R   R   R"),
+    # Institution sign-in: off (404) while OIDC_ISSUER is not set, as in this table's app (tests/sso run it).
+    ("/auth/oidc/login", "GET", "/auth/oidc/login", "404 404 404 404 404 404 404 404 404"),
+    ("/auth/oidc/callback", "GET", "/auth/oidc/callback?code=x&state=y", "404 404 404 404 404 404 404 404 404"),
     ("/auth/forgot", "GET", "/auth/forgot", "200 200 200 200 200 200 200 200 200"),
     ("/auth/password", "GET", "/auth/password", "  L 200 200 200 200 200 200 200 200"),
     ("/auth/password/<any(invite, reset):purpose>/<token>", "GET", "/auth/password/invite/{invite_token}", "200 200 200 200 200 200 200 200 200"),

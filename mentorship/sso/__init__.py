@@ -1,0 +1,1 @@
+"""Institution sign-in: OpenID Connect (docs/sso.md)."""
