@@ -13,7 +13,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from mentorship.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from mentorship.extensions import db, limiter
 from mentorship.forms import show_error
-from mentorship.services import ServiceError, accounts, mail
+from mentorship.services import ServiceError, accounts, invitations, mail
+from mentorship.services.meetings import utcnow
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -159,6 +160,8 @@ def set_password(purpose: str, token: str):
         except ServiceError as exc:
             form.password.errors.append(str(exc))
         else:
+            if purpose == "invite":
+                invitations.mark_used(user, utcnow())
             sign_out_here()
             db.session.commit()
             flash("Your password is saved. Sign in with it.", "success")

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
+from mentorship.access import Scope
 from mentorship.cli import fail
 from mentorship.extensions import db
 from mentorship.models import User
-from mentorship.services import ServiceError, accounts, grants
+from mentorship.services import ServiceError, accounts, grants, invitations
+from mentorship.services.mail import deliver, queued_ids
+from mentorship.services.meetings import utcnow
 from mentorship.services.people import find_person
+from mentorship.services.programs import find_program
 
 group = AppGroup("users", help="Create accounts, set passwords and grant roles.")
 
@@ -99,3 +105,43 @@ def _user_of(email: str) -> User:
     if person is None:
         fail(f"No person with email {email.strip().lower()}.")
     return accounts.ensure_user(person)
+
+
+@group.command("invite")
+@click.option("--program", "program_name", help="Only the people enrolled in this program.")
+@click.option("--dry-run", is_flag=True, help="List who would be invited; send and record nothing.")
+def invite(program_name: str | None, dry_run: bool) -> None:
+    """Invite everyone enrolled who has no password and no invitation that still works."""
+    program = None
+    if program_name:
+        program = find_program(program_name)
+        if program is None:
+            fail(f"No program called {program_name!r}.")
+    now, scope = utcnow(), Scope(None)
+    people = invitations.to_invite(scope, now=now, program=program)
+    if dry_run:
+        for person in people:
+            click.echo(f"{person.email}\t{person.full_name}")
+        click.echo(f"{len(people)} person(s) would be invited; nothing was sent or recorded.")
+        return
+    settings = invitations.InviteSettings.from_config(current_app.config)
+    # Recorded and committed first, then sent: a run stopped half-way resumes without inviting twice.
+    invitations.invite_all(
+        people, scope=scope, actor=None, now=now, settings=settings, program=program_name, via="cli"
+    )
+    db.session.commit()
+    ids = queued_ids(invitations.KIND)  # these, and any an earlier run could not send
+    sent = failed = 0
+    with click.progressbar(length=len(ids), label="Sending invitations", file=sys.stderr) as bar:
+        for start in range(0, len(ids), 50):
+            batch = ids[start : start + 50]
+            result = deliver(batch, now=utcnow())
+            db.session.commit()
+            sent, failed = sent + len(result.sent), failed + len(result.failed)
+            bar.update(len(batch))
+    click.echo(
+        f"{sent} invitation(s) sent."
+        + (f" {failed} could not be sent: they stay queued for the next run." if failed else "")
+    )
+    if failed:
+        raise SystemExit(1)

@@ -1,6 +1,6 @@
 """The data model, one module per aggregate (docs/architecture.md)."""
 
-from mentorship.models.accounts import User, UserSession, coordinator_programs
+from mentorship.models.accounts import AccountInvitation, User, UserSession, coordinator_programs
 from mentorship.models.api import ApiToken
 from mentorship.models.audit import AuditEvent
 from mentorship.models.events import Event, Introduction, Invitation, event_programs
@@ -33,6 +33,7 @@ from mentorship.models.programs import Program
 from mentorship.models.roster import RosterUpload, RosterUploadFile
 
 __all__ = [
+    "AccountInvitation",
     "ApiToken",
     "AuditEvent",
     "Event",

@@ -108,3 +108,25 @@ class UserSession(Model):
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
     user_agent: Mapped[str | None] = mapped_column(String(200))
     address: Mapped[str | None] = mapped_column(String(45))
+
+
+class AccountInvitation(Model):
+    """An invitation to sign in that was emailed: to whom, by whom (None: the command line), until when.
+
+    Its link is the account's invitation token, which stops working when the password is set or the
+    account's links are voided (`user_version` no longer the account's session version), or at
+    `expires_at`. `used_at` is set when the person chose their password through it.
+    """
+
+    __tablename__ = "account_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    user_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    person: Mapped[Person] = relationship()
+    invited_by: Mapped[User | None] = relationship()

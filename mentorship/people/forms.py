@@ -92,3 +92,13 @@ class EraseForm(FlaskForm):
     confirm_email = StringField(
         "Type the person's email to confirm", validators=[single_line, DataRequired(), Length(max=254)]
     )
+
+
+class BulkInviteForm(FlaskForm):
+    """Invite everyone enrolled (of one program, or all in scope) who cannot sign in yet."""
+
+    program = SelectField("Program", coerce=int, validators=[Optional()])
+    back = SelectField(
+        "List", choices=[("mentee", "Mentees"), ("mentor", "Mentors")], validators=[Optional()]
+    )
+    submit = SubmitField("Invite everyone not signed up yet")

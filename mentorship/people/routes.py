@@ -19,16 +19,17 @@ from flask import (
 from flask_login import current_user, login_required
 
 from mentorship.access import can_see_person, roles_required, scope_of, staff_can_see_person
-from mentorship.auth.routes import email_password_link
 from mentorship.errors import error_page
 from mentorship.extensions import db
 from mentorship.forms import check_query, program_choices
-from mentorship.models import Person
+from mentorship.models import Person, Program
 from mentorship.pairings.routes import story_context
-from mentorship.people.forms import EraseForm, FilterForm, LeaveForm, MenteeForm, MentorForm
-from mentorship.services import ServiceError, account_notices, accounts, privacy
+from mentorship.people.forms import BulkInviteForm, EraseForm, FilterForm, LeaveForm, MenteeForm, MentorForm
+from mentorship.services import ServiceError, account_notices, accounts, invitations, privacy
 from mentorship.services import people as people_service
 from mentorship.services.mail import send_mail
+from mentorship.services.mail.jobs import send_soon
+from mentorship.services.meetings import utcnow
 from mentorship.services.pairings import history, involving, open_counts
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -52,7 +53,20 @@ def _people_list(role: str):
         query, page=form.page.data or 1, per_page=current_app.config["PER_PAGE"], error_out=False
     )
     active = open_counts(role, [p.id for p in page.items], dt.date.today())
-    return render_template("people/list.html", role=role, form=form, page=page, active=active)
+    scope = scope_of(current_user)
+    program = db.session.get(Program, form.program.data) if form.program.data else None
+    invite_form = BulkInviteForm(formdata=None, program=program.id if program else 0, back=role)
+    invite_form.program.choices = program_choices(scope, "Any program")
+    return render_template(
+        "people/list.html",
+        role=role,
+        form=form,
+        page=page,
+        active=active,
+        invite_form=invite_form,
+        invite_program=program,
+        uninvited=len(invitations.to_invite(scope, now=utcnow(), program=program)),
+    )
 
 
 @bp.route("/mentees")
@@ -171,6 +185,7 @@ def show(person_id: int):
         is_staff_view=is_staff_view,
         leave_form=LeaveForm(),
         erase_form=EraseForm(),
+        invitations=invitations.with_status(person, utcnow()) if is_staff_view else [],
         urim=people_service.effective_urim(person.self_identification, current_app.config["URIM_CATEGORIES"]),
     )
 
@@ -274,16 +289,53 @@ def leave(person_id: int, role: str):
     return redirect(url_for("people.show", person_id=person.id))
 
 
+@bp.route("/invite", methods=["POST"])
+@roles_required("staff")
+def invite_all():
+    """Invite everyone enrolled in the user's scope (or the program chosen) who cannot sign in yet."""
+    form = BulkInviteForm()
+    form.program.choices = program_choices(scope_of(current_user), "Any program")
+    back = url_for("people.mentors" if form.back.data == "mentor" else "people.mentees")
+    if not form.validate_on_submit():
+        flash("; ".join(e for errors in form.errors.values() for e in errors) or "Try again.", "danger")
+        return redirect(back)
+    now, scope = utcnow(), scope_of(current_user)
+    program = db.session.get(Program, form.program.data) if form.program.data else None
+    people = invitations.to_invite(scope, now=now, program=program)
+    ids = invitations.invite_all(
+        people,
+        scope=scope,
+        actor=current_user,
+        now=now,
+        settings=invitations.InviteSettings.from_config(current_app.config),
+        program=program.name if program else None,
+        via="web",
+    )
+    db.session.commit()
+    send_soon(ids)
+    if people:
+        flash(f"{len(people)} invitation(s) are on their way.", "success")
+    else:
+        flash("Everyone enrolled here can already sign in or has an invitation that still works.", "info")
+    return redirect(back)
+
+
 @bp.route("/<int:person_id>/invite", methods=["POST"])
 @roles_required("staff")
 def invite(person_id: int):
     person = _person_or_404(person_id, staff_only=True)
     try:
-        user = accounts.invite(person, scope=scope_of(current_user), actor=current_user)
+        outbox_id = invitations.invite(
+            person,
+            scope=scope_of(current_user),
+            actor=current_user,
+            now=utcnow(),
+            settings=invitations.InviteSettings.from_config(current_app.config),
+        )
     except accounts.LoginManagedByOffice as exc:
         return error_page(403, str(exc))
-    email_password_link(user, "invite")
     db.session.commit()
+    send_soon([outbox_id] if outbox_id else [])
     flash(f"An invitation was sent to {person.email}.", "success")
     return redirect(url_for("people.show", person_id=person.id))
 

@@ -201,7 +201,7 @@ def _load(pairing_ids: Sequence[int]) -> list[Pairing]:
     return list(
         db.session.scalars(
             select(Pairing)
-            .where(Pairing.id.in_(list(pairing_ids)))
+            .where(Pairing.id.in_(list(pairing_ids)), Pairing.end_date.is_(None))
             .order_by(Pairing.id)
             .options(
                 selectinload(Pairing.mentor).selectinload(MentorProfile.person),

@@ -25,10 +25,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select, update
 
 from mentorship.extensions import db
-from mentorship.models import AuditEvent, Meeting, Pairing, Person, PulseCheck, User
+from mentorship.models import (
+    AccountInvitation,
+    AuditEvent,
+    Meeting,
+    OutboundEmail,
+    Pairing,
+    Person,
+    PulseCheck,
+    User,
+)
 from mentorship.services import ServiceError, audit, log_links
 from mentorship.services.academic_year import academic_year, year_of
 from mentorship.services.pairings import involving
@@ -52,6 +61,25 @@ def counted_in_closed_year(person: Person, today: dt.date, start_month: int) -> 
         profile is not None and profile.enrolled_on < current_start
         for profile in (person.mentor, person.mentee)
     )
+
+
+def _scrub_outbox(person: Person, old_email: str, pairing_ids: list[int]) -> None:
+    """Forget the emails to `person` (address, subject, any unsent body) and their invitations; the
+    introductions of their pairings to others keep their row (nobody is introduced twice) without the name
+    in the subject."""
+    db.session.execute(delete(OutboundEmail).where(OutboundEmail.recipient == old_email))
+    db.session.execute(delete(AccountInvitation).where(AccountInvitation.person_id == person.id))
+    for pairing_id in pairing_ids:
+        db.session.execute(
+            update(OutboundEmail)
+            .where(OutboundEmail.key.like(f"intro:{pairing_id}:%"))
+            .values(subject="Introduction (to a person since erased)", message=None)
+        )
+        db.session.execute(
+            update(OutboundEmail)
+            .where(OutboundEmail.key.like(f"intro:{pairing_id}:%"), OutboundEmail.status == "queued")
+            .values(status="failed", error="Not sent: a person of the pairing was erased.")
+        )
 
 
 def erase_person(
@@ -103,6 +131,7 @@ def erase_person(
             person.self_identification = None  # delete-orphan removes it and its race rows
 
     _scrub_audit(person, user, old_email)
+    _scrub_outbox(person, old_email, [p.id for p in pairings])
     if user is not None:
         user.programs = []
         db.session.delete(user)

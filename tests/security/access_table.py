@@ -149,6 +149,7 @@ ROWS = [
     ("/pairings/<int:pairing_id>/links/revoke", "POST", "/pairings/{pairing_a}/links/revoke", "  L 403 403 403 403   R   R 404   R"),
     ("/pairings/<int:pairing_id>/links/revoke#b", "POST", "/pairings/{pairing_b}/links/revoke", "  L 403 403 403 403 404 404   R   R"),
     # Invitations: a coordinator only for someone of their programs who has never signed in and holds no staff role.
+    ("/people/invite", "POST", "/people/invite", "  L 403 403 403 403   R   R   R   R"),
     ("/people/<int:person_id>/invite", "POST", "/people/{mentee_a_person}/invite", "  L 403 403 403 403 403 403 403   R"),
     ("/people/<int:person_id>/invite#b", "POST", "/people/{mentee_b_person}/invite", "  L 403 403 403 403 403 403 403   R"),
     ("/people/<int:person_id>/invite#newcomer", "POST", "/people/{newcomer_person}/invite", "  L 403 403 403 403   R   R 403   R"),

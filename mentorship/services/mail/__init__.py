@@ -15,7 +15,7 @@ from flask import current_app
 
 from mentorship.services.mail import transport
 from mentorship.services.mail.message import Attachment, Email, build, one_line
-from mentorship.services.mail.outbox import Delivery, deliver, queue
+from mentorship.services.mail.outbox import Delivery, deliver, queue, queued_ids
 from mentorship.services.mail.render import render
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "deliver",
     "one_line",
     "queue",
+    "queued_ids",
     "render",
     "send",
     "send_mail",

@@ -133,3 +133,14 @@ def deliver(ids: Sequence[int] | None = None, *, now: dt.datetime, limit: int | 
                 result.failed.append(row.id)
     db.session.flush()
     return result
+
+
+def queued_ids(kind: str) -> list[int]:
+    """The ids of the emails of `kind` still waiting to be sent (e.g. after a mail server outage)."""
+    return list(
+        db.session.scalars(
+            select(OutboundEmail.id)
+            .where(OutboundEmail.kind == kind, OutboundEmail.status == "queued")
+            .order_by(OutboundEmail.id)
+        )
+    )
