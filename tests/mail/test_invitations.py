@@ -86,7 +86,8 @@ def test_invite_sends_once_records_and_a_rerun_sends_nothing(runner, people, smt
 def test_an_expired_invitation_is_sent_again_and_an_unknown_program_is_an_error(runner, people, smtp):
     _surgery, new, _other, _coordinator = people
     assert runner.invoke(args=["users", "invite", "--program", "General Surgery"]).exit_code == 0
-    first = db.session.scalars(select(AccountInvitation).where(AccountInvitation.person_id == new[0].id)).one()
+    mine = select(AccountInvitation).where(AccountInvitation.person_id == new[0].id)
+    first = db.session.scalars(mine).one()
     first.expires_at = utcnow() - dt.timedelta(minutes=1)
     db.session.commit()
     result = runner.invoke(args=["users", "invite", "--dry-run", "--program", "General Surgery"])
