@@ -1,8 +1,14 @@
-"""A bounded load run: 50 concurrent users (mentors logging meetings, coordinators browsing) against gunicorn
-on PostgreSQL (database bench_perf, created and dropped here). Loopback only; stops by itself."""
+"""A bounded load run: 50 concurrent users (mentors logging meetings, coordinators browsing) spread over two
+gunicorn instances of two workers each, on one PostgreSQL database (BENCH_LOAD_DB, default bench_perf,
+created and dropped here), as several hosts would serve one site. Loopback only; stops by itself.
+
+Goal per page: no errors, and the p95 under load at most 10x the median of the same page for one user alone
+(measured first, on the same servers and data, in the same run).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import random
@@ -17,8 +23,13 @@ from bench import env
 from bench.http import Client, Server
 
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-DB_NAME = "bench_perf"
+DB_NAME = os.environ.get("BENCH_LOAD_DB", "bench_perf")
 USERS = 50
+INSTANCES = 2
+WORKERS = 2  # per instance
+THREADS = 4  # per worker
+SOLO_REPEAT = 10  # requests of each page by one user alone, for its baseline median
+GOAL = 10.0  # p95 under load <= GOAL x the single-user median
 MENTORS = 35  # the other 15 are coordinators (admins) browsing
 DURATION = 60.0  # seconds, at most
 MAX_REQUESTS = 6000  # in all, at most
@@ -129,13 +140,73 @@ class Recorder:
                 self.errors.append(f"{kind}: HTTP {status}")
 
 
-def _user(base, role, email, pairing, seed, clock: dict, ready: threading.Barrier, rec: Recorder):
+MENTOR_STEPS = ("mentor home", "log meeting (POST)", "log meeting (POST)", "mentor pairing page")  # weights
+COORDINATOR_PATHS = ("/dashboard/", "/pairings/", "/pairings/?page=3", "/pairings/?q=lee")
+
+
+def _mentor_step(client, step: str, pairing: int, rng: random.Random, rec: Recorder) -> None:
+    """One mentor request (the form and its POST count as two, timed apart)."""
+    if step == "mentor home":
+        status, _b, s = client.request("/")
+        rec.add(step, status, s)
+    elif step == "mentor pairing page":
+        status, _b, s = client.request(f"/meetings/pairing/{pairing}")
+        rec.add(step, status, s)
+    else:
+        status, body, s = client.request(f"/meetings/pairing/{pairing}/new")
+        rec.add("meeting form", status, s)
+        found = HIDDEN_RE.search(body)
+        if status != 200 or not found:
+            rec.errors.append("meeting form without a nonce")
+            return
+        day = dt.date.today() - dt.timedelta(days=rng.randint(0, 20))
+        status, _b, s = client.request(
+            f"/meetings/pairing/{pairing}/new",
+            {
+                "nonce": found.group(1) or found.group(2),
+                "date": day.isoformat(),
+                "duration_minutes": "30",
+                "modality": "video",
+                "status": "held",
+                "topics": ["research"],
+                "notes": "",
+            },
+        )
+        rec.add("log meeting (POST)", status, s, ok=(302, 303))
+
+
+def _coordinator_step(client, path: str, rec: Recorder) -> None:
+    status, _b, s = client.request(path)
+    rec.add(f"coordinator {path}", status, s)
+
+
+def _signed_in(base: str, email: str) -> Client:
     from mentorship.services.demo.institution import DEMO_PASSWORD
 
-    rng = random.Random(seed)
     client = Client(base)
+    client.login(email, DEMO_PASSWORD)
+    return client
+
+
+def _alone(bases: list[str], accounts: list, rec: Recorder) -> None:
+    """Each page SOLO_REPEAT times by one user at a time, alternating the instances: the baselines."""
+    rng = random.Random(0)
+    mentor = next(a for a in accounts if a[0] == "mentor")
+    coordinator = next(a for a in accounts if a[0] == "coordinator")
+    for i in range(SOLO_REPEAT):
+        base = bases[i % len(bases)]
+        client = _signed_in(base, mentor[1])
+        for step in ("mentor home", "mentor pairing page", "log meeting (POST)"):
+            _mentor_step(client, step, mentor[2], rng, rec)
+        client = _signed_in(base, coordinator[1])
+        for path in COORDINATOR_PATHS:
+            _coordinator_step(client, path, rec)
+
+
+def _user(base, role, email, pairing, seed, clock: dict, ready: threading.Barrier, rec: Recorder):
+    rng = random.Random(seed)
     try:
-        client.login(email, DEMO_PASSWORD)
+        client = _signed_in(base, email)
     except Exception as exc:  # noqa: BLE001 (any failure is an error of the run)
         rec.add("login", 0, 0.0)
         rec.errors.append(f"login {email}: {exc}")
@@ -145,39 +216,21 @@ def _user(base, role, email, pairing, seed, clock: dict, ready: threading.Barrie
     stop = clock["stop"]
     while time.monotonic() < stop and rec.take():
         if role == "mentor":
-            step = rng.choice(["home", "log", "log", "pairing"])
-            if step == "home":
-                status, _b, s = client.request("/")
-                rec.add("mentor home", status, s)
-            elif step == "pairing":
-                status, _b, s = client.request(f"/meetings/pairing/{pairing}")
-                rec.add("mentor pairing page", status, s)
-            else:
-                status, body, s = client.request(f"/meetings/pairing/{pairing}/new")
-                rec.add("meeting form", status, s)
-                found = HIDDEN_RE.search(body)
-                if status != 200 or not found:
-                    rec.errors.append("meeting form without a nonce")
-                    continue
-                day = dt.date.today() - dt.timedelta(days=rng.randint(0, 20))
-                status, _b, s = client.request(
-                    f"/meetings/pairing/{pairing}/new",
-                    {
-                        "nonce": found.group(1) or found.group(2),
-                        "date": day.isoformat(),
-                        "duration_minutes": "30",
-                        "modality": "video",
-                        "status": "held",
-                        "topics": ["research"],
-                        "notes": "",
-                    },
-                )
-                rec.add("log meeting (POST)", status, s, ok=(302, 303))
+            _mentor_step(
+                client,
+                rng.choice(MENTOR_STEPS),
+                pairing,
+                rng,
+                rec,
+            )
         else:
-            path = rng.choice(["/dashboard/", "/pairings/", "/pairings/?page=3", "/pairings/?q=lee"])
-            status, _b, s = client.request(path)
-            rec.add(f"coordinator {path.split('?')[0]}", status, s)
+            _coordinator_step(client, rng.choice(COORDINATOR_PATHS), rec)
         time.sleep(rng.uniform(*THINK))
+
+
+def _p95(times: list[float]) -> float:
+    times = sorted(times)
+    return times[int(0.95 * (len(times) - 1))]
 
 
 def run(say=print) -> list[dict]:
@@ -191,10 +244,15 @@ def run(say=print) -> list[dict]:
         _psql(f"drop database if exists {DB_NAME} with (force)")
         say(f"  SKIPPED: could not prepare the {DB_NAME} database: {exc}")
         return [{"name": "load run (PostgreSQL)", "skipped": f"preparation failed: {exc}"}]
-    rec = Recorder()
-    workers = max(2, (os.cpu_count() or 1) * 2 + 1)
+    solo, rec = Recorder(), Recorder()
     try:
-        with Server(_url(), workers=workers, threads=4) as server:
+        with contextlib.ExitStack() as stack:
+            servers = [
+                stack.enter_context(Server(_url(), workers=WORKERS, threads=THREADS))
+                for _ in range(INSTANCES)
+            ]
+            bases = [server.base for server in servers]
+            _alone(bases, accounts, solo)
             clock: dict[str, float] = {}
 
             def start_clock():
@@ -204,7 +262,9 @@ def run(say=print) -> list[dict]:
             ready = threading.Barrier(len(accounts), action=start_clock, timeout=300)
             threads = [
                 threading.Thread(
-                    target=_user, args=(server.base, role, email, pairing, i, clock, ready, rec), daemon=True
+                    target=_user,
+                    args=(bases[i % INSTANCES], role, email, pairing, i, clock, ready, rec),
+                    daemon=True,
                 )
                 for i, (role, email, pairing) in enumerate(accounts)
             ]
@@ -218,29 +278,42 @@ def run(say=print) -> list[dict]:
     every = sorted(s for times in rec.times.values() for s in times)
     if not every:
         raise RuntimeError(f"no request succeeded: {rec.errors[:3]}")
-    p95 = every[int(0.95 * (len(every) - 1))] if every else float("nan")
+    errors = rec.errors + solo.errors
     say(
-        f"  {USERS} users ({MENTORS} mentors logging meetings, {USERS - MENTORS} coordinators browsing), "
-        f"gunicorn {workers} workers x 4 threads, {elapsed:.0f} s: {len(every)} requests "
-        f"({len(every) / elapsed:.0f}/s), {len(rec.errors)} errors, p95 {p95 * 1000:.0f} ms, "
-        f"median {statistics.median(every) * 1000:.0f} ms"
+        f"  {USERS} users ({MENTORS} mentors logging meetings, {USERS - MENTORS} coordinators browsing) over "
+        f"{INSTANCES} gunicorn instances x {WORKERS} workers x {THREADS} threads, {elapsed:.0f} s: "
+        f"{len(every)} requests ({len(every) / elapsed:.0f}/s), {len(errors)} errors, "
+        f"p95 {_p95(every) * 1000:.0f} ms, median {statistics.median(every) * 1000:.0f} ms"
     )
+    results: list[dict] = []
     for kind, times in sorted(rec.times.items()):
-        times = sorted(times)
+        alone = solo.times[kind]  # the pass alone asks every page the users ask
+        median, p95 = statistics.median(alone), _p95(times)
         say(
-            f"    {kind:<28} n={len(times):<5} median {statistics.median(times) * 1000:6.0f} ms  "
-            f"p95 {times[int(0.95 * (len(times) - 1))] * 1000:6.0f} ms"
+            f"    {kind:<28} alone median {median * 1000:6.0f} ms   under load n={len(times):<5} "
+            f"median {statistics.median(times) * 1000:6.0f} ms  p95 {p95 * 1000:6.0f} ms  "
+            f"= {p95 / median:5.2f}x the median alone (goal <= {GOAL:g}x)"
         )
-    for error in rec.errors[:5]:
+        results.append(
+            {
+                "name": f"load p95: {kind}"[:34],
+                "figure": f"{p95 * 1000:.0f} ms",
+                "baseline": f"alone median {median * 1000:.0f} ms",
+                "ratio": p95 / median,
+                "goal": GOAL,
+            }
+        )
+    for error in errors[:5]:
         say(f"    error: {error}")
-    return [
+    results.append(
         {
-            "name": "load run (PostgreSQL, 50 users)",
-            "figure": f"p95 {p95 * 1000:.0f} ms",
+            "name": f"load run (PostgreSQL, {USERS} users)",
+            "figure": f"p95 {_p95(every) * 1000:.0f} ms",
             "requests": len(every),
-            "errors": len(rec.errors),
-            "p95_seconds": p95,
+            "errors": len(errors),
+            "p95_seconds": _p95(every),
             "goal": "0 errors",
-            "ok": not rec.errors,
+            "ok": not errors,
         }
-    ]
+    )
+    return results
