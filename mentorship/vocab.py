@@ -16,6 +16,10 @@ END_REASONS = {
 }
 MODALITIES = {"in_person": "In person", "video": "Video", "phone": "Phone"}
 MEETING_STATUSES = {"held": "Held", "cancelled": "Cancelled", "no_show": "No-show"}
+# How a person prefers to be reached (their profile); shown to their pair beside the contact details.
+CONTACT_METHODS = {"email": "Email", "phone": "Phone call", "text": "Text message", "video": "Video call"}
+# What a planned meeting can turn out to be ("Did it happen?"): the status its logged meeting gets.
+PLANNED_OUTCOMES = {"held": "Held as planned", "cancelled": "Cancelled", "no_show": "No-show"}
 GENDERS = {
     "woman": "Woman",
     "man": "Man",

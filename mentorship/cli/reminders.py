@@ -27,6 +27,7 @@ def mail_settings() -> service.MailSettings:
         config["LOG_LINK_DAYS"],
         parse_review_months(config["PLAN_REVIEW_MONTHS"]),
         config["ACADEMIC_YEAR_START_MONTH"],
+        timezone=config["TIMEZONE"],
     )
 
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 from mentorship.meetings.forms import PulseForm
 from mentorship.models import Pairing
 from mentorship.services import meetings as meetings_service
+from mentorship.services import planning
 from mentorship.services import pulse as pulse_service
 from mentorship.services.academic_year import academic_year, year_of
 from mentorship.services.metrics.definitions import MetricSettings
@@ -55,6 +56,11 @@ def home():
         plan_mentees.add(me.mentee.id)
     windows = parse_review_months(config["PLAN_REVIEW_MONTHS"])
     plan_due = plan_reviews.due_mentees(plan_mentees, ay.year, today, windows)
+    tz, now = config["TIMEZONE"], meetings_service.utcnow()
+    current_ids = [p.id for p in current]
+    # Planned meetings are not meetings: they come from their own table and no figure above counts them.
+    awaiting = planning.awaiting_outcome(current_ids, today=planning.local_day(now, tz), tz=tz)
+    upcoming = planning.upcoming(current_ids, now=now)
     return render_template(
         "main/home.html",
         current=current,
@@ -64,6 +70,8 @@ def home():
         by_id=by_id,
         pulse_due=pulse_due,
         pulse_forms=pulse_forms,
+        awaiting=awaiting,
+        upcoming=upcoming,
         ay=ay,
         me=me,
         plan_due=plan_due,

@@ -29,6 +29,7 @@ from mentorship.models.plans import (
     PlanReview,
     discussed_goals,
 )
+from mentorship.models.planning import PlannedMeeting
 from mentorship.models.programs import Program
 from mentorship.models.roster import RosterUpload, RosterUploadFile
 
@@ -58,6 +59,7 @@ __all__ = [
     "Plan",
     "PlanDiscussion",
     "PlanReview",
+    "PlannedMeeting",
     "Program",
     "PulseCheck",
     "RaceEthnicity",

@@ -57,6 +57,10 @@ class Person(Model):
     # The last change of the sign-in email: a password reset soon after it also tells the old address.
     previous_email: Mapped[str | None] = mapped_column(String(254))
     email_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Contact details, all optional: shown only to the person themself, staff in scope and their pair.
+    phone: Mapped[str | None] = mapped_column(String(30))
+    contact_method: Mapped[str | None] = mapped_column(String(10))  # a code of vocab.CONTACT_METHODS
+    availability: Mapped[str | None] = mapped_column(String(200))
 
     mentor: Mapped[MentorProfile | None] = relationship(back_populates="person", uselist=False)
     mentee: Mapped[MenteeProfile | None] = relationship(back_populates="person", uselist=False)

@@ -32,7 +32,7 @@ from mentorship.pairings.forms import (
     ResendIntroductionForm,
     RevokeLinksForm,
 )
-from mentorship.services import ServiceError, exports, introductions, log_links, stories
+from mentorship.services import ServiceError, exports, introductions, log_links, planning, stories
 from mentorship.services import pairings as svc
 from mentorship.services.academic_year import academic_year, year_of
 from mentorship.services.matching import candidates, scoring
@@ -182,8 +182,12 @@ def _show_page(pairing: Pairing, end_form: EndForm, status: int = 200):
         year = year_of(today, config["ACADEMIC_YEAR_START_MONTH"])
         windows = parse_review_months(config["PLAN_REVIEW_MONTHS"])
         plan_due = pairing.mentee_id in due_mentees([pairing.mentee_id], year, today, windows)
+    tz = current_app.config["TIMEZONE"]
     return render_template(
         "pairings/show.html",
+        upcoming=planning.upcoming([pairing.id], now=utcnow())[pairing.id],
+        awaiting=planning.awaiting_outcome([pairing.id], today=planning.local_day(utcnow(), tz), tz=tz),
+        can_plan=pairing.end_date is None or pairing.end_date > dt.date.today(),
         pairing=pairing,
         story=story_context([pairing])[pairing.id],
         role=role,

@@ -1,7 +1,15 @@
 """Self-service profile forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectMultipleField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from mentorship import vocab
@@ -35,6 +43,28 @@ class MenteeProfileForm(FlaskForm):
         both = set(field.data or []) & set(self.preferred.data or [])
         if both:
             raise ValidationError("A mentor cannot be both preferred and excluded.")
+
+
+class ContactForm(FlaskForm):
+    """Optional contact details, shown to the other person of each of one's pairings."""
+
+    phone = StringField(
+        "Phone (optional)",
+        validators=[single_line, Optional(), Length(max=30)],
+        description="Shown to your mentor or mentee, e.g. +1 617 555 0100",
+        render_kw={"type": "tel", "autocomplete": "tel"},
+    )
+    contact_method = SelectField(
+        "Preferred way to be reached",
+        choices=[("", "No preference")] + list(vocab.CONTACT_METHODS.items()),
+        validators=[Optional()],
+    )
+    availability = StringField(
+        "When you are usually available (optional)",
+        validators=[single_line, Optional(), Length(max=200)],
+        description="e.g. Tue/Thu after 4 pm",
+    )
+    submit = SubmitField("Save")
 
 
 def _choices(options: dict[str, str]) -> list[tuple[str, str]]:

@@ -9,15 +9,17 @@ from flask_login import current_user, login_required
 
 from mentorship.access import roles_required
 from mentorship.extensions import db
+from mentorship.forms import show_error
 from mentorship.people.routes import json_download
 from mentorship.profile.forms import (
     ApiTokenForm,
+    ContactForm,
     MenteeProfileForm,
     MentorProfileForm,
     RevokeTokenForm,
     SelfIdentificationForm,
 )
-from mentorship.services import NotFound, api_tokens, privacy
+from mentorship.services import NotFound, ServiceError, api_tokens, privacy
 from mentorship.services import people as people_service
 from mentorship.services.meetings import utcnow
 
@@ -28,6 +30,29 @@ bp = Blueprint("profile", __name__, url_prefix="/profile")
 @roles_required("mentor", "mentee")
 def edit():
     return render_template("profile/index.html", person=current_user.person)
+
+
+@bp.route("/contact", methods=["GET", "POST"])
+@roles_required("mentor", "mentee")
+def contact():
+    person = current_user.person
+    form = ContactForm(obj=person) if request.method == "GET" else ContactForm()
+    if form.validate_on_submit():
+        try:
+            people_service.update_contact(
+                person,
+                phone=form.phone.data,
+                method=form.contact_method.data,
+                availability=form.availability.data,
+                actor=current_user,
+            )
+        except ServiceError as exc:
+            show_error(form, exc, "phone")
+        else:
+            db.session.commit()
+            flash("Your contact details are saved.", "success")
+            return redirect(url_for("profile.edit"))
+    return render_template("people/form.html", form=form, title="My contact details")
 
 
 @bp.route("/mentor", methods=["GET", "POST"])

@@ -85,6 +85,7 @@ def remind(pairing_id: int):
             config["LOG_LINK_DAYS"],
             parse_review_months(config["PLAN_REVIEW_MONTHS"]),
             config["ACADEMIC_YEAR_START_MONTH"],
+            timezone=config["TIMEZONE"],
         )
         service.send(due, mail=mail, send_mail=send_mail, now=now, sent_by=current_user)
     except ServiceError as exc:

@@ -9,6 +9,7 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from mentorship import vocab
 from mentorship.access import Scope, person_in_scope
 from mentorship.extensions import db
 from mentorship.models import (
@@ -55,6 +56,40 @@ def create_person(email: str, first_name: str, last_name: str) -> Person:
     person = Person(email=normalise_email(email), first_name=first_name.strip(), last_name=last_name.strip())
     db.session.add(person)
     return person
+
+
+class InvalidContact(ServiceError):
+    """A contact detail is not acceptable; `field` names it for the form."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
+
+
+# A phone number as people write it: digits, spaces, + - . ( ) and an extension ("x123", "ext. 4").
+_PHONE_CHARS = set("0123456789 +-.()/xXext")
+MAX_AVAILABILITY = 200
+
+
+def update_contact(
+    person: Person, *, phone: str | None, method: str | None, availability: str | None, actor: User | None
+) -> None:
+    """Save a person's optional contact details (blank clears one); audited without their values."""
+    phone = (phone or "").strip() or None
+    availability = (availability or "").strip() or None
+    method = method or None
+    if phone is not None and (
+        set(phone) - _PHONE_CHARS or not 7 <= sum(c.isdigit() for c in phone) <= 20 or len(phone) > 30
+    ):
+        raise InvalidContact("Enter a phone number such as +1 617 555 0100 or (617) 555-0100 x12.", "phone")
+    if method is not None and method not in vocab.CONTACT_METHODS:
+        raise InvalidContact("Choose how you prefer to be reached from the list.", "contact_method")
+    if method in ("phone", "text") and phone is None:
+        raise InvalidContact("Add a phone number to be reached by phone or text.", "phone")
+    if availability is not None and len(availability) > MAX_AVAILABILITY:
+        raise InvalidContact(f"Keep availability under {MAX_AVAILABILITY} characters.", "availability")
+    person.phone, person.contact_method, person.availability = phone, method, availability
+    audit.record(actor, "person.contact", person, fields=["phone", "contact_method", "availability"])
 
 
 class OutsideScope(ServiceError):

@@ -8,6 +8,8 @@ docs/metrics.md counts them. What identifies the person or is private goes:
   domain can never route, RFC 2606, and the id keeps it unique);
 - the login account is deleted (password hash, grants, program scopes);
 - the notes of every meeting of their pairings and the free-text end comments of those pairings;
+- the agendas of those pairings' planned meetings (those still planned are cancelled);
+- their phone, preferred contact method and availability note;
 - interests, preferred and do-not-match lists; the free-text gender description;
 - their email in the audit trail (actor email and "email" details of events about them).
 
@@ -35,6 +37,7 @@ from mentorship.models import (
     OutboundEmail,
     Pairing,
     Person,
+    PlannedMeeting,
     PulseCheck,
     User,
 )
@@ -104,6 +107,14 @@ def erase_person(
             if meeting.notes:
                 notes_removed += 1
             meeting.notes = None
+        # Agendas are as private as notes; a meeting still planned with an erased person will not happen.
+        planned = db.session.execute(
+            select(PlannedMeeting).where(PlannedMeeting.pairing_id.in_([p.id for p in pairings]))
+        ).scalars()
+        for plan in planned:
+            plan.agenda = None
+            if plan.state == "planned":
+                plan.state = "cancelled"
     log_links.revoke([p.id for p in pairings])
     for pairing in pairings:
         pairing.end_comment = None
@@ -136,6 +147,7 @@ def erase_person(
         user.programs = []
         db.session.delete(user)
 
+    person.phone = person.contact_method = person.availability = None
     person.first_name = "Erased"
     person.last_name = f"person #{person.id}"
     person.email = erased_email(person.id)
@@ -195,6 +207,9 @@ def export_person(person: Person, *, include_notes: bool, actor: User | None, by
             "email": person.email,
             "first_name": person.first_name,
             "last_name": person.last_name,
+            "phone": person.phone,
+            "contact_method": person.contact_method,
+            "availability": person.availability,
             "created_at": _iso(person.created_at),
         },
         "mentor_profile": None,

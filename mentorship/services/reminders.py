@@ -26,7 +26,7 @@ from sqlalchemy.orm import selectinload
 
 from mentorship.extensions import db
 from mentorship.models import MenteeProfile, MentorProfile, Pairing, Reminder, User
-from mentorship.services import ServiceError, audit, log_links
+from mentorship.services import ServiceError, audit, log_links, planning, planning_links
 from mentorship.services.academic_year import academic_year, year_of
 from mentorship.services.metrics.definitions import MetricSettings, PairingMetrics
 from mentorship.services.metrics.queries import pairing_metrics
@@ -194,6 +194,24 @@ class MailSettings:
     # PLAN_REVIEW_MONTHS, parsed: in an open window the mentor's email says the plan review is due.
     review_windows: Windows = ()
     start_month: int = 7
+    # TIMEZONE: planned meetings' dates are counted and written in it (callers pass the setting).
+    timezone: str = "America/New_York"
+
+
+def _awaiting_lines(pairing: Pairing, mail: MailSettings, now: dt.datetime) -> str:
+    """The mentor's "Did it happen?" paragraph: each past planned meeting with no outcome, and its link.
+
+    Only the time of each (never its place or agenda): the mentor's copy may be read by an assistant.
+    """
+    today = planning.local_day(now, mail.timezone)
+    plans = planning.awaiting_outcome([pairing.id], today=today, tz=mail.timezone)
+    if not plans:
+        return ""
+    lines = ["Did these planned meetings happen? Each link opens a page where one tap records it:"]
+    for plan in plans:
+        link = planning_links.url_for_plan(mail.base_url, plan, mail.secret_key)
+        lines.append(f"- {planning.when_text(plan, mail.timezone)}: {link}")
+    return "\n".join(lines) + "\n\n"
 
 
 def compose(due: Due, mail: MailSettings, now: dt.datetime) -> list[tuple[str, str, str]]:
@@ -223,6 +241,7 @@ def compose(due: Due, mail: MailSettings, now: dt.datetime) -> list[tuple[str, s
         f"{link}\n"
         f"(This link logs one meeting of this mentorship and works for {mail.link_days} days.)\n\n"
         f"{review}"
+        f"{_awaiting_lines(pairing, mail, now)}"
         "If you have not met yet, consider reaching out to set a time.\n"
     )
     mentee_body = (

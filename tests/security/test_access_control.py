@@ -15,7 +15,7 @@ import re
 import pytest
 
 from mentorship.extensions import db
-from mentorship.services import accounts
+from mentorship.services import accounts, planning_links
 from tests import factories
 from tests.api.helpers import bearer, token_for
 from tests.conftest import Browser
@@ -27,8 +27,8 @@ AUDITED_READS = {"demographics.view", "report.export", "person.export", "roster.
 # its per-user state in tables.
 SIGN_OUT_CLEARS = {"roster_uploads", "roster_upload_files", "user_sessions"}
 
-# Who may see each piece of private text on a page: notes only the pair; a self-described gender the
-# person themself and users with view_demographics whose scope covers them.
+# Who may see each piece of private text on a page: notes, agendas and contact details only the pair; a
+# self-described gender the person themself and users with view_demographics whose scope covers them.
 PRIVATE_TEXT = {
     W.NOTE_A: {"mentee", "mentor"},
     W.NOTE_2: {"mentee2", "mentor2"},
@@ -40,6 +40,9 @@ PRIVATE_TEXT = {
     W.GOAL_A: {"mentee", "mentor", "coordA_demo"},
     W.COMMENT_A: {"mentee", "mentor", "coordA_demo"},
     W.GOAL_B: set(),
+    W.AGENDA_A: {"mentee", "mentor"},
+    W.AGENDA_B: set(),
+    W.PHONE_A: {"mentee", "mentor"},
 }
 
 
@@ -63,6 +66,10 @@ def _ids(w: W.World, app) -> dict[str, object]:
         "mentee_user": w.users["mentee"].id,
         "invite_token": invite,
         "log_token": factories.log_link_token(w.pairing_a, app.config["SECRET_KEY"]),
+        "plan_a": w.plan_a.id,
+        "plan_past_a": w.plan_past_a.id,
+        "plan_b": w.plan_b.id,
+        "outcome_token": planning_links.token_for(w.plan_past_a, app.config["SECRET_KEY"]),
         "run_a": w.run_a.id,
         "run_b": w.run_b.id,
         "run_demo": w.run_demo.id,

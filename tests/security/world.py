@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import inspect, select, text
 
 from mentorship.extensions import db
-from mentorship.models import ExportJob, MatchRun, User
+from mentorship.models import ExportJob, MatchRun, PlannedMeeting, User
 from mentorship.services import api_tokens
 from mentorship.services import people as people_service
 from mentorship.services.academic_year import academic_year, year_of
@@ -27,6 +27,9 @@ GENDER_TEXT = "SELFDESC-{}-private"
 GOAL_A = "GOAL-A-private-words"
 COMMENT_A = "COMMENT-A-private-words"
 GOAL_B = "GOAL-B-private-words"
+AGENDA_A = "AGENDA-A-private-words"
+AGENDA_B = "AGENDA-B-private-words"
+PHONE_A = "+1 617 555 0142"
 
 ROLES = ("anonymous", "mentee", "mentee2", "mentor", "mentor2", "coordA", "coordA_demo", "coordB", "admin")
 
@@ -66,6 +69,26 @@ def matching_run(user: User, programs: frozenset[int] | None, kind: str = "caree
     return saved.create(run, actor=user, program_id=program_id, year=ay.year, start_date=today, now=now)
 
 
+def planned(pairing, *, days: int, agenda: str | None = None) -> PlannedMeeting:
+    """A planned meeting of `pairing`, `days` from now (negative: in the past), at 15:00 UTC."""
+    day = dt.date.today() + dt.timedelta(days=days)
+    plan = PlannedMeeting(
+        pairing=pairing,
+        starts_at=dt.datetime.combine(day, dt.time(15, 0)),
+        minutes=45,
+        place="Clinic B, room 4",
+        agenda=agenda,
+        uid=f"world-{pairing.id}-{days}@planned.mentorship",
+        sequence=0,
+        state="planned",
+        created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        created_by_id=pairing.mentee.person_id,
+    )
+    db.session.add(plan)
+    db.session.flush()
+    return plan
+
+
 def build_world() -> World:
     """Program A: mentor→mentee (pairing_a, meeting_a) and mentor2→mentee2 (pairing_2, meeting_2);
     program B: mentor_b→mentee_b. Everyone has a login (but the newcomer, a mentee of A never invited);
@@ -96,6 +119,11 @@ def build_world() -> World:
         )
         o[f"mentor_{suffix}"], o[f"mentee_{suffix}"] = mentor, mentee
         o[f"pairing_{suffix}"], o[f"meeting_{suffix}"] = pairing, meeting
+    w.mentor_a.person.phone, w.mentor_a.person.contact_method = PHONE_A, "text"
+    # Planned meetings (their own table, never counted): one to come and one awaiting "Did it happen?".
+    o["plan_a"] = planned(w.pairing_a, days=3, agenda=AGENDA_A)
+    o["plan_past_a"] = planned(w.pairing_a, days=-2, agenda=AGENDA_A)
+    o["plan_b"] = planned(w.pairing_b, days=3, agenda=AGENDA_B)
     # A resident of program A enrolled but never invited: the one login a coordinator of A may manage.
     o["newcomer"] = f.mentee(f.person("newcomer@example.org", "Nia", "Newcomer"), prog_a)
     u = w.users

@@ -1,0 +1,1 @@
+"""Planned meetings: plan, change, cancel, calendar files and "Did it happen?"."""
