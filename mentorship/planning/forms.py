@@ -34,7 +34,7 @@ class PlanForm(FlaskForm):
     )
     agenda = TextAreaField(
         "Agenda (optional)",
-        description="Only the two of you can read it; coordinators never see it, and it is not in the emails.",
+        description="Only the two of you can read it: coordinators never see it, and emails never carry it.",
         validators=[Optional(), Length(max=MAX_AGENDA)],
         render_kw={"rows": 3},
     )

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from mentorship import vocab
 from mentorship.extensions import db
-from mentorship.models import MenteeProfile, MentorProfile, Pairing, Person, PlannedMeeting
+from mentorship.models import Meeting, MenteeProfile, MentorProfile, Pairing, Person, PlannedMeeting
 from mentorship.services import ServiceError, audit, calendar, execute_dml
 from mentorship.services import meetings as meetings_service
 
@@ -177,7 +177,7 @@ def resolve(
     today: dt.date,
     tz: str,
     allowed_topics: Iterable[str],
-):
+) -> Meeting:
     """Record what happened to `plan` ("held", "cancelled" or "no_show") as one Meeting, exactly once.
 
     Two taps, or both people at once, race here: the conditional UPDATE moves the plan from `planned` to
@@ -326,8 +326,8 @@ def clock(moment: dt.datetime) -> str:
     return f"{moment.hour % 12 or 12}:{moment:%M} {'am' if moment.hour < 12 else 'pm'}"
 
 
-def outcome_line(plan: PlannedMeeting, meeting, tz: str) -> str:
-    """One readable line for what became of `plan`: "Meeting of Thursday 14 January 2027 ... recorded as held"."""
+def outcome_line(plan: PlannedMeeting, meeting: Meeting | None, tz: str) -> str:
+    """One readable line for what became of `plan` ("the meeting of ... is logged as held (45 minutes)")."""
     when = when_text(plan, tz)
     if plan.state == "cancelled":
         return f"the meeting planned for {when} was called off before it happened"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from mentorship.models import PlannedMeeting, Person
+from mentorship.models import Person, PlannedMeeting
 from mentorship.services import mail, planning
 
 SUBJECTS = {
@@ -53,7 +53,8 @@ def queue_notices(
             action=action,
             first_name=person.first_name,
             other=other,
-            by_name="You" if by.id == person.id else by.full_name,
+            by_name=by.full_name,
+            by_whom="self" if by.id == person.id else "other" if by.id == other.id else "staff",
             when=planning.when_text(plan, settings.timezone),
             timezone=settings.timezone,
             place=plan.place,

@@ -14,6 +14,7 @@ from mentorship.extensions import db
 from mentorship.models import ExportJob, MatchRun, PlannedMeeting, User
 from mentorship.services import api_tokens
 from mentorship.services import people as people_service
+from mentorship.services import planning
 from mentorship.services.academic_year import academic_year, year_of
 from mentorship.services.matching import runs, saved, scoring
 from mentorship.services.plans import records as plans
@@ -70,11 +71,12 @@ def matching_run(user: User, programs: frozenset[int] | None, kind: str = "caree
 
 
 def planned(pairing, *, days: int, agenda: str | None = None) -> PlannedMeeting:
-    """A planned meeting of `pairing`, `days` from now (negative: in the past), at 15:00 UTC."""
-    day = dt.date.today() + dt.timedelta(days=days)
+    """A planned meeting of `pairing` at 10 am, `days` days from today (negative: before), in TIMEZONE."""
+    tz = current_app.config["TIMEZONE"]
+    day = planning.local_day(dt.datetime.now(dt.UTC).replace(tzinfo=None), tz) + dt.timedelta(days=days)
     plan = PlannedMeeting(
         pairing=pairing,
-        starts_at=dt.datetime.combine(day, dt.time(15, 0)),
+        starts_at=planning.to_utc(day, dt.time(10, 0), tz),
         minutes=45,
         place="Clinic B, room 4",
         agenda=agenda,
