@@ -3,7 +3,6 @@ records the planned meeting as one Meeting, exactly once, however many taps and 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
@@ -143,7 +142,8 @@ def test_the_reminder_link_opens_a_page_and_only_its_post_records(app, pair, cli
     assert line in again.get_data(as_text=True) and line in reopened.get_data(as_text=True)
     with capsys.disabled():
         print(
-            f"\nDid-it-happen link: GET, GET, HEAD changed nothing; POST, POST -> 1 meeting. Page says: {line}"
+            "\nDid-it-happen link: GET, GET, HEAD changed nothing; POST, POST -> 1 meeting. "
+            f"Page says: {line}"
         )
 
 
