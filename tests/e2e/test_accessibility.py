@@ -134,6 +134,7 @@ def _pages(institution) -> dict[str, list[str]]:
         "mentor": [
             "/",
             "/profile/",
+            "/profile/contact",
             "/profile/mentor",
             "/profile/self-identification",
             f"/meetings/pairing/{pairing}/new",
@@ -148,10 +149,12 @@ def _pages(institution) -> dict[str, list[str]]:
         "mentee": [
             "/",
             "/profile/",
+            "/profile/contact",
             "/profile/mentee",
             "/profile/self-identification",
             f"/meetings/pairing/{pairing}",
             f"/meetings/pairing/{pairing}/new",
+            f"/planned/pairing/{pairing}/new",
             f"/pairings/{pairing}",
             "/auth/password",
         ],
