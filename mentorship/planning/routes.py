@@ -173,7 +173,7 @@ def cancel(plan_id: int):
 @roles_required(*ANYONE)
 def download(plan_id: int):
     plan, _ = _plan_or_404(plan_id)
-    response = make_response(planning.ics(plan, settings(), stamp=utcnow()))
+    response = make_response(planning.ics(plan, settings()))
     response.headers["Content-Type"] = f"text/calendar; charset=utf-8; method={planning.method_of(plan)}"
     response.headers["Content-Disposition"] = f'attachment; filename="meeting-{plan.id}.ics"'
     response.headers["Cache-Control"] = "no-store"

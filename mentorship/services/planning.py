@@ -304,13 +304,17 @@ def method_of(plan: PlannedMeeting) -> str:
     return "CANCEL" if plan.state == "cancelled" else "REQUEST"
 
 
-def ics(plan: PlannedMeeting, settings: CalendarSettings, *, stamp: dt.datetime) -> bytes:
-    """The .ics file of `plan` as it stands (a request, or the cancellation); `stamp` is naive UTC."""
+def ics(plan: PlannedMeeting, settings: CalendarSettings) -> bytes:
+    """The .ics file of `plan` as it stands (a request, or the cancellation).
+
+    Its DTSTAMP is when this version (this SEQUENCE) was made, so the emailed file and every later
+    download of the same version are the same bytes.
+    """
     return calendar.event_bytes(
         calendar_event(plan, settings),
         method=method_of(plan),
         timezone=settings.timezone,
-        stamp=stamp.replace(tzinfo=dt.UTC),
+        stamp=(plan.updated_at or plan.created_at).replace(tzinfo=dt.UTC),
     )
 
 

@@ -30,7 +30,7 @@ def queue_notices(
     """Queue the email of `action` ("plan", "change", "cancel") to both people; the outbox ids queued."""
     pairing = plan.pairing
     people = [pairing.mentor.person, pairing.mentee.person]
-    data = planning.ics(plan, settings, stamp=now)
+    data = planning.ics(plan, settings)
     method = planning.method_of(plan)
     attachment = mail.Attachment(
         filename="cancelled-meeting.ics" if method == "CANCEL" else "meeting.ics",

@@ -144,6 +144,8 @@ def test_each_person_downloads_the_calendar_file_from_the_pairs_page(app, pair, 
         assert "attachment" in r.headers["Content-Disposition"]
         cal = Calendar.from_ical(r.data)
         assert str(cal.walk("VEVENT")[0]["UID"]) == plan.uid and b"AGENDA" not in r.data
+        # The same version, the same file: the download is byte for byte what was emailed.
+        assert r.data == _calendar(smtp.to(user.email)[0])[1]
 
 
 def test_a_coordinator_plans_for_the_pair_but_never_sees_or_writes_the_agenda(app, pair, login, smtp):

@@ -29,8 +29,8 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 
 from mentorship import vocab
 from mentorship.extensions import db
-from mentorship.models import MatchRun, Meeting, Pairing, Person, Program, User
-from mentorship.services import accounts, exports
+from mentorship.models import MatchRun, Meeting, Pairing, Person, PlannedMeeting, Program, User
+from mentorship.services import accounts, exports, planning_links
 from mentorship.services import people as people_service
 from mentorship.services.academic_year import academic_year, year_of
 from mentorship.services.matching import assignment, candidates, scoring
@@ -141,6 +141,9 @@ def _ids(app, w: W.World) -> Ids:
         passwords = [accounts.make_password_token(u, "invite") for u in users[:2]]
     names |= {token: f"<log link of pairing {p.id}>" for token, p in zip(links, pairings, strict=True)}
     names |= {token: f"<invitation of user {u.id}>" for token, u in zip(passwords, users, strict=False)}
+    plans = db.session.execute(db.select(PlannedMeeting).order_by(PlannedMeeting.id)).scalars().all()
+    outcome_links = [planning_links.token_for(p, app.config["SECRET_KEY"]) for p in plans]
+    names |= {token: f"<outcome link of plan {p.id}>" for token, p in zip(outcome_links, plans, strict=True)}
     return Ids(
         by_argument={
             "person_id": persons,
@@ -152,6 +155,8 @@ def _ids(app, w: W.World) -> Ids:
             "meetings.quick:token": links,
             "meetings.quick_done:token": links[:1],
             "auth.set_password:token": passwords,
+            "plan_id": [p.id for p in plans],
+            "planning.outcome_link:token": outcome_links,
         },
         names=names,
     )

@@ -83,7 +83,7 @@ def planned(pairing, *, days: int, agenda: str | None = None) -> PlannedMeeting:
         uid=f"world-{pairing.id}-{days}@planned.mentorship",
         sequence=0,
         state="planned",
-        created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        created_at=dt.datetime.combine(day - dt.timedelta(days=14), dt.time(9)),  # the same in every build
         created_by_id=pairing.mentee.person_id,
     )
     db.session.add(plan)
