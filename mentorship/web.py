@@ -54,8 +54,8 @@ def blueprints() -> list[Blueprint]:
     from mentorship.meetings.routes import bp as meetings
     from mentorship.pairings.routes import bp as pairings
     from mentorship.people.routes import bp as people
-    from mentorship.plans.routes import bp as plans
     from mentorship.planning.routes import bp as planning
+    from mentorship.plans.routes import bp as plans
     from mentorship.profile.routes import bp as profile
     from mentorship.programs.routes import bp as programs
     from mentorship.reminders.routes import bp as reminders

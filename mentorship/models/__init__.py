@@ -20,6 +20,7 @@ from mentorship.models.people import (
     do_not_match,
     preferred_mentors,
 )
+from mentorship.models.planning import PlannedMeeting
 from mentorship.models.plans import (
     Goal,
     GoalComment,
@@ -29,7 +30,6 @@ from mentorship.models.plans import (
     PlanReview,
     discussed_goals,
 )
-from mentorship.models.planning import PlannedMeeting
 from mentorship.models.programs import Program
 from mentorship.models.roster import RosterUpload, RosterUploadFile
 

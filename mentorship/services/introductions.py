@@ -65,7 +65,14 @@ def contact_details(person: Person) -> list[tuple[str, str]]:
 
     The place for every contact field a profile has: each optional one is added here when present.
     """
-    return [("Email", person.email)]
+    lines = [("Email", person.email)]
+    if person.phone:
+        lines.append(("Phone", person.phone))
+    if person.contact_method:
+        lines.append(("Prefers", vocab.label(vocab.CONTACT_METHODS, person.contact_method).lower()))
+    if person.availability:
+        lines.append(("Available", person.availability))
+    return lines
 
 
 def key_for(pairing_id: int, person_id: int, event: str = "") -> str:

@@ -272,3 +272,17 @@ def test_the_profile_form_saves_contact_details_and_names_a_bad_value(app, pair,
     )
     event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "person.contact")).scalar_one()
     assert "555" not in str(event.details)
+
+
+def test_the_introduction_carries_the_contact_details_given(app, pair):
+    from mentorship.services.introductions import contact_details
+
+    person = pair.mentor.person
+    assert contact_details(person) == [("Email", "mentor@example.org")]
+    person.phone, person.contact_method, person.availability = "+1 617 555 0100", "video", "Mornings"
+    assert contact_details(person) == [
+        ("Email", "mentor@example.org"),
+        ("Phone", "+1 617 555 0100"),
+        ("Prefers", "video call"),
+        ("Available", "Mornings"),
+    ]
