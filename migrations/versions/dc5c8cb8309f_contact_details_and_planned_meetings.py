@@ -4,7 +4,7 @@ New nullable columns and a new table; nothing existing changes. Planned meetings
 `meetings` so that no figure can count them.
 
 Revision ID: dc5c8cb8309f
-Revises: 8e6c8ee7db22
+Revises: e4b7c2d9a813
 Create Date: 2026-12-02 04:37:41.375761
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'dc5c8cb8309f'
-down_revision = '8e6c8ee7db22'
+down_revision = 'e4b7c2d9a813'
 branch_labels = None
 depends_on = None
 
