@@ -12,9 +12,8 @@ from sqlalchemy import inspect, select, text
 
 from mentorship.extensions import db
 from mentorship.models import ExportJob, MatchRun, PlannedMeeting, User
-from mentorship.services import api_tokens
+from mentorship.services import api_tokens, planning
 from mentorship.services import people as people_service
-from mentorship.services import planning
 from mentorship.services.academic_year import academic_year, year_of
 from mentorship.services.matching import runs, saved, scoring
 from mentorship.services.plans import records as plans
