@@ -150,6 +150,11 @@ class Config:
     # Whom a person is told to contact when their sign-in email changed unexpectedly.
     OFFICE_CONTACT = os.environ.get("OFFICE_CONTACT", "the GME office")
 
+    # The faculty mentoring record: the name it is issued under, and the teaching-credit rule
+    # (hours:R:CAP or relationship:C:H; blank for no credit line), checked when the app starts.
+    INSTITUTION_NAME = os.environ.get("INSTITUTION_NAME", "Graduate Medical Education Office")
+    MENTOR_CREDIT_RULE = os.environ.get("MENTOR_CREDIT_RULE", "")
+
     # Sign-in sessions: one not used for this many days is signed out.
     SESSION_IDLE_DAYS = _int("SESSION_IDLE_DAYS", 14)
 

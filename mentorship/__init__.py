@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import Config
 from mentorship.development import serve_this_computer_only
 from mentorship.services import calendar
+from mentorship.services.records import credit
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -68,6 +69,10 @@ def create_app(config_class: type = Config) -> Flask:
         raise RuntimeError(str(error)) from None
     if app.config.get("OIDC_ISSUER") and not app.config.get("OIDC_CLIENT_ID"):
         raise RuntimeError("OIDC_ISSUER is set without OIDC_CLIENT_ID (docs/sso.md).")
+    try:
+        credit.parse(app.config["MENTOR_CREDIT_RULE"])
+    except credit.CreditRuleError as error:
+        raise RuntimeError(str(error)) from None
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(
             parents=True, exist_ok=True

@@ -58,6 +58,7 @@ def blueprints() -> list[Blueprint]:
     from mentorship.plans.routes import bp as plans
     from mentorship.profile.routes import bp as profile
     from mentorship.programs.routes import bp as programs
+    from mentorship.records.routes import bp as records
     from mentorship.reminders.routes import bp as reminders
     from mentorship.roster.routes import bp as roster
     from mentorship.sso.routes import bp as sso
@@ -76,6 +77,7 @@ def blueprints() -> list[Blueprint]:
         planning,
         profile,
         programs,
+        records,
         reminders,
         roster,
         sso,

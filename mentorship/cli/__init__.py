@@ -14,7 +14,19 @@ if TYPE_CHECKING:
 def commands() -> list[click.Command]:
     """Every command group and single command of `flask` (a new one is added here)."""
     # Imported here: each module imports `fail` from this package.
-    from mentorship.cli import api, backup, demo, jobs, match, plans, reminders, report, roster, users
+    from mentorship.cli import (
+        api,
+        backup,
+        demo,
+        jobs,
+        match,
+        mentors,
+        plans,
+        reminders,
+        report,
+        roster,
+        users,
+    )
 
     return [
         api.group,
@@ -22,6 +34,7 @@ def commands() -> list[click.Command]:
         demo.group,
         jobs.group,
         match.group,
+        mentors.group,
         plans.group,
         reminders.group,
         report.group,

@@ -31,6 +31,7 @@ from mentorship.models.plans import (
     discussed_goals,
 )
 from mentorship.models.programs import Program
+from mentorship.models.records import IssuedRecord
 from mentorship.models.roster import RosterUpload, RosterUploadFile
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "ExportJob",
     "Introduction",
     "Invitation",
+    "IssuedRecord",
     "Goal",
     "GoalComment",
     "GoalTemplate",

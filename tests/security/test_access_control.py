@@ -16,6 +16,7 @@ import pytest
 
 from mentorship.extensions import db
 from mentorship.services import accounts, planning_links
+from mentorship.services.records import issue
 from tests import factories
 from tests.api.helpers import bearer, token_for
 from tests.conftest import Browser
@@ -81,6 +82,10 @@ def _ids(w: W.World, app) -> dict[str, object]:
         "template_b": w.template_b.id,
         "mentor_api_token": w.mentor_api_token.id,
         "export_a": w.export_a.id,
+        "mentor_a": w.mentor_a.id,
+        "mentor_b": w.mentor_b.id,
+        "record_a": w.record_a.id,
+        "record_code": issue.code_of(w.record_a, app.config["SECRET_KEY"]),
     }
     db.session.commit()
     return ids

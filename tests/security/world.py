@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import inspect, select, text
 
 from mentorship.extensions import db
-from mentorship.models import ExportJob, MatchRun, PlannedMeeting, User
+from mentorship.models import ExportJob, IssuedRecord, MatchRun, PlannedMeeting, User
 from mentorship.services import api_tokens, planning
 from mentorship.services import people as people_service
 from mentorship.services.academic_year import academic_year, year_of
@@ -177,6 +177,15 @@ def build_world() -> World:
         content=b"PK workbook bytes",
     )
     db.session.add(o["export_a"])
+    # A faculty mentoring record issued to mentor A: its verification code, and one for an admin to revoke.
+    o["record_a"] = IssuedRecord(
+        mentor_id=w.mentor_a.id,
+        year=year_of(today),
+        mentor_name=w.mentor_a.person.full_name,
+        totals={"mentees": 1, "meetings": 1, "hours": 1.0},
+        issued_at=now,
+    )
+    db.session.add(o["record_a"])
     db.session.commit()
     return w
 

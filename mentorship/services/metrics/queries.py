@@ -152,6 +152,17 @@ def pairing_metrics(
     return pairings_of_year(_load_pairings(spans, condition), spans, 0, settings)
 
 
+def pairing_metrics_of_years(
+    spans: Spans, settings: MetricSettings, where: ColumnElement[bool]
+) -> list[dict[int, PairingMetrics]]:
+    """For each of the consecutive years `spans`, the metrics of the pairings matching `where` active in
+    it, keyed by pairing id; one query (every year but the last as of its last day, as in years_metrics)."""
+    if not spans:
+        return []
+    loaded = _load_pairings(spans, where)
+    return [pairings_of_year(loaded, spans, k, settings) for k in range(len(spans))]
+
+
 def years_metrics(
     spans: Spans, settings: MetricSettings, program_ids: Collection[int] | None = None
 ) -> list[YearMetrics]:
