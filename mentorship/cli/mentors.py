@@ -123,8 +123,7 @@ def thank(year: str, dry_run: bool) -> None:
         click.echo(f"{email}\talready thanked for {number}")
     for email, meetings in result.queued:
         click.echo(f"{email}\t{meetings} meeting(s)")
-    if dry_run:
-        db.session.rollback()
+    if dry_run:  # nothing was issued or queued
         click.echo(f"{len(result.queued)} mentor(s) would be thanked (dry run: nothing sent or recorded).")
         return
     db.session.commit()  # queued first: a crash now leaves them queued, never sent twice
