@@ -17,7 +17,7 @@ class RecordRow(NamedTuple):
     mentees: int
     meetings: int
     hours: float
-    plan_reviews: int | None
+    plan_reviews: int
     introductions: int
     events: int
     credits: float | None

@@ -7,7 +7,7 @@ import secrets
 from types import SimpleNamespace
 
 from mentorship.extensions import db
-from mentorship.models import Event, Introduction, Invitation
+from mentorship.models import Event, Introduction, Invitation, Plan, PlanReview
 from tests import factories as f
 
 D = dt.date
@@ -87,6 +87,19 @@ def build() -> SimpleNamespace:
             ),
         ]
     )
+    # Plan reviews she confirmed with Ada (both confirmed) in AY 2025 and AY 2024; one Ada never confirmed.
+    plans = {year: Plan(mentee_id=ada.id, year=year) for year in (2024, 2025)}
+    db.session.add_all(plans.values())
+    db.session.flush()
+    confirmed = dt.datetime(2025, 1, 1)
+    for year, day, by_mentee in (
+        (2025, D(2025, 11, 20), confirmed),
+        (2025, D(2026, 5, 20), None),
+        (2024, D(2025, 5, 10), confirmed),
+    ):
+        review = PlanReview(plan_id=plans[year].id, reviewed_on=day, mentor_id=me.id)
+        review.mentor_confirmed_at, review.mentee_confirmed_at = confirmed, by_mentee
+        db.session.add(review)
     organized = _event("Research night", D(2025, 10, 1), organizer=me.id)
     _event("Cancelled social", D(2025, 10, 2), organizer=me.id, cancelled=True)
     _attended(_event("Career panel", D(2025, 12, 1)), me.id)

@@ -39,7 +39,7 @@ def test_year_figures(world):
         meetings=4,
         minutes=330,
         group_sessions=1,
-        plan_reviews=None,
+        plan_reviews=1,
         introductions=1,
         events_organized=1,
         events_attended=2,
@@ -61,7 +61,11 @@ def test_career_to_date_adds_the_earlier_years(world):
     assert record.career_since == 2024
     # AY 2024: Ada 60 minutes, Cy 45; an introduction in AY 2024.
     assert (record.career.mentees, record.career.meetings, record.career.minutes) == (3, 6, 435)
-    assert (record.career.group_sessions, record.career.introductions) == (1, 2)
+    assert (record.career.group_sessions, record.career.introductions, record.career.plan_reviews) == (
+        1,
+        2,
+        2,
+    )
     earlier = mentor_record(world.mentor.id, 2024, institution.AFTER_2025, SETTINGS)
     assert (earlier.year.mentees, earlier.year.meetings, earlier.year.minutes) == (2, 2, 105)
     assert earlier.career == earlier.year

@@ -55,6 +55,7 @@ def test_the_pdf_text_has_the_totals_and_the_code(world, runner, tmp_path, monke
     assert row("Hours") == ["5.5", "7.2"]
     assert row("Group sessions") == ["1", "1"]
     assert row("Introductions made") == ["1", "2"]
+    assert row("Plan reviews") == ["1", "2"]
     assert row("Events attended") == ["2", "2"]
     (issued,) = db.session.scalars(select(IssuedRecord))
     code = text.split("Verification code: ")[1].split()[0]

@@ -40,10 +40,6 @@ def year_label(ay: AcademicYear) -> str:
     return f"{ay.label} ({ay.start.isoformat()} to {ay.end.isoformat()})"
 
 
-def _count(value: int | None) -> str:
-    return "—" if value is None else str(value)
-
-
 def total_rows(year: Totals, career: Totals) -> list[tuple[str, str, str]]:
     """The totals table: label, the year, the career to date."""
     rows = [
@@ -56,11 +52,7 @@ def total_rows(year: Totals, career: Totals) -> list[tuple[str, str, str]]:
         ("Events organized", year.events_organized, career.events_organized),
         ("Events attended", year.events_attended, career.events_attended),
     ]
-    return [(label, _shown(a), _shown(b)) for label, a, b in rows]
-
-
-def _shown(value: Any) -> str:
-    return value if isinstance(value, str) else _count(value)
+    return [(label, str(a), str(b)) for label, a, b in rows]
 
 
 def verify_url(config: Mapping[str, Any], code: str) -> str:
@@ -160,8 +152,8 @@ def workbook(
     notes = [
         "Meetings and hours: the held meetings of the mentor's pairings dated in the year up to the report "
         "date, as in the engagement workbook (a group session counts once in each pairing it included).",
-        "Events: distinct events the mentor organized or attended. Plan reviews: blank where plan reviews "
-        "are not recorded.",
+        "Plan reviews: development-plan reviews the mentor and mentee both confirmed, dated in the year. "
+        "Events: distinct events the mentor organized or attended.",
     ]
     if as_of < ay.end:
         notes.insert(0, f"Year to date: the year is not over; figures are as of {as_of.isoformat()}.")

@@ -45,7 +45,7 @@ class Totals:
     meetings: int = 0
     minutes: int = 0
     group_sessions: int = 0
-    plan_reviews: int | None = None  # None: plan reviews are not recorded by this installation
+    plan_reviews: int = 0
     introductions: int = 0
     events_organized: int = 0
     events_attended: int = 0
@@ -56,7 +56,7 @@ class Totals:
         """Minutes of the held meetings, in hours."""
         return self.minutes / 60
 
-    def snapshot(self) -> dict[str, int | float | None]:
+    def snapshot(self) -> dict[str, int | float]:
         """The totals as the issued record keeps them (JSON)."""
         return {
             "mentees": self.mentees,
@@ -75,7 +75,7 @@ class Activity:
     """What a mentor did in a period besides meeting: group sessions, plan reviews, introductions, events."""
 
     group_sessions: int = 0
-    plan_reviews: int | None = None
+    plan_reviews: int = 0
     introductions: int = 0
     events_organized: frozenset[int] = field(default_factory=frozenset)
     events_attended: frozenset[int] = field(default_factory=frozenset)

@@ -2,7 +2,7 @@
 
 Meetings and hours come from services.metrics (pairing_metrics_of_years), so the record, the engagement
 workbook and the dashboard count the same meetings. The other figures are dated rows (group meetings,
-introductions, events) placed in the academic year they fall in, up to the report date.
+plan reviews, introductions, events) placed in the academic year they fall in, up to the report date.
 """
 
 from __future__ import annotations
@@ -24,11 +24,13 @@ from mentorship.models import (
     MentorProfile,
     Pairing,
     Person,
+    PlanReview,
     Program,
 )
 from mentorship.services import NotFound, ServiceError
 from mentorship.services.academic_year import AcademicYear, academic_year, report_date, year_of
 from mentorship.services.metrics.definitions import MetricSettings
+from mentorship.services.metrics.plans import counted_review
 from mentorship.services.metrics.queries import counted_meeting, pairing_metrics_of_years
 from mentorship.services.records.credit import CreditRule
 from mentorship.services.records.figures import (
@@ -195,6 +197,11 @@ def _load(periods: Sequence[Period], settings: MetricSettings, mentors: ColumnEl
             Event.starts_at >= since,
             Event.starts_at < until,
         ),
+        "plan_reviews": select(PlanReview.mentor_id, PlanReview.id, PlanReview.reviewed_on).where(
+            PlanReview.mentor_id.in_(person_ids),
+            counted_review(),
+            PlanReview.reviewed_on.between(first, last),
+        ),
         "attended": select(Invitation.person_id, Event.id, Event.starts_at)
         .join(Event, Event.id == Invitation.event_id)
         .where(
@@ -208,7 +215,7 @@ def _load(periods: Sequence[Period], settings: MetricSettings, mentors: ColumnEl
     for kind, query in queries.items():
         rows = []
         for person_id, row_id, when in db.session.execute(query):
-            k = period_of(periods, when.date())
+            k = period_of(periods, when.date() if isinstance(when, dt.datetime) else when)
             if k is not None and person_id is not None:
                 rows.append((k, person_id, row_id))
         found.dated[kind] = rows
@@ -226,6 +233,7 @@ def _activity(found: _Found, mentor: MentorInfo, ks: set[int]) -> Activity:
         groups |= found.groups[k].get(mentor.mentor_id, set())
     return Activity(
         group_sessions=len(groups),
+        plan_reviews=len(ids("plan_reviews")),
         introductions=len(ids("introductions")),
         events_organized=ids("organized"),
         events_attended=ids("attended"),
