@@ -137,7 +137,7 @@ def test_verification_of_a_good_an_altered_and_a_revoked_code(world, login, clie
     assert "Valid." in good and "Tess Roles" in good and "AY 2025–26" in good
     assert "Meetings held" in good and ">4<" in good and "5.5" in good
     value, signature = code.split(".")
-    # The first character: the last one's low bits are base64 padding, and changing only those changes nothing.
+    # Change the first character: the last one's low bits are base64 padding, which decode to nothing.
     flipped = ("A" if signature[0] != "A" else "B") + signature[1:]
     for altered in (f"{value}.{flipped}", f"Mg.{signature}"):
         page = client.get(f"/records/verify/{altered}").get_data(as_text=True)
