@@ -4,7 +4,7 @@ A new table, issued_records: the faculty mentoring records the office issued, wh
 point at; existing rows are unchanged.
 
 Revision ID: 79d95c957279
-Revises: e4b7c2d9a813
+Revises: dc5c8cb8309f
 Create Date: 2026-12-02 04:49:02.773306
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '79d95c957279'
-down_revision = 'e4b7c2d9a813'
+down_revision = 'dc5c8cb8309f'
 branch_labels = None
 depends_on = None
 
