@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from reports.kpis import KpiRow, kpi_columns
@@ -84,6 +84,20 @@ class TopicRow(NamedTuple):
     share: float | None
 
 
+class PlanRow(NamedTuple):
+    """A mentee enrolled in the year and their development plan's figures: never a goal's text."""
+
+    program: str
+    mentee: str
+    mentee_email: str
+    pgy: int
+    plan: str  # "Yes" or "No"
+    goals: int
+    goals_done: int
+    reviews: int
+    last_review: dt.date | None
+
+
 class MonthRow(NamedTuple):
     """Held meetings and hours of one calendar month (its first day)."""
 
@@ -103,6 +117,7 @@ class EngagementData:
     meetings: list[MeetingRow]
     topics: list[TopicRow]
     months: list[MonthRow]
+    plans: list[PlanRow] = field(default_factory=list)
 
 
 SUMMARY_COLUMNS = kpi_columns(Column("Program", width=34, field="label"), shares=False)
@@ -156,6 +171,18 @@ TOPIC_COLUMNS = [
     Column("Meetings", "int", field="meetings"),
     Column("Share of meetings", "pct", field="share"),
 ]
+# Exactly these headers, in this order (docs/metrics.md, Development plans).
+PLAN_COLUMNS = [
+    Column("Program", field="program"),
+    Column("Mentee", field="mentee"),
+    Column("Mentee email", field="mentee_email"),
+    Column("PGY", "int", field="pgy"),
+    Column("Plan", field="plan"),
+    Column("Goals", "int", field="goals"),
+    Column("Goals done", "int", field="goals_done"),
+    Column("Reviews in year", "int", field="reviews"),
+    Column("Last review", "date", field="last_review"),
+]
 MONTH_COLUMNS = [
     Column("Month", "month", width=12, field="month"),
     Column("Meetings", "int", field="meetings"),
@@ -169,6 +196,10 @@ SHEETS = [
     ("Meetings", "One row per meeting in the year up to the report date (notes are never exported)."),
     ("Topics", "Held meetings per topic, with a chart."),
     ("Meetings per month", "Held meetings and hours per month, with a chart."),
+    (
+        "Plans",
+        "One row per mentee enrolled in the year: their development plan's goals and reviews (no text).",
+    ),
 ]
 
 
@@ -195,6 +226,7 @@ def build(data: EngagementData) -> bytes:
         series = [("Meetings", position(MONTH_COLUMNS, "meetings"))]
         per_month = chart(ws, "bar", "Held meetings per month", rows, series, axis_title="Meetings")
         place_charts(ws, [per_month], placed.last_row)
+    write_sheet(wb, "Plans", [Table(PLAN_COLUMNS, cells(data.plans, PLAN_COLUMNS))])
     return save(wb, data.cover.generated_at)
 
 

@@ -26,6 +26,7 @@ class KpiRow(NamedTuple):
     overdue_pairings: int
     overdue_share: float | None
     median_days_to_first_meeting: float | None
+    plans_reviewed_twice: float | None = None
 
 
 # Exactly these headers, in this order, every year: coordinators' pivot tables depend on them.
@@ -41,6 +42,7 @@ KPI_COLUMNS = [
     Column("Overdue pairings", "int", field="overdue_pairings"),
     Column("Overdue share", "pct", field="overdue_share"),
     Column("Median days to first meeting", "number", field="median_days_to_first_meeting"),
+    Column("Plans reviewed twice", "pct", field="plans_reviewed_twice"),
 ]
 SHARES = ("engaged_share", "overdue_share")
 

@@ -77,6 +77,7 @@ FIGURE_LISTS = {
     "overdue_pairings": ("pairings.index", {"status": "overdue"}),
     "overdue_share": ("pairings.index", {"status": "overdue"}),
     "median_days_to_first_meeting": ("pairings.index", {"measure": "met"}),
+    "plans_reviewed_twice": ("dashboard.mentees", {"reviewed_twice": "1"}),
 }
 
 
@@ -164,13 +165,15 @@ def mentees():
     except BadFilter as exc:
         abort(400, description=str(exc))
     with_mentor = request.args.get("with_mentor", "") == "1"
+    reviewed_twice = request.args.get("reviewed_twice", "") == "1"
     req = exports.request_for(
         current_app.config, year, _scope_ids(program_ids), current_user.email, exports.now(), dt.date.today()
     )
     return render_template(
         "dashboard/mentees.html",
-        mentees=figures.mentees_behind(req, with_mentor),
+        mentees=figures.mentees_behind(req, with_mentor, reviewed_twice),
         with_mentor=with_mentor,
+        reviewed_twice=reviewed_twice,
         ay=req.ay,
         as_of=req.as_of,
         program=request.args.get("program", ""),

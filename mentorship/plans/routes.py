@@ -73,7 +73,7 @@ def show(mentee_id: int):
     ay = academic_year(year, _start_month())
     today = dt.date.today()
     if access not in READERS:
-        figures = plan_figures(ay, min(today, ay.end), [mentee.id]).get(mentee.id, NO_PLAN)
+        figures = plan_figures(ay, min(today, ay.end), MenteeProfile.id == mentee.id).get(mentee.id, NO_PLAN)
         return render_template("plans/status.html", mentee=mentee, ay=ay, figures=figures)
     plan = records.plan_for(mentee.id, year)
     editable = access in WORKERS and year == _current_year()

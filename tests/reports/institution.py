@@ -76,7 +76,33 @@ def build(f) -> dict:
     f.meeting(p7, d(2025, 1, 6), 30)
     p8 = f.pairing(m4, b3, d(2025, 3, 15))  # 16 days old at D: never overdue yet
     db.session.flush()
-    return {k: v for k, v in locals().items() if k not in {"f", "mentor", "mentee"}}
+    _plans(a1, a2, a6, b1, b2)
+    return {k: v for k, v in locals().items() if k not in {"f", "mentor", "mentee", "_plans"}}
+
+
+def _plans(a1, a2, a6, b1, b2) -> None:
+    """Development plans of AY 2024. Reviews count when both confirmed, dated in Y up to D: Ada 2 (a third
+    after D), Ben 1 (another only the mentor confirmed), Dee 2, Eve 2 (and 2 in her AY 2023 plan), Gone 2
+    but not enrolled in Y. Reviewed twice: Alpha 1 of 4 enrolled, Beta 2 of 4, all 3 of 8."""
+    from mentorship.models import Goal, Plan, PlanReview
+
+    both = {"mentor_confirmed_at": dt.datetime(2025, 1, 1), "mentee_confirmed_at": dt.datetime(2025, 1, 1)}
+
+    def plan(mentee, year, goals, reviews, mentor_only=()):
+        record = Plan(mentee_id=mentee.id, year=year)
+        record.goals = [Goal(title=f"Goal {i}", status=status) for i, status in enumerate(goals)]
+        record.reviews = [PlanReview(reviewed_on=day, **both) for day in reviews] + [
+            PlanReview(reviewed_on=day, mentor_confirmed_at=dt.datetime(2025, 1, 1)) for day in mentor_only
+        ]
+        db.session.add(record)
+
+    plan(a1, 2024, ["done", "in_progress", "not_started"], [d(2024, 11, 20), d(2025, 3, 10), d(2025, 5, 20)])
+    plan(a2, 2024, ["in_progress"], [d(2024, 12, 5)], mentor_only=[d(2025, 1, 10)])
+    plan(a6, 2024, ["done"], [d(2024, 11, 1), d(2025, 1, 1)])
+    plan(b1, 2024, ["done", "done"], [d(2024, 11, 15), d(2025, 1, 5)])
+    plan(b2, 2023, ["done"], [d(2023, 11, 1), d(2024, 5, 1)])
+    plan(b2, 2024, ["dropped"], [d(2025, 1, 20), d(2025, 2, 1)])
+    db.session.flush()
 
 
 SUMMARY_HEADERS = (
@@ -90,12 +116,27 @@ SUMMARY_HEADERS = (
     "Engaged pairings",
     "Overdue pairings",
     "Median days to first meeting",
+    "Plans reviewed twice",
 )
 SUMMARY = [
-    ("'=Gamma", 0, 0, None, 0, 0, 0, 0, 0, None),
-    ("Alpha Medicine", 4, 3, 0.75, 4, 9, 8.5, 1, 1, 19),
-    ("Beta Surgery", 4, 3, 0.75, 3, 6, 5.5, 1, 1, 12.5),
-    ("All programs", 8, 6, 0.75, 7, 15, 14, 2, 2, 19),
+    ("'=Gamma", 0, 0, None, 0, 0, 0, 0, 0, None, None),
+    ("Alpha Medicine", 4, 3, 0.75, 4, 9, 8.5, 1, 1, 19, 0.25),
+    ("Beta Surgery", 4, 3, 0.75, 3, 6, 5.5, 1, 1, 12.5, 0.5),
+    ("All programs", 8, 6, 0.75, 7, 15, 14, 2, 2, 19, 0.375),
+]
+PLAN_HEADERS = (
+    "Program", "Mentee", "Mentee email", "PGY", "Plan",
+    "Goals", "Goals done", "Reviews in year", "Last review",
+)  # fmt: skip
+PLANS = [
+    ("Alpha Medicine", "Ada Aalto", "ada.aalto@example.org", 1, "Yes", 3, 1, 2, d(2025, 3, 10)),
+    ("Alpha Medicine", "Ben Baker", "ben.baker@example.org", 2, "Yes", 1, 0, 1, d(2024, 12, 5)),
+    ("Alpha Medicine", "'=1+2 Clark", "12.clark@example.org", 3, "No", 0, 0, 0, None),
+    ("Alpha Medicine", "Al Late", "al.late@example.org", 1, "No", 0, 0, 0, None),
+    ("Beta Surgery", "Dee Dunn", "dee.dunn@example.org", 1, "Yes", 2, 2, 2, d(2025, 1, 5)),
+    ("Beta Surgery", "Eve Evans", "eve.evans@example.org", 2, "Yes", 1, 0, 2, d(2025, 2, 1)),
+    ("Beta Surgery", "Fay Fox", "fay.fox@example.org", 1, "No", 0, 0, 0, None),
+    ("Beta Surgery", "Gus Gray", "gus.gray@example.org", 3, "No", 0, 0, 0, None),
 ]
 PAIRING_HEADERS = (
     "Program",

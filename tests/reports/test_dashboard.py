@@ -36,7 +36,7 @@ def _as_shown(value, column: str) -> str:
     """How the dashboard prints a Summary cell."""
     if value is None:
         return ""
-    if column == "Coverage":
+    if column in ("Coverage", "Plans reviewed twice"):
         return f"{value * 100:.1f}%"
     if column == "Hours":
         return f"{value:.1f}"
@@ -69,6 +69,10 @@ def test_dashboard_matches_summary_sheet(f, login, admin):
     kpis = dict(re.findall(r'data-kpi="(\w+)"><a [^>]*>([^<]*)<', text))
     assert kpis["meetings"] == expected[-1][5] and kpis["coverage"] == expected[-1][3]
     assert kpis["median_days_to_first_meeting"] == expected[-1][9]
+    # Plans reviewed twice: the Summary column, the dashboard's Summary and its key figure agree (3 of 8).
+    assert headers[10] == "Plans reviewed twice" and expected[-1][10] == "37.5%"
+    assert kpis["plans_reviewed_twice"] == "37.5%"
+    assert _table(text, "trend")[-1][-1] == "37.5%"
     statuses = dict(re.findall(r'data-status="(\w+)"><a [^>]*>(\d+)<', text))
     assert sum(int(n) for n in statuses.values()) == 7
     assert "<svg" in text and "<script>" not in text and "cdn" not in text.lower()

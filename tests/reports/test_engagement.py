@@ -28,6 +28,7 @@ def test_sheets_in_order(workbook):
         "Meetings",
         "Topics",
         "Meetings per month",
+        "Plans",
     ]
 
 
@@ -37,7 +38,7 @@ def test_summary_cell_by_cell(workbook):
     assert rows[0] == institution.SUMMARY_HEADERS
     assert rows[1:] == institution.SUMMARY
     assert ws["D3"].number_format == "0.0%" and ws["D3"].value == 0.75  # a fraction shown as a percentage
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:J5"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:K5"
     assert all(c.font.b for c in ws[1])
 
 
@@ -48,6 +49,26 @@ def test_pairings_cell_by_cell(workbook):
     assert rows[1:] == institution.PAIRINGS
     assert ws["H2"].is_date and ws["H2"].number_format == "yyyy-mm-dd"
     assert ws["J2"].data_type == "n"
+
+
+def test_plans_cell_by_cell(workbook):
+    ws = workbook[0]["Plans"]
+    rows = values(ws)
+    assert rows[0] == institution.PLAN_HEADERS
+    assert rows[1:] == institution.PLANS
+    assert ws["I2"].is_date and ws["F2"].data_type == "n"
+    assert not [r for r in rows if any(isinstance(v, str) and v.startswith("Goal ") for v in r)]  # no text
+
+
+def test_plans_reviewed_twice_is_the_share_of_the_plans_sheet(workbook):
+    """The Summary's column agrees with the Plans sheet: mentees with 2+ reviews / mentees enrolled."""
+    wb = workbook[0]
+    plans = values(wb["Plans"])[1:]
+    summary = {r[0]: r[-1] for r in values(wb["Summary"])[1:]}
+    for program in ("Alpha Medicine", "Beta Surgery"):
+        mine = [r for r in plans if r[0] == program]
+        assert summary[program] == sum(r[7] >= 2 for r in mine) / len(mine)
+    assert summary["All programs"] == sum(r[7] >= 2 for r in plans) / len(plans)
 
 
 def test_mentors_meetings_topics_and_months(workbook):

@@ -37,8 +37,8 @@ def _check(browser, url: str, key: str, shown: str) -> None:
         minutes = int(re.search(r'data-minutes="(\d+)"', text).group(1))
         meetings = int(re.search(r'data-meetings="(\d+)"', text).group(1))
         assert shown == (str(meetings) if key == "meetings" else f"{minutes / 60:.1f}"), (key, url)
-    elif key in {"coverage", "engaged_share", "overdue_share"}:
-        whole, _ = _list(browser, _without(url, "with_mentor", "measure", "status"))
+    elif key in {"coverage", "engaged_share", "overdue_share", "plans_reviewed_twice"}:
+        whole, _ = _list(browser, _without(url, "with_mentor", "measure", "status", "reviewed_twice"))
         assert shown == _pct(count, whole), (key, url)
     elif key == "median_days_to_first_meeting":
         rows = re.findall(r"<tr data-pairing=.*?</tr>", text, re.S)
@@ -62,9 +62,10 @@ def test_every_dashboard_figure_opens_a_list_of_its_count(f, login, who):
         page = browser.get(f"/dashboard/{query}").get_data(as_text=True)
         links = FIGURE.findall(page)
         keys = {key for _url, key, _shown in links}
-        # Eight KPIs, five statuses, nine Summary columns per program row, six trend columns per year.
+        # Nine KPIs, five statuses, ten Summary columns per program row, seven trend columns per year.
         assert {"mentees_enrolled", "coverage", "meetings", "hours", "new", "ended", "on_track"} <= keys
-        assert len(links) >= 8 + 5 + 9 * 2 + 6
+        assert "plans_reviewed_twice" in keys
+        assert len(links) >= 9 + 5 + 10 * 2 + 7
         for url, key, shown in links:
             _check(browser, html.unescape(url), key, shown)
 
@@ -79,6 +80,8 @@ def test_the_figure_lists_show_the_hand_built_answers(f, login):
     assert count == 2  # Ben and Nash ended 2024-10-31, Clark 2024-12-31
     assert _list(browser, "/dashboard/mentees?year=2024")[0] == 8
     assert _list(browser, "/dashboard/mentees?year=2024&with_mentor=1")[0] == 6
+    count, text = _list(browser, "/dashboard/mentees?year=2024&reviewed_twice=1")
+    assert count == 3 and "Ada Aalto" in text and "Al Gone" not in text  # Gone: not enrolled in Y
 
 
 def test_figure_lists_refuse_bad_filters_and_other_programs(f, login):

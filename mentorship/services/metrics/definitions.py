@@ -257,6 +257,7 @@ class SummaryRow:
     engaged_pairings: int
     overdue_pairings: int
     median_days_to_first_meeting: float | None
+    mentees_reviewed_twice: int = 0  # enrolled mentees whose development plan was reviewed twice in Y
 
     @property
     def coverage(self) -> float | None:
@@ -278,14 +279,21 @@ class SummaryRow:
         """Overdue pairings / pairings active in Y."""
         return share(self.overdue_pairings, self.active_pairings)
 
+    @property
+    def plans_reviewed_twice(self) -> float | None:
+        """Share of the mentees enrolled in Y whose plan was reviewed at least twice in Y."""
+        return share(self.mentees_reviewed_twice, self.mentees_enrolled)
+
 
 def summarize(
     program: str,
     program_id: int | None,
     enrolled_mentee_ids: Collection[int],
     pairings: Iterable[PairingMetrics],
+    reviewed_twice: Collection[int] = frozenset(),
 ) -> SummaryRow:
-    """The Summary KPIs of a set of enrolled mentees and the pairings (active in Y) of a program or scope."""
+    """The Summary KPIs of a set of enrolled mentees and the pairings (active in Y) of a program or scope;
+    `reviewed_twice`: the mentees whose plan was reviewed at least twice in Y."""
     pairings = list(pairings)
     enrolled = set(enrolled_mentee_ids)
     paired = {p.mentee_id for p in pairings} & enrolled
@@ -300,6 +308,7 @@ def summarize(
         engaged_pairings=sum(p.engaged for p in pairings),
         overdue_pairings=sum(p.overdue for p in pairings),
         median_days_to_first_meeting=median(p.days_to_first_meeting for p in pairings),
+        mentees_reviewed_twice=len(enrolled & set(reviewed_twice)),
     )
 
 
@@ -313,6 +322,7 @@ class YearMetrics:
     programs: dict[int, str]  # id -> name, in name order
     enrolled_mentees: dict[int, int]  # mentee id -> program id, for mentees enrolled in Y
     pairings: dict[int, PairingMetrics]  # pairings active in Y of the scope's mentees
+    reviewed_twice: frozenset[int] = frozenset()  # mentees whose plan had two or more reviews in Y by D
 
     def summary(self) -> list[SummaryRow]:
         """One row per program of the scope, then "All programs"."""
@@ -322,13 +332,18 @@ class YearMetrics:
         mentees: dict[int, list[int]] = defaultdict(list)
         for mentee_id, program_id in self.enrolled_mentees.items():
             mentees[program_id].append(mentee_id)
-        rows = [summarize(name, pid, mentees[pid], by_program[pid]) for pid, name in self.programs.items()]
+        rows = [
+            summarize(name, pid, mentees[pid], by_program[pid], self.reviewed_twice)
+            for pid, name in self.programs.items()
+        ]
         rows.append(self.total())
         return rows
 
     def total(self) -> SummaryRow:
         """The "All programs" row."""
-        return summarize(ALL_PROGRAMS, None, self.enrolled_mentees, self.pairings.values())
+        return summarize(
+            ALL_PROGRAMS, None, self.enrolled_mentees, self.pairings.values(), self.reviewed_twice
+        )
 
     def for_program(self, program_id: int) -> SummaryRow:
         """The Summary row of one program."""
@@ -337,6 +352,7 @@ class YearMetrics:
             program_id,
             [m for m, p in self.enrolled_mentees.items() if p == program_id],
             [p for p in self.pairings.values() if p.program_id == program_id],
+            self.reviewed_twice,
         )
 
     def status_counts(self, program_id: int | None = None) -> dict[str, int]:
@@ -353,8 +369,10 @@ def years_of(
     programs: dict[int, str],
     mentees: Sequence[LoadedMentee],
     pairings: Sequence[LoadedPairing],
+    reviewed_twice: Sequence[frozenset[int]] = (),
 ) -> list[YearMetrics]:
-    """The YearMetrics of each year of `spans`, from the mentees and pairings loaded over all of them."""
+    """The YearMetrics of each year of `spans`, from the mentees and pairings loaded over all of them (and
+    each year's mentees whose plan was reviewed twice, when given)."""
     years = []
     for k, (ay, as_of) in enumerate(spans):
         enrolled = {
@@ -363,7 +381,8 @@ def years_of(
             if enrolled_during(m.enrolled_on, m.left_on, ay.start, ay.end)
         }
         figures = pairings_of_year(pairings, spans, k, settings)
-        years.append(YearMetrics(ay, as_of, settings, programs, enrolled, figures))
+        twice = reviewed_twice[k] if reviewed_twice else frozenset()
+        years.append(YearMetrics(ay, as_of, settings, programs, enrolled, figures, twice))
     return years
 
 

@@ -56,6 +56,11 @@ KPIS = (
         "Median days to first meeting",
         "The typical number of days between a pairing's start and its first held meeting.",
     ),
+    Definition(
+        "plans_reviewed_twice",
+        "Plans reviewed twice",
+        "The share of the mentees enrolled in the year whose development plan had two or more reviews in it.",
+    ),
 )
 
 STATUSES = (

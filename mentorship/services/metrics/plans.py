@@ -8,13 +8,13 @@ mentees enrolled in Y with at least two of them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
 from mentorship.extensions import db
-from mentorship.models import Goal, Plan, PlanReview
+from mentorship.models import Goal, MenteeProfile, Plan, PlanReview
 from mentorship.services.academic_year import AcademicYear
 
 REVIEWS_A_YEAR = 2  # the semiannual evaluation: a plan reviewed twice a year
@@ -44,11 +44,10 @@ def counted_review() -> ColumnElement[bool]:
     return PlanReview.mentor_confirmed_at.is_not(None) & PlanReview.mentee_confirmed_at.is_not(None)
 
 
-def plan_figures(ay: AcademicYear, day: dt.date, mentee_ids: Collection[int]) -> dict[int, PlanFigures]:
-    """Each mentee's plan figures for `ay` as of `day` (mentees without a plan are left out): two queries."""
-    if not mentee_ids:
-        return {}
-    ids = sorted(mentee_ids)
+def plan_figures(ay: AcademicYear, day: dt.date, scope: ColumnElement[bool]) -> dict[int, PlanFigures]:
+    """The plan figures for `ay` as of `day` of the mentees of `scope` (a condition on MenteeProfile), by
+    mentee id; mentees without a plan are left out (NO_PLAN). Two queries."""
+    ids = select(MenteeProfile.id).where(scope)
     goals = db.session.execute(
         select(
             Plan.mentee_id,
@@ -81,6 +80,27 @@ def plan_figures(ay: AcademicYear, day: dt.date, mentee_ids: Collection[int]) ->
     return figures
 
 
-def reviewed_twice_count(figures: dict[int, PlanFigures], mentee_ids: Iterable[int]) -> int:
-    """How many of `mentee_ids` had their plan reviewed at least twice."""
-    return sum(figures.get(m, NO_PLAN).reviewed_twice for m in mentee_ids)
+def reviewed_twice_by_year(
+    spans: Sequence[tuple[AcademicYear, dt.date]], scope: ColumnElement[bool]
+) -> list[frozenset[int]]:
+    """For each (year, report date) of `spans`, the mentees of `scope` (a condition on MenteeProfile) whose
+    plan of the year had at least two reviews dated in it by the report date: one query over every year."""
+    if not spans:
+        return []
+    in_span = or_(
+        *(
+            and_(Plan.year == ay.year, PlanReview.reviewed_on >= ay.start, PlanReview.reviewed_on <= as_of)
+            for ay, as_of in spans
+        )
+    )
+    rows = db.session.execute(
+        select(Plan.year, Plan.mentee_id)
+        .join(PlanReview, PlanReview.plan_id == Plan.id)
+        .where(in_span, counted_review(), Plan.mentee_id.in_(select(MenteeProfile.id).where(scope)))
+        .group_by(Plan.year, Plan.mentee_id)
+        .having(func.count(PlanReview.id) >= REVIEWS_A_YEAR)
+    ).all()
+    by_year: dict[int, set[int]] = {}
+    for year, mentee_id in rows:
+        by_year.setdefault(year, set()).add(mentee_id)
+    return [frozenset(by_year.get(ay.year, ())) for ay, _as_of in spans]

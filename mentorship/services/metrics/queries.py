@@ -39,6 +39,7 @@ from mentorship.services.metrics.definitions import (
     years_of,
 )
 from mentorship.services.metrics.groups import MenteeIdentity, identity_groups
+from mentorship.services.metrics.plans import reviewed_twice_by_year
 
 Spans = Sequence[tuple[AcademicYear, dt.date]]
 
@@ -166,7 +167,7 @@ def pairing_metrics_of_years(
 def years_metrics(
     spans: Spans, settings: MetricSettings, program_ids: Collection[int] | None = None
 ) -> list[YearMetrics]:
-    """The figures of consecutive academic years, oldest first, each as of its report date; three queries.
+    """The figures of consecutive academic years, oldest first, each as of its report date; four queries.
 
     Every year but the last must be over (its report date its last day): a counted meeting then belongs to
     the year it is dated in, and the meetings are aggregated once per pairing and year.
@@ -185,13 +186,14 @@ def years_metrics(
             .order_by(MenteeProfile.id)
         )
     ]
-    return years_of(spans, settings, programs, mentees, _load_pairings(spans, scope))
+    twice = reviewed_twice_by_year(spans, scope)
+    return years_of(spans, settings, programs, mentees, _load_pairings(spans, scope), twice)
 
 
 def year_metrics(
     ay: AcademicYear, as_of: dt.date, settings: MetricSettings, program_ids: Collection[int] | None = None
 ) -> YearMetrics:
-    """The figures of year `ay` as of `as_of` over `program_ids` (None = every program); three queries."""
+    """The figures of year `ay` as of `as_of` over `program_ids` (None = every program); four queries."""
     return years_metrics([(ay, as_of)], settings, program_ids)[0]
 
 

@@ -1,13 +1,19 @@
-"""The rows of the engagement workbook: Summary, Pairings, Mentors, Meetings, Topics, Meetings per month."""
+"""The rows of the engagement workbook: Summary, Pairings, Mentors, Meetings, Topics, Meetings per month,
+Plans."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 
+from sqlalchemy import and_, select
+
 from mentorship import vocab
+from mentorship.extensions import db
+from mentorship.models import MenteeProfile, Person, Program
 from mentorship.services.metrics.definitions import PairingMetrics, YearMetrics, share
-from mentorship.services.metrics.queries import mentors_with_open_pairings, year_metrics
+from mentorship.services.metrics.plans import NO_PLAN, plan_figures
+from mentorship.services.metrics.queries import mentee_scope, mentors_with_open_pairings, year_metrics
 from mentorship.services.report_data.listings import (
     meeting_rows,
     meetings_per_month,
@@ -17,7 +23,7 @@ from mentorship.services.report_data.listings import (
 )
 from mentorship.services.report_data.request import ReportRequest, cover
 from mentorship.services.report_data.years import STATUS_LABELS, kpi_row
-from reports.engagement import EngagementData, MeetingRow, MentorRow, PairingRow, TopicRow
+from reports.engagement import EngagementData, MeetingRow, MentorRow, PairingRow, PlanRow, TopicRow
 from reports.kpis import KpiRow
 
 NOTES = [
@@ -102,6 +108,37 @@ def summary_of(req: ReportRequest) -> list[KpiRow]:
     return summary_rows(year_metrics(req.ay, req.as_of, req.settings.metrics, req.program_ids))
 
 
+def plan_rows(year: YearMetrics, program_ids: Collection[int] | None) -> list[PlanRow]:
+    """The Plans sheet: one row per mentee enrolled in Y, by program and name; two plus one queries."""
+    scope = and_(MenteeProfile.enrolled_in(year.ay), mentee_scope(program_ids))
+    figures = plan_figures(year.ay, year.as_of, scope)
+    people = db.session.execute(
+        select(MenteeProfile.id, Program.name, Person.first_name, Person.last_name, Person.email)
+        .add_columns(MenteeProfile.pgy)
+        .join(Person, Person.id == MenteeProfile.person_id)
+        .join(Program, Program.id == MenteeProfile.program_id)
+        .where(scope)
+        .order_by(Program.name, Person.last_name, Person.first_name, MenteeProfile.id)
+    )
+    rows = []
+    for mentee_id, program, first, last, email, pgy in people:
+        plan = figures.get(mentee_id, NO_PLAN)
+        rows.append(
+            PlanRow(
+                program=program,
+                mentee=f"{first} {last}".strip(),
+                mentee_email=email,
+                pgy=pgy,
+                plan=_yes(plan.has_plan),
+                goals=plan.goals,
+                goals_done=plan.goals_done,
+                reviews=plan.reviews,
+                last_review=plan.last_review,
+            )
+        )
+    return rows
+
+
 def engagement_data(req: ReportRequest) -> EngagementData:
     """Everything the engagement workbook shows."""
     ay, as_of = req.ay, req.as_of
@@ -138,4 +175,5 @@ def engagement_data(req: ReportRequest) -> EngagementData:
         meetings=meetings,
         topics=topics,
         months=meetings_per_month(ay, as_of, req.program_ids),
+        plans=plan_rows(year, req.program_ids),
     )

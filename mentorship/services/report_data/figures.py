@@ -71,11 +71,16 @@ class MenteeItem(NamedTuple):
     with_mentor: bool
 
 
-def mentees_behind(req: ReportRequest, with_mentor: bool) -> list[MenteeItem]:
-    """The mentees enrolled in the request's year and programs (only those with a mentor when asked)."""
+def mentees_behind(req: ReportRequest, with_mentor: bool, reviewed_twice: bool = False) -> list[MenteeItem]:
+    """The mentees enrolled in the request's year and programs (only those with a mentor, or whose plan was
+    reviewed twice, when asked)."""
     year = year_metrics(req.ay, req.as_of, req.settings.metrics, req.program_ids)
     paired = {p.mentee_id for p in year.pairings.values()}
-    ids = [m for m in year.enrolled_mentees if m in paired or not with_mentor]
+    ids = [
+        m
+        for m in year.enrolled_mentees
+        if (m in paired or not with_mentor) and (m in year.reviewed_twice or not reviewed_twice)
+    ]
     if not ids:
         return []
     query = (

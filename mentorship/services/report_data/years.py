@@ -30,13 +30,14 @@ def kpi_row(label: str, row: SummaryRow) -> KpiRow:
         overdue_pairings=row.overdue_pairings,
         overdue_share=row.overdue_share,
         median_days_to_first_meeting=row.median_days_to_first_meeting,
+        plans_reviewed_twice=row.plans_reviewed_twice,
     )
 
 
 def trend(
     year: int, program_ids: Collection[int] | None, today: dt.date, settings: ReportSettings
 ) -> list[YearMetrics]:
-    """Year metrics of `year` and up to four earlier years that have started, oldest first; three queries."""
+    """Year metrics of `year` and up to four earlier years that have started, oldest first; four queries."""
     spans = []
     for y in range(year - TREND_YEARS + 1, year + 1):
         ay = academic_year(y, settings.start_month)
