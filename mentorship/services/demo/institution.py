@@ -12,6 +12,8 @@ from sqlalchemy import Integer, func, insert, select, text
 from mentorship import vocab
 from mentorship.extensions import db
 from mentorship.models import (
+    Goal,
+    GoalComment,
     Meeting,
     MeetingTopic,
     MenteeInterest,
@@ -20,6 +22,8 @@ from mentorship.models import (
     MentorProfile,
     Pairing,
     Person,
+    Plan,
+    PlanReview,
     Program,
     RaceEthnicity,
     SelfIdentification,
@@ -37,6 +41,7 @@ from mentorship.services.demo.data import (
     SIZES,
     SPECIALTIES,
 )
+from mentorship.services.demo.plans import plans_for
 
 DEMO_PASSWORD = "demo-mentor-2026"  # noqa: S105  (printed on purpose: demo accounts only)
 
@@ -186,6 +191,9 @@ def seed(size_name: str, today: dt.date, progress: Callable[[str], None] | None 
         rng, size, mentors, mentees, today, topics, with_notes=size_name == "small"
     )
     step("pairings and meetings")
+    plans, goals, goal_comments, reviews = plans_for(
+        f"{size_name}-{today.isoformat()}", mentees, pairings, mentors, today, current
+    )
 
     _bulk(Program, [{k: v for k, v in p.items() if not k.startswith("_")} for p in programs])
     _bulk(Person, people)
@@ -198,6 +206,10 @@ def seed(size_name: str, today: dt.date, progress: Callable[[str], None] | None 
     _bulk(Pairing, pairings)
     _bulk(Meeting, meetings)
     _bulk(MeetingTopic, meeting_topics)
+    _bulk(Plan, plans)
+    _bulk(Goal, goals)
+    _bulk(GoalComment, goal_comments)
+    _bulk(PlanReview, reviews)
     step("written")
     logins = _demo_logins(people, mentors, mentees, pairings, programs)
     reset_sequences()
@@ -207,6 +219,7 @@ def seed(size_name: str, today: dt.date, progress: Callable[[str], None] | None 
         "mentees": len(mentees),
         "pairings": len(pairings),
         "meetings": len(meetings),
+        "plans": len(plans),
         "logins": logins,
     }
 
