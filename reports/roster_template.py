@@ -101,13 +101,23 @@ EXAMPLES: dict[str, list[dict[str, object]]] = {
             "topics": "career planning; research",
         },
     ],
+    "Goals": [
+        {
+            "mentee_email": "r.nunez@example.edu",
+            "year": 2025,
+            "title": "Submit an abstract to the spring meeting",
+            "category": "Research",
+            "target_date": dt.date(2026, 3, 1),
+            "status": "in progress",
+        },
+    ],
 }
 
 INTRO = [
     "How to fill in this roster template",
     "",
-    "Fill in the sheets you need (Programs, Mentors, Mentees, Pairings, Meetings); leave the others empty or "
-    "delete them. Keep the header row (row 1). Sheet names and headers may use any case, spaces or "
+    "Fill in the sheets you need (Programs, Mentors, Mentees, Pairings, Meetings, Goals); leave the others "
+    "empty or delete them. Keep the header row (row 1). Sheet names and headers may use any case, spaces or "
     "underscores.",
     "The grey italic rows are examples: replace or delete them before importing.",
     "Required columns are marked * below. Lists are separated by ; (semicolons).",

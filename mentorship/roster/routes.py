@@ -62,6 +62,7 @@ def _check(files: list[tuple[str, bytes]], dry_run: bool):
             topics=current_app.config["MEETING_TOPICS"],
             dry_run=dry_run,
             demographics=current_user.can_view_demographics,
+            plans=current_user.view_plans,
         )
     except roster_service.ImportInvalid as exc:
         if not dry_run:

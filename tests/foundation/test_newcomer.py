@@ -71,7 +71,7 @@ CHECKS: dict[str, tuple[str | None, Check]] = {
         None,
         lambda here, out: _expect(
             _workbook_sheets(here / "roster.xlsx")
-            == ["Instructions", "Programs", "Mentors", "Mentees", "Pairings", "Meetings"]
+            == ["Instructions", "Programs", "Mentors", "Mentees", "Pairings", "Meetings", "Goals"]
         ),
     ),
     "flask roster import roster.xlsx --dry-run": (

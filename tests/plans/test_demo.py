@@ -1,4 +1,4 @@
-"""The small demo has development plans, so the Plans sheet and the plan pages are not empty; deterministic."""
+"""The small demo has development plans, so the Plans sheet and the plan pages are not empty."""
 
 from __future__ import annotations
 

@@ -16,7 +16,15 @@ def test_template_command_writes_the_workbook(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout == f"Wrote the roster template to {path}.\n"
     book = load_workbook(path)
-    assert book.sheetnames == ["Instructions", "Programs", "Mentors", "Mentees", "Pairings", "Meetings"]
+    assert book.sheetnames == [
+        "Instructions",
+        "Programs",
+        "Mentors",
+        "Mentees",
+        "Pairings",
+        "Meetings",
+        "Goals",
+    ]
 
 
 def test_template_command_needs_xlsx(runner, tmp_path):
@@ -49,6 +57,7 @@ def test_dry_run_then_import_then_reimport(runner, tmp_path):
             "mentees": {"create": 2, "update": 0, "unchanged": 0},
             "pairings": {"create": 3, "update": 0, "unchanged": 0},
             "meetings": {"create": 3, "update": 0, "unchanged": 0},
+            "goals": {"create": 0, "update": 0, "unchanged": 0},
         },
     }
 

@@ -120,8 +120,8 @@ def test_a_workbook_with_none_of_the_template_sheets_is_refused():
         {"Sheet1": [["email", "first_name", "last_name"], ["a@x.org", "Ana", "Lee"]], "Notes": [["x"]]}
     )
     assert refused([("roster.xlsx", book)]) == (
-        "roster.xlsx has none of the sheets Programs, Mentors, Mentees, Pairings or Meetings; nothing was "
-        "imported. Name each sheet after what it holds (see the template)."
+        "roster.xlsx has none of the sheets Programs, Mentors, Mentees, Pairings, Meetings or Goals; nothing "
+        "was imported. Name each sheet after what it holds (see the template)."
     )
     # An empty template sheet is one of them: nothing to do, but not refused.
     empty = ri.read_files([("r.xlsx", xlsx({"Mentors": [list(COLUMNS["Mentors"])]}))], MAX)

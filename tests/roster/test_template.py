@@ -13,7 +13,15 @@ from tests.roster.helpers import TOPICS
 
 def test_template_has_every_sheet_header_instructions_and_drop_downs():
     book = load_workbook(io.BytesIO(build_template(SHEETS, TOPICS)))
-    assert book.sheetnames == ["Instructions", "Programs", "Mentors", "Mentees", "Pairings", "Meetings"]
+    assert book.sheetnames == [
+        "Instructions",
+        "Programs",
+        "Mentors",
+        "Mentees",
+        "Pairings",
+        "Meetings",
+        "Goals",
+    ]
     for sheet, columns in COLUMNS.items():
         ws = book[sheet]
         assert [c.value for c in ws[1]] == list(columns)

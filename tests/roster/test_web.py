@@ -140,7 +140,7 @@ def test_template_download(login, f):
     assert response.status_code == 200
     assert "roster-template.xlsx" in response.headers["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames[1:] == ["Programs", "Mentors", "Mentees", "Pairings", "Meetings"]
+    assert book.sheetnames[1:] == ["Programs", "Mentors", "Mentees", "Pairings", "Meetings", "Goals"]
 
 
 def test_only_staff_may_import(login, f, client):

@@ -72,6 +72,7 @@ def import_roster(
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
     demographics: bool = False,
+    plans: bool = True,
 ) -> ImportResult:
     """Check every row of `roster`; unless `dry_run`, write it all in the session (the caller commits).
 
@@ -79,14 +80,22 @@ def import_roster(
     written. `scope` limits a program coordinator to their programs (None = everything): a known person
     outside it is an error wherever the file names them. `topics` are the meeting topics allowed (config
     MEETING_TOPICS). `demographics`: the reader may see individual self-identification (the preview then
-    says whether answers differ from the stored ones). `progress(n)` is called as rows are checked.
+    says whether answers differ from the stored ones). `plans`: the reader may read development plans (a
+    Goals sheet is refused otherwise). `progress(n)` is called as rows are checked.
     Raises ImportInvalid (with every problem) and writes nothing if any row is invalid. A dry run is
     audited (`roster.preview`) like an import: the caller commits that event.
     """
     scope = scope if scope is not None and not scope.everything else None
     parsed = parse_roster(roster, topics=topics, today=today, progress=progress)
     with db.session.no_autoflush:
-        planner = Planner(parsed, load(parsed, scope), scope=scope, demographics=demographics, today=today)
+        planner = Planner(
+            parsed,
+            load(parsed, scope),
+            scope=scope,
+            demographics=demographics,
+            today=today,
+            goals_allowed=plans,
+        )
         planner.run()
         ProfilePlanner(planner).run()
         LinkPlanner(planner).run()

@@ -15,6 +15,7 @@ from mentorship.services.meetings import MAX_MINUTES, MAX_NOTES, MIN_MINUTES
 PGY_RANGE = (1, 10)
 CAPACITY_RANGE = (0, 30)
 MINUTES_RANGE = (MIN_MINUTES, MAX_MINUTES)
+YEAR_RANGE = (2000, 2100)
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,37 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         ),
     ),
 }
+SHEETS["Goals"] = (
+    Column(
+        "mentee_email", "The mentee whose development plan holds the goal", "an email address", required=True
+    ),
+    Column(
+        "year",
+        "The plan's academic year (2025 = AY 2025–26); the plan is made if needed",
+        "a year, e.g. 2025",
+        required=True,
+        whole=YEAR_RANGE,
+    ),
+    Column(
+        "title",
+        "The goal; the same title in the same plan is the same goal",
+        "text, up to 200 characters",
+        required=True,
+    ),
+    Column(
+        "category",
+        "An ACGME core competency, or career, research, wellness",
+        "; ".join(vocab.GOAL_CATEGORIES.values()),
+        choices=tuple(vocab.GOAL_CATEGORIES.values()),
+    ),
+    Column("target_date", "When the mentee means to reach it", DATE),
+    Column(
+        "status",
+        "Where it stands",
+        "not started (default), in progress, done, dropped",
+        choices=tuple(label.lower() for label in vocab.GOAL_STATUSES.values()),
+    ),
+)
 SHEET_ORDER = tuple(SHEETS)
 COLUMNS: dict[str, tuple[str, ...]] = {
     sheet: tuple(c.name for c in columns) for sheet, columns in SHEETS.items()
@@ -229,6 +261,8 @@ HEADER_ALIASES = {
     "mentee": "mentee_email",
     "topic": "topics",
     "program_name": "name",
+    "academic_year": "year",
+    "goal": "title",
 }
 
 

@@ -1,4 +1,4 @@
-"""Planning the Pairings and Meetings sheets, which join the people the planner has placed.
+"""Planning the Pairings, Meetings and Goals sheets, which join the people the planner has placed.
 
 A pairing is the same pairing when its mentor, mentee, kind and start date are; a meeting joins the pairing
 of its two people that is active on its date (career first, then the latest start), whether that pairing is
@@ -14,15 +14,17 @@ from mentorship import vocab
 from mentorship.models import Pairing
 from mentorship.services.roster.plan import (
     MenteeRef,
+    NewGoal,
     NewMeeting,
     NewPairing,
     PairingRef,
     Ref,
     SetFields,
+    UpdateGoal,
     UpdateMeeting,
 )
 from mentorship.services.roster.planner import Planner, RowCheck
-from mentorship.services.roster.rows import MeetingRow, PairingRow
+from mentorship.services.roster.rows import GoalRow, MeetingRow, PairingRow
 
 KIND_ORDER = {kind: i for i, kind in enumerate(vocab.PAIRING_KINDS)}
 # (mentor email, mentee email), or (mentor id, mentee id) for stored pairings.
@@ -68,51 +70,88 @@ class LinkPlanner:
         seen = {}
         for meeting in self.planner.parsed.meetings:
             self.plan_meeting(meeting, seen)
+        seen = {}
+        for goal in self.planner.parsed.goals:
+            self.plan_goal(goal, seen)
+
+    def person_ref(self, row: RowCheck, column: str, email: str, role: str) -> Ref[Any] | None:
+        """The mentor or mentee (`role`) a row names, from the file or the database; None (with errors)."""
+        planner = self.planner
+        refs: dict[str, Any] = planner.mentors if role == "mentor" else planner.mentees
+        ref: Ref[Any] | None = refs.get(email)
+        if planner.refuse_outside(row, column, email):
+            return None
+        if ref is None:
+            person = self.stored.people.get(email)
+            profile = getattr(person, role) if person is not None else None
+            if email in planner.parsed.listed[f"{role.title()}s"] and (person is None or profile is None):
+                row.ok = False  # that person's own row has a problem, already reported
+            elif person is None and email not in planner.people:
+                row.error(column, f"{email} is not in the {role.title()}s sheet or the database")
+            elif person is None or profile is None:
+                row.error(column, f"{email} is not a {role}")
+            else:
+                label = f"{person.full_name} <{email}>"
+                ref = (
+                    MenteeRef(obj=profile, label=label) if role == "mentee" else Ref(obj=profile, label=label)
+                )
+                refs[email] = ref
+        return ref
+
+    def in_scope(self, row: RowCheck, mentee: Ref[Any], mentee_email: str) -> bool:
+        """Whether the mentee is of the coordinator's programs (always without a scope); an error if not."""
+        planner = self.planner
+        if planner.scope is None:
+            return True
+        program_id = mentee.obj.program_id if mentee.obj is not None else None
+        program = mentee.program if isinstance(mentee, MenteeRef) else None
+        if program is not None:
+            program_id = program.obj.id if program.obj is not None else None
+        if not planner.scope.covers_program(program_id):
+            row.error("mentee_email", f"{mentee_email} is not a mentee of one of your programs")
+            return False
+        return True
 
     def people_of(
         self, row: RowCheck, mentor_email: str, mentee_email: str
     ) -> tuple[Ref[Any], Ref[Any]] | None:
         """The mentor and mentee a row names, from the file or the database; None (with errors) if not."""
-        planner = self.planner
-        found: list[Ref[Any] | None] = []
-        for column, email, role in (
-            ("mentor_email", mentor_email, "mentor"),
-            ("mentee_email", mentee_email, "mentee"),
-        ):
-            refs: dict[str, Any] = planner.mentors if role == "mentor" else planner.mentees
-            ref: Ref[Any] | None = refs.get(email)
-            if planner.refuse_outside(row, column, email):
-                ref = None
-            elif ref is None:
-                person = self.stored.people.get(email)
-                profile = getattr(person, role) if person is not None else None
-                if email in planner.parsed.listed[f"{role.title()}s"] and (person is None or profile is None):
-                    row.ok = False  # that person's own row has a problem, already reported
-                elif person is None and email not in planner.people:
-                    row.error(column, f"{email} is not in the {role.title()}s sheet or the database")
-                elif person is None or profile is None:
-                    row.error(column, f"{email} is not a {role}")
-                else:
-                    label = f"{person.full_name} <{email}>"
-                    ref = (
-                        MenteeRef(obj=profile, label=label)
-                        if role == "mentee"
-                        else Ref(obj=profile, label=label)
-                    )
-                    refs[email] = ref
-            found.append(ref)
-        mentor, mentee = found
-        if mentor is None or mentee is None:
+        mentor = self.person_ref(row, "mentor_email", mentor_email, "mentor")
+        mentee = self.person_ref(row, "mentee_email", mentee_email, "mentee")
+        if mentor is None or mentee is None or not self.in_scope(row, mentee, mentee_email):
             return None
-        if planner.scope is not None:
-            program_id = mentee.obj.program_id if mentee.obj is not None else None
-            program = mentee.program if isinstance(mentee, MenteeRef) else None
-            if program is not None:
-                program_id = program.obj.id if program.obj is not None else None
-            if not planner.scope.covers_program(program_id):
-                row.error("mentee_email", f"{mentee_email} is not a mentee of one of your programs")
-                return None
         return mentor, mentee
+
+    def plan_goal(self, goal: GoalRow, seen: dict[tuple[Any, ...], int]) -> None:
+        """A Goals row: add the goal to the mentee's plan of its year, or update its category, date, status.
+
+        Labels name the row, never the goal: the preview must not tell an uploader what a plan holds.
+        """
+        row = self.planner.check(goal.at)
+        if not self.planner.goals_allowed:
+            row.error("title", "importing goals needs the right to read development plans (view_plans)")
+            return
+        mentee = self.person_ref(row, "mentee_email", goal.mentee_email, "mentee")
+        if mentee is None or not self.in_scope(row, mentee, goal.mentee_email):
+            return
+        key = (goal.mentee_email, goal.year, goal.title.strip().lower())
+        if not _first(row, seen, key, "title", "goal (mentee, year and title)"):
+            return
+        label = f"{goal.mentee_email}, AY {goal.year}: the goal of row {goal.at.number}"
+        existing = (
+            self.stored.goals.get((mentee.obj.id, goal.year, key[2])) if mentee.obj is not None else None
+        )
+        if existing is None:
+            self.plan.note("goals", "create", label)
+            self.plan.new_goals.append(NewGoal(mentee, goal))
+            return
+        given = {"category": goal.category, "target_date": goal.target_date, "status": goal.status}
+        changes = {k: v for k, v in given.items() if v is not None and getattr(existing, k) != v}
+        if changes:
+            self.plan.note("goals", "update", f"{label}: {', '.join(changes)}")
+            self.plan.goal_updates.append(UpdateGoal(existing, changes))
+        else:
+            self.plan.note("goals", "unchanged", label)
 
     def plan_pairing(self, pairing: PairingRow, seen: dict[tuple[Any, ...], int]) -> None:
         """A Pairings row: create the pairing, or set its end on the stored one."""

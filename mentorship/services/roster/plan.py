@@ -11,10 +11,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from mentorship.models import Meeting, MenteeProfile, MentorProfile, Pairing, Person, Program
-from mentorship.services.roster.rows import Answers, MeetingRow, PairingRow
+from mentorship.models import Goal, Meeting, MenteeProfile, MentorProfile, Pairing, Person, Program
+from mentorship.services.roster.rows import Answers, GoalRow, MeetingRow, PairingRow
 
-CATEGORIES = ("programs", "people", "mentors", "mentees", "pairings", "meetings")
+CATEGORIES = ("programs", "people", "mentors", "mentees", "pairings", "meetings", "goals")
 ACTIONS = ("create", "update", "unchanged")
 
 T = TypeVar("T")
@@ -155,6 +155,20 @@ class NewMeeting:
 
 
 @dataclass
+class NewGoal:
+    """A goal to add to the mentee's plan of its year (the plan is made if the mentee has none)."""
+
+    mentee: Ref[MenteeProfile]
+    row: GoalRow
+
+
+@dataclass
+class UpdateGoal:
+    goal: Goal
+    changes: dict[str, Any]
+
+
+@dataclass
 class Preview:
     """What an import does: for each category and action, a label per record."""
 
@@ -183,6 +197,9 @@ class Plan:
     steps: list[Step] = field(default_factory=list)
     new_pairings: list[NewPairing] = field(default_factory=list)
     new_meetings: list[NewMeeting] = field(default_factory=list)
+    # Goals last: a new mentee's plan needs the mentee's id.
+    new_goals: list[NewGoal] = field(default_factory=list)
+    goal_updates: list[UpdateGoal] = field(default_factory=list)
 
     def note(self, category: str, action: str, label: str) -> None:
         """Add a record's label to the preview."""

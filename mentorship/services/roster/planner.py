@@ -56,9 +56,18 @@ class Planner:
     """Plans programs and people, and keeps the references the later sheets join to."""
 
     def __init__(
-        self, parsed: ParsedRoster, stored: Stored, *, scope: Scope | None, demographics: bool, today: dt.date
+        self,
+        parsed: ParsedRoster,
+        stored: Stored,
+        *,
+        scope: Scope | None,
+        demographics: bool,
+        today: dt.date,
+        goals_allowed: bool = True,
     ):
         self.parsed = parsed
+        # Matching a Goals row with a stored goal would tell the uploader what a plan holds.
+        self.goals_allowed = goals_allowed
         self.stored = stored
         self.scope = scope
         self.demographics = demographics

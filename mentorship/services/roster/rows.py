@@ -14,8 +14,15 @@ from typing import Any
 from mentorship import vocab
 from mentorship.services import meetings as meeting_rules
 from mentorship.services import people as people_service
+from mentorship.services.plans.rules import MAX_TITLE
 from mentorship.services.roster.cells import PREFER_NOT, At, Cells, quote, split_list
-from mentorship.services.roster.columns import CAPACITY_RANGE, MINUTES_RANGE, PGY_RANGE, SELF_ID_COLUMNS
+from mentorship.services.roster.columns import (
+    CAPACITY_RANGE,
+    MINUTES_RANGE,
+    PGY_RANGE,
+    SELF_ID_COLUMNS,
+    YEAR_RANGE,
+)
 from mentorship.services.roster.errors import RowError
 from mentorship.services.roster.reader import Roster
 
@@ -87,6 +94,17 @@ class MeetingRow:
 
 
 @dataclass
+class GoalRow:
+    at: At
+    mentee_email: str
+    year: int
+    title: str
+    category: str | None
+    target_date: dt.date | None
+    status: str | None
+
+
+@dataclass
 class ParsedRoster:
     """The well-formed rows of every sheet, the problems found so far, and who each people sheet lists."""
 
@@ -96,6 +114,7 @@ class ParsedRoster:
     mentees: list[MenteeRow] = field(default_factory=list)
     pairings: list[PairingRow] = field(default_factory=list)
     meetings: list[MeetingRow] = field(default_factory=list)
+    goals: list[GoalRow] = field(default_factory=list)
     # Every email of the Mentors and Mentees sheets, valid rows or not (to tell "already reported" apart).
     listed: dict[str, set[str]] = field(default_factory=lambda: {"Mentors": set(), "Mentees": set()})
 
@@ -139,6 +158,9 @@ def parse_roster(
     for cells in cells_of("Meetings"):
         if (meeting := _meeting(cells, allowed_topics, today)) is not None:
             parsed.meetings.append(meeting)
+    for cells in cells_of("Goals"):
+        if (goal := _goal(cells)) is not None:
+            parsed.goals.append(goal)
     return parsed
 
 
@@ -297,3 +319,16 @@ def _meeting(cells: Cells, allowed_topics: dict[str, str], today: dt.date) -> Me
     if not cells.ok or mentor_email is None or mentee_email is None or day is None or minutes is None:
         return None
     return MeetingRow(cells.at, mentor_email, mentee_email, day, minutes, modality, status, topics, notes)
+
+
+def _goal(cells: Cells) -> GoalRow | None:
+    """A Goals row, held to the plan service's goal rules (title length, category and status lists)."""
+    mentee_email = cells.email("mentee_email", required=True)
+    year = cells.whole("year", YEAR_RANGE, required=True)
+    title = cells.text("title", required=True, max_len=MAX_TITLE)
+    category = cells.choice("category", vocab.GOAL_CATEGORIES, "a goal category")
+    target_date = cells.date("target_date")
+    status = cells.choice("status", vocab.GOAL_STATUSES, "a goal status")
+    if not cells.ok or mentee_email is None or year is None or title is None:
+        return None
+    return GoalRow(cells.at, mentee_email, year, title, category, target_date, status)

@@ -17,11 +17,13 @@ from sqlalchemy.orm import selectinload
 from mentorship.access import Scope
 from mentorship.extensions import db
 from mentorship.models import (
+    Goal,
     Meeting,
     MenteeProfile,
     MentorProfile,
     Pairing,
     Person,
+    Plan,
     Program,
     SelfIdentification,
 )
@@ -45,6 +47,8 @@ class Stored:
     visible_mentor_ids: set[int] | None = None
     pairings: dict[tuple[int, int], list[Pairing]] = field(default_factory=lambda: defaultdict(list))
     meetings: dict[MeetingKey, Meeting] = field(default_factory=dict)
+    # Goals of the plans the Goals sheet names, by (mentee id, year, lower-case title).
+    goals: dict[tuple[int, int, str], Goal] = field(default_factory=dict)
 
 
 def chunks(items: list[T], size: int = CHUNK) -> Iterator[list[T]]:
@@ -65,6 +69,7 @@ def load(parsed: ParsedRoster, scope: Scope | None) -> Stored:
     links: list[PairingRow | MeetingRow] = [*parsed.pairings, *parsed.meetings]
     for link in links:
         emails.update((link.mentor_email, link.mentee_email))
+    emails.update(goal.mentee_email for goal in parsed.goals)
     for some_emails in chunks(sorted(emails)):
         people = (
             select(Person)
@@ -109,6 +114,22 @@ def load(parsed: ParsedRoster, scope: Scope | None) -> Stored:
             for meeting in db.session.execute(meetings).scalars():
                 key = (meeting.pairing_id, meeting.date, meeting.duration_minutes, meeting.modality)
                 stored.meetings.setdefault(key, meeting)
+    goal_mentees = sorted(
+        {
+            known.mentee.id
+            for goal in parsed.goals
+            if (known := stored.people.get(goal.mentee_email)) is not None and known.mentee
+        }
+    )
+    for chunk in chunks(goal_mentees):
+        query = (
+            select(Goal, Plan.mentee_id, Plan.year)
+            .join(Plan)
+            .where(Plan.mentee_id.in_(chunk))
+            .order_by(Goal.id)
+        )
+        for goal, mentee_id, year in db.session.execute(query):
+            stored.goals.setdefault((mentee_id, year, goal.title.strip().lower()), goal)
     return stored
 
 

@@ -10,10 +10,20 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, text
+from sqlalchemy import Table, insert, select, text
 
 from mentorship.extensions import db
-from mentorship.models import Meeting, MeetingTopic, MenteeProfile, MentorProfile, Pairing, Person, Program
+from mentorship.models import (
+    Goal,
+    Meeting,
+    MeetingTopic,
+    MenteeProfile,
+    MentorProfile,
+    Pairing,
+    Person,
+    Program,
+)
+from mentorship.models import Plan as PlanRecord
 from mentorship.services import meetings as meeting_rules
 from mentorship.services import people as people_service
 from mentorship.services.roster.plan import (
@@ -85,6 +95,35 @@ def write(plan: Plan, *, today: dt.date, now: dt.datetime) -> None:
         db.session.execute(insert(_table(Meeting)), chunk)
     for chunk in chunks(topics, INSERT_BATCH):
         db.session.execute(insert(_table(MeetingTopic)), chunk)
+    _write_goals(plan, now)
+
+
+def _write_goals(plan: Plan, now: dt.datetime) -> None:
+    """The Goals sheet: changed goals, then new goals in their mentee's plan of the year (made if needed)."""
+    for update in plan.goal_updates:
+        for name, value in update.changes.items():
+            setattr(update.goal, name, value)
+        update.goal.updated_at = now
+    plans: dict[tuple[int, int], PlanRecord] = {}
+    for new in plan.new_goals:
+        mentee_id, year = _obj(new.mentee).id, new.row.year
+        if (mentee_id, year) not in plans:
+            plans[(mentee_id, year)] = db.session.execute(
+                select(PlanRecord).where(PlanRecord.mentee_id == mentee_id, PlanRecord.year == year)
+            ).scalar_one_or_none() or PlanRecord(mentee_id=mentee_id, year=year, created_at=now)
+            db.session.add(plans[(mentee_id, year)])
+        row = new.row
+        plans[(mentee_id, year)].goals.append(
+            Goal(
+                title=row.title,
+                category=row.category,
+                target_date=row.target_date,
+                status=row.status or "not_started",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    db.session.flush()
 
 
 def _table(model: type[Any]) -> Table:
