@@ -1,4 +1,4 @@
-"""The roster template's optional Goals sheet: all or nothing, idempotent, scoped, and only for plan readers."""
+"""The roster template's optional Goals sheet: all or nothing, idempotent, scoped, for plan readers."""
 
 from __future__ import annotations
 
