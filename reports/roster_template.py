@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Protocol
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+from typing import TYPE_CHECKING, Protocol
 
 from reports.xlsx import neutralise, print_setup
+
+# openpyxl is imported when a template is built, not when the roster pages and commands are loaded.
+if TYPE_CHECKING:
+    from openpyxl.worksheet.datavalidation import DataValidation
 
 
 class TemplateColumn(Protocol):
@@ -37,8 +36,8 @@ class TemplateColumn(Protocol):
 # The `allowed` text the Instructions replace with the configured meeting topics.
 TOPICS = "TOPICS"
 VALIDATION_ROWS = 5000  # drop-downs reach this far down each sheet
-HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
-EXAMPLE_FONT = Font(italic=True, color="555555")
+HEADER_COLOR = "DDE7F3"
+EXAMPLE_COLOR = "555555"
 
 # Example rows by column; a column left out is blank.
 EXAMPLES: dict[str, list[dict[str, object]]] = {
@@ -134,6 +133,12 @@ INTRO = [
 
 def build_template(sheets: Mapping[str, Sequence[TemplateColumn]], topics: Iterable[str]) -> bytes:
     """The import template workbook as .xlsx bytes, from the importer's `sheets` and the meeting `topics`."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    header_fill = PatternFill("solid", fgColor=HEADER_COLOR)
+    example_font = Font(italic=True, color=EXAMPLE_COLOR)
     topics = list(topics)
     book = Workbook()
     info = book.active
@@ -146,7 +151,7 @@ def build_template(sheets: Mapping[str, Sequence[TemplateColumn]], topics: Itera
     info.append(["Sheet", "Column", "Required", "What it is", "Allowed values"])
     for cell in info[header_row]:
         cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
+        cell.fill = header_fill
     for sheet, columns in sheets.items():
         for column in columns:
             allowed = column.allowed
@@ -170,7 +175,7 @@ def build_template(sheets: Mapping[str, Sequence[TemplateColumn]], topics: Itera
         for index, column in enumerate(columns, start=1):
             cell = ws.cell(row=1, column=index)
             cell.font = Font(bold=True)
-            cell.fill = HEADER_FILL
+            cell.fill = header_fill
             letter = get_column_letter(index)
             ws.column_dimensions[letter].width = max(14, len(column.name) + 4)
             dv = _validation(column)
@@ -180,7 +185,7 @@ def build_template(sheets: Mapping[str, Sequence[TemplateColumn]], topics: Itera
         for example in examples:
             ws.append([neutralise(example.get(column.name)) for column in columns])
             for cell in ws[ws.max_row]:
-                cell.font = EXAMPLE_FONT
+                cell.font = example_font
             for index, column in enumerate(columns, start=1):
                 if column.is_date:
                     ws.cell(row=ws.max_row, column=index).number_format = "yyyy-mm-dd"
@@ -193,6 +198,8 @@ def build_template(sheets: Mapping[str, Sequence[TemplateColumn]], topics: Itera
 
 def _validation(column: TemplateColumn) -> DataValidation | None:
     """The column's drop-down list or whole-number range, if it has one."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     if column.choices:
         return DataValidation(
             type="list",

@@ -7,25 +7,21 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.chart.legend import Legend
-from openpyxl.chart.series import SeriesLabel
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
+# openpyxl is imported inside the functions that write a workbook: it takes half a second to load, and the
+# app and every command but the exports import this module for its plain definitions.
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
 
 # OWASP CWE-1236: text starting with these is run as a formula by spreadsheet programs.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# The control characters a cell cannot hold: openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE (a test compares them).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 def neutralise(value: Any) -> Any:
@@ -49,10 +45,30 @@ FORMATS = {
     "month": "mmm yyyy",
 }
 _UNSTYLED = frozenset({"text", "int", "date"})
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-TITLE_FONT = Font(bold=True, size=13)
-WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+@dataclass(frozen=True)
+class Styles:
+    """The fonts, fill and alignment of headers, titles and wrapped text."""
+
+    header_font: Font
+    header_fill: PatternFill
+    title_font: Font
+    wrap: Alignment
+
+
+@cache
+def styles() -> Styles:
+    """The shared styles, made once (on first use, with openpyxl)."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    return Styles(
+        header_font=Font(bold=True),
+        header_fill=PatternFill("solid", fgColor="DDEBF7"),
+        title_font=Font(bold=True, size=13),
+        wrap=Alignment(wrap_text=True, vertical="top"),
+    )
+
 
 # Printing. Every sheet prints one page wide (taller sheets go on to more pages), on US Letter, landscape when
 # its columns are wider than a portrait page holds; the header row repeats on every page and the footer names
@@ -128,6 +144,8 @@ class Cover:
 
 def new_workbook() -> Workbook:
     """A write-only workbook (fast, streamed)."""
+    from openpyxl import Workbook
+
     return Workbook(write_only=True)
 
 
@@ -154,6 +172,8 @@ def _cell(ws, value: Any, kind: str = "text", font: Font | None = None, fill=Non
         fmt = FORMATS.get(kind)
     if fmt is None and font is None and fill is None and not wrap:
         return value
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(ws, value)
     if fmt is not None:
         cell.number_format = fmt
@@ -162,7 +182,7 @@ def _cell(ws, value: Any, kind: str = "text", font: Font | None = None, fill=Non
     if fill is not None:
         cell.fill = fill
     if wrap:
-        cell.alignment = WRAP
+        cell.alignment = styles().wrap
     return cell
 
 
@@ -186,6 +206,9 @@ def write_sheet(wb: Workbook, title: str, tables: Sequence[Table], *, autofilter
 
     Returns the sheet and where each table landed.
     """
+    from openpyxl.utils import get_column_letter
+
+    style = styles()
     ws = wb.create_sheet(title)
     widest: dict[int, float] = {}
     for table in tables:
@@ -203,9 +226,10 @@ def write_sheet(wb: Workbook, title: str, tables: Sequence[Table], *, autofilter
             ws.append([])
             row_no += 1
         if table.title:
-            ws.append([_cell(ws, table.title, font=TITLE_FONT)])
+            ws.append([_cell(ws, table.title, font=style.title_font)])
             row_no += 1
-        ws.append([_cell(ws, c.header, font=HEADER_FONT, fill=HEADER_FILL) for c in table.columns])
+        head, fill = style.header_font, style.header_fill
+        ws.append([_cell(ws, c.header, font=head, fill=fill) for c in table.columns])
         row_no += 1
         header = row_no
         kinds = [c.kind for c in table.columns]
@@ -224,6 +248,7 @@ def write_sheet(wb: Workbook, title: str, tables: Sequence[Table], *, autofilter
 def write_cover(wb: Workbook, cover: Cover, sheets: Sequence[tuple[str, str]]) -> None:
     """The first sheet: what the workbook is, for whom, when, with which settings; then its `sheets`
     (name, what it holds) and the notes."""
+    style = styles()
     ws = wb.create_sheet("About")
     ws.column_dimensions["A"].width = COVER_WIDTHS[0]
     ws.column_dimensions["B"].width = COVER_WIDTHS[1]
@@ -231,8 +256,8 @@ def write_cover(wb: Workbook, cover: Cover, sheets: Sequence[tuple[str, str]]) -
     print_setup(ws, PORTRAIT_WIDTH, 1)
     ws.append(
         [
-            _cell(ws, "About this workbook", font=HEADER_FONT, fill=HEADER_FILL),
-            _cell(ws, "", font=HEADER_FONT, fill=HEADER_FILL),
+            _cell(ws, "About this workbook", font=style.header_font, fill=style.header_fill),
+            _cell(ws, "", font=style.header_font, fill=style.header_fill),
         ]
     )
     rows: list[tuple[str, Any, str]] = [
@@ -246,13 +271,13 @@ def write_cover(wb: Workbook, cover: Cover, sheets: Sequence[tuple[str, str]]) -
     rows += [(name, value, "text") for name, value in cover.settings]
     lines: list[list[Any]] = []
     for name, value, kind in rows:
-        lines.append([_cell(ws, name, font=HEADER_FONT, wrap=True), _cell(ws, value, kind, wrap=True)])
+        lines.append([_cell(ws, name, font=style.header_font, wrap=True), _cell(ws, value, kind, wrap=True)])
     if sheets:
-        lines += [[], [_cell(ws, "Sheets", font=TITLE_FONT)]]
+        lines += [[], [_cell(ws, "Sheets", font=style.title_font)]]
         for name, text in sheets:
-            lines.append([_cell(ws, name, font=HEADER_FONT, wrap=True), _cell(ws, text, wrap=True)])
+            lines.append([_cell(ws, name, font=style.header_font, wrap=True), _cell(ws, text, wrap=True)])
     if cover.notes:
-        lines += [[], [_cell(ws, "Notes", font=TITLE_FONT)]]
+        lines += [[], [_cell(ws, "Notes", font=style.title_font)]]
         lines += [["", _cell(ws, note, wrap=True)] for note in cover.notes]
     for n, line in enumerate(lines, start=2):
         # A wrapped cell gets the height of its lines: neither Excel nor LibreOffice grows a row written
@@ -293,6 +318,9 @@ def _text_lines(value: Any, width: float) -> int:
 def print_setup(ws, width: float, header_row: int | None) -> None:
     """Print `ws` one page wide, landscape if its columns (`width` units) are wider than portrait holds,
     repeating `header_row` (1-based) on every page. Call before the first row is appended."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.worksheet.worksheet import Worksheet
+
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
@@ -311,6 +339,8 @@ def place_charts(ws, charts: Sequence[Any], below: int) -> None:
     """Put `charts` under row `below` of `ws`, one above the other at column A, each where no automatic page
     break can cut it: the first on the table's last page if it is short enough, every other chart (and the
     first after a long table) at the top of a page of its own, by a manual break."""
+    from openpyxl.worksheet.pagebreak import Break
+
     row = below + 2
     for n, made in enumerate(charts):
         if n or below + 1 + CHART_ROWS > ROWS_PER_PAGE:
@@ -334,6 +364,10 @@ def chart(
 
     `categories` is (column, first row, last row); `series` lists (name, column) over the same rows.
     """
+    from openpyxl.chart import BarChart, LineChart, Reference
+    from openpyxl.chart.legend import Legend
+    from openpyxl.chart.series import SeriesLabel
+
     col, first, last = categories
     made = LineChart() if kind == "line" else BarChart()
     if kind != "line" and horizontal:
@@ -386,6 +420,8 @@ class _FixedTimeZip(ZipFile):
 
 def save(wb: Workbook, generated_at: dt.datetime, creator: str = "Mentorship Program Manager") -> bytes:
     """The workbook as .xlsx bytes; timestamps come from `generated_at` so output is reproducible."""
+    from openpyxl.writer.excel import ExcelWriter
+
     when = generated_at.replace(microsecond=0, tzinfo=None)
     wb.properties.creator = creator
     wb.properties.lastModifiedBy = creator

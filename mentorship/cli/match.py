@@ -11,8 +11,6 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
 
 from mentorship import vocab
 from mentorship.cli import echo_introductions, fail
@@ -47,6 +45,9 @@ def write_table(path: Path, header: list[str], rows: list[list], sheet: str) -> 
             writer.writerow(header)
             writer.writerows(["" if v is None else neutralise(v) for v in row] for row in rows)
         return
+    from openpyxl import Workbook  # imported here: every other command starts without it
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     ws = workbook.active
     ws.title = sheet
@@ -68,6 +69,8 @@ def read_table(path: Path) -> list[tuple[int, dict[str, str]]]:
         text = path.read_bytes().decode("utf-8-sig")
         raw = list(csv.reader(io.StringIO(text)))
     else:
+        from openpyxl import load_workbook
+
         workbook = load_workbook(path, read_only=True, data_only=True)
         try:
             raw = [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]

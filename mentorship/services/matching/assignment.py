@@ -7,10 +7,9 @@ per free place (`cost_matrix` documents the costs).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-from scipy.optimize import linear_sum_assignment
-
+from mentorship.lazy import lazy_module
 from mentorship.services.matching.scoring import (
     SCORE_UNITS,
     MenteeIn,
@@ -20,6 +19,13 @@ from mentorship.services.matching.scoring import (
     Weights,
     score,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
+    from scipy import optimize
+else:
+    np = lazy_module("numpy")
+    optimize = lazy_module("scipy.optimize")
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,7 @@ def assign(
     )
     if cost.size == 0:
         return []
-    r, c = linear_sum_assignment(cost)
+    r, c = optimize.linear_sum_assignment(cost)
     keep = slot_feasible[r, c]
     return sorted(zip(rows[r[keep]].tolist(), slot_col[c[keep]].tolist(), strict=True))
 

@@ -11,8 +11,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl.utils.datetime import from_excel
-
 from mentorship import vocab
 from mentorship.services import people as people_service
 from mentorship.services.roster.columns import MULTI_LINE_COLUMNS
@@ -146,6 +144,8 @@ class Cells(RowCheck):
             return None
         try:
             if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
+                from openpyxl.utils.datetime import from_excel  # loaded by the reader already
+
                 serial = from_excel(value)
                 day = serial.date() if isinstance(serial, dt.datetime) else serial
             elif match := ISO_DATE_RE.match(text):

@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from openpyxl import load_workbook
 from sqlalchemy import select
 
 from mentorship.extensions import db
@@ -62,6 +61,8 @@ def _shown(value: object) -> Shown | None:
 
 def read_workbook(content: bytes) -> list[Observation]:
     """Every demographic count a workbook shows, as written in its cells."""
+    from openpyxl import load_workbook  # imported here: the app starts without openpyxl
+
     wb = load_workbook(io.BytesIO(content), read_only=True)
     found: list[Observation] = []
     try:

@@ -16,11 +16,16 @@ loop ends with a table that passes. The same data always give the same pattern.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import numpy as np
-
+from mentorship.lazy import lazy_module
 from mentorship.services.suppression.grid import COMPLEMENTARY, Cell, Published, Shown, Table, primary_mark
 from mentorship.services.suppression.rebuild import EPS, incidence, is_primary, pinned_cells
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = lazy_module("numpy")
 
 
 def _observed(shown: dict[Cell, Shown]) -> dict[Cell, tuple[Shown]]:

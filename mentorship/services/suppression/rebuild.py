@@ -7,7 +7,7 @@ leave a single whole number: a "<5" cell always counts then, and a "*" cell when
 and MIN_CELL_SIZE - 1. Every solution of the program also gives the value of every other cell, so a cell
 seen at two values that far apart is free without solving for it.
 
-scipy is imported inside the functions: it takes about a second to load, and only reports need it. The
+NumPy and SciPy are imported on first use: they take about a second to load, and only reports need them. The
 matrices are dense: a table has a class per program (and one for mentors of no program), a few hundred
 unknowns.
 """
@@ -18,10 +18,15 @@ import math
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import numpy as np
-
+from mentorship.lazy import lazy_module
 from mentorship.services.suppression.grid import COMPLEMENTARY, Cell, Layout, Shown
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = lazy_module("numpy")
 
 EPS = 1e-6
 
