@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from bench import env
 
-GOAL = 3.0
+GOAL = 2.0
 TOPICS = ["career planning", "research", "wellness", "leadership", "teaching"]
 SIZES = {"Programs": 20, "Mentors": 1500, "Mentees": 3480, "Pairings": 3000, "Meetings": 2000}  # 10,000 rows
 
