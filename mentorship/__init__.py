@@ -86,8 +86,10 @@ def create_app(config_class: type = Config) -> Flask:
 
     from mentorship import models  # noqa: F401  (registers the tables)
     from mentorship.extensions import bootstrap, csrf, db, limiter, login_manager, mail, migrate
+    from mentorship.services.metrics import kept
 
     db.init_app(app)
+    kept.install()  # the per-year meeting totals follow every meeting write (docs/architecture.md)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, or_, select, true, union_all
 
 from mentorship.extensions import db
 from mentorship.models import (
@@ -17,12 +18,14 @@ from mentorship.models import (
     MenteeProfile,
     MentorProfile,
     Pairing,
+    PairingYearTotal,
     Person,
     Program,
     RaceEthnicity,
     SelfIdentification,
 )
 from mentorship.services.academic_year import AcademicYear
+from mentorship.services.metrics import kept
 from mentorship.services.metrics.definitions import (
     BEFORE_THE_YEARS,
     HeldMeetings,
@@ -69,32 +72,108 @@ def _whole(spans: Spans) -> AcademicYear:
     return AcademicYear(spans[0][0].year, spans[0][0].start, spans[-1][0].end)
 
 
-def _load_pairings(spans: Spans, condition: ColumnElement[bool]) -> list[LoadedPairing]:
-    """The pairings active in any of the consecutive years `spans` (and matching `condition`), each with its
-    counted meetings in each year; one query, the meetings aggregated once per pairing and stretch."""
-    check_spans(spans)
-    spanned = and_(Pairing.active_in(_whole(spans)), condition)
-    # A counted meeting up to the last report date lies in one stretch (see check_spans and held_per_year).
-    stretch = case(
-        (Meeting.date < spans[0][0].start, BEFORE_THE_YEARS),
-        *((Meeting.date <= min(ay.end, as_of), k) for k, (ay, as_of) in enumerate(spans)),
-        else_=len(spans),
-    )
-    # Only the meetings of the pairings asked for are aggregated.
-    wanted = select(Pairing.id).join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id).where(spanned)
-    held = (
+Stretch = Callable[[Any], ColumnElement[int]]
+
+
+def _held_live(spans: Spans, wanted: Select[Any], stretch: Stretch) -> Subquery:
+    """Counted meetings of the `wanted` pairings per stretch, aggregated from every meeting."""
+    return (
         select(
             Meeting.pairing_id.label("pairing_id"),
-            stretch.label("stretch"),
+            stretch(Meeting.date).label("stretch"),
             func.count(Meeting.id).label("n"),
             func.coalesce(func.sum(Meeting.duration_minutes), 0).label("minutes"),
             func.min(Meeting.date).label("first"),
             func.max(Meeting.date).label("last"),
         )
         .where(counted_meeting(), Meeting.date <= spans[-1][1], Meeting.pairing_id.in_(wanted))
-        .group_by(Meeting.pairing_id, stretch)
+        .group_by(Meeting.pairing_id, stretch(Meeting.date))
         .subquery()
     )
+
+
+def _kept_usable(spans: Spans) -> bool:
+    """Whether the kept yearly totals fit these years: they start in the configured month, as the kept
+    rows' years do (`flask metrics rebuild` after changing ACADEMIC_YEAR_START_MONTH)."""
+    first = spans[0][0].start
+    return first.day == 1 and first.month == kept.start_month()
+
+
+def _held_kept(spans: Spans, wanted: Select[Any], stretch: Stretch) -> Subquery:
+    """The same aggregates as `_held_live`, from the kept yearly totals (services.metrics.kept).
+
+    A kept year lies inside one stretch, so its row is used whole when its last meeting is on or before the
+    last report date; a year with meetings on both sides of that date (the current one, with meetings
+    logged ahead) is aggregated from its meetings up to the date; a year that starts after it adds nothing.
+    """
+    as_of = spans[-1][1]
+    totals = PairingYearTotal
+    whole = select(
+        totals.pairing_id.label("pairing_id"),
+        stretch(totals.year_start).label("stretch"),
+        totals.meetings.label("n"),
+        totals.minutes.label("minutes"),
+        totals.first_held.label("first"),
+        totals.last_held.label("last"),
+    ).where(totals.pairing_id.in_(wanted), totals.last_held <= as_of)
+    part = (
+        select(
+            Meeting.pairing_id,
+            stretch(Meeting.date),
+            func.count(Meeting.id),
+            func.coalesce(func.sum(Meeting.duration_minutes), 0),
+            func.min(Meeting.date),
+            func.max(Meeting.date),
+        )
+        .join(
+            totals,
+            and_(
+                totals.pairing_id == Meeting.pairing_id,
+                totals.year_start <= Meeting.date,
+                Meeting.date <= totals.year_end,
+            ),
+        )
+        .where(
+            totals.pairing_id.in_(wanted),
+            totals.first_held <= as_of,
+            totals.last_held > as_of,
+            counted_meeting(),
+            Meeting.date <= as_of,
+        )
+        .group_by(Meeting.pairing_id, stretch(Meeting.date))
+    )
+    both = union_all(whole, part).subquery()
+    return (
+        select(
+            both.c.pairing_id,
+            both.c.stretch,
+            func.sum(both.c.n).label("n"),
+            func.sum(both.c.minutes).label("minutes"),
+            func.min(both.c.first).label("first"),
+            func.max(both.c.last).label("last"),
+        )
+        .group_by(both.c.pairing_id, both.c.stretch)
+        .subquery()
+    )
+
+
+def _load_pairings(spans: Spans, condition: ColumnElement[bool]) -> list[LoadedPairing]:
+    """The pairings active in any of the consecutive years `spans` (and matching `condition`), each with its
+    counted meetings in each year; one query, the meetings aggregated once per pairing and stretch."""
+    check_spans(spans)
+    spanned = and_(Pairing.active_in(_whole(spans)), condition)
+
+    def stretch(day: Any) -> ColumnElement[int]:
+        # A counted meeting up to the last report date lies in one stretch (see check_spans, held_per_year).
+        return case(
+            (day < spans[0][0].start, BEFORE_THE_YEARS),
+            *((day <= min(ay.end, as_of), k) for k, (ay, as_of) in enumerate(spans)),
+            else_=len(spans),
+        )
+
+    # Only the meetings of the pairings asked for are aggregated.
+    wanted = select(Pairing.id).join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id).where(spanned)
+    held = _held_kept(spans, wanted, stretch) if _kept_usable(spans) else _held_live(spans, wanted, stretch)
     query = (
         select(
             Pairing.id,
