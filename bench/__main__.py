@@ -63,7 +63,7 @@ def main() -> int:
         from bench import bench_reports
 
         say(f"Workbooks for AY {env.LAST_COMPLETE_YEAR}, large demo, fresh processes (best of {repeat}):")
-        results += bench_reports.run(large, repeat=repeat, say=say)
+        results += bench_reports.run(repeat=repeat, say=say)
     if "pages" in wanted:
         from bench import bench_pages
 

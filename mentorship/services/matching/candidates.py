@@ -4,13 +4,27 @@ taken, the pairs' history; and one mentee's candidates for pairing by hand."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, exists, false, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from mentorship.extensions import db
-from mentorship.models import MenteeProfile, MentorProfile, Pairing, Person, SelfIdentification
+from mentorship.models import (
+    MenteeInterest,
+    MenteeProfile,
+    MentorInterest,
+    MentorProfile,
+    Pairing,
+    Person,
+    Program,
+    RaceEthnicity,
+    SelfIdentification,
+    do_not_match,
+    preferred_mentors,
+)
 from mentorship.services.academic_year import AcademicYear
 from mentorship.services.matching import scoring
 from mentorship.services.pairings import places_taken_each
@@ -41,7 +55,7 @@ def run_date(ay: AcademicYear, today: dt.date) -> dt.date:
     return min(max(today, ay.start), ay.end)
 
 
-def _gender(selfid: SelfIdentification | None) -> str | None:
+def _gender(selfid: SelfIdentification | _SelfId | None) -> str | None:
     if selfid is None or selfid.gender in (None, "prefer_not"):
         return None
     if selfid.gender == "self_described":
@@ -53,7 +67,7 @@ def _gender(selfid: SelfIdentification | None) -> str | None:
     return selfid.gender
 
 
-def _urim(selfid: SelfIdentification | None, categories: Iterable[str]) -> bool | None:
+def _urim(selfid: SelfIdentification | _SelfId | None, categories: Iterable[str]) -> bool | None:
     value = effective_urim(selfid, categories)
     return None if value is None else value == "yes"
 
@@ -97,18 +111,6 @@ def _mentor_in(x: MentorProfile, load: int, categories: tuple[str, ...]) -> scor
     )
 
 
-def _mentee_options():
-    return (
-        selectinload(MenteeProfile.person)
-        .selectinload(Person.self_identification)
-        .selectinload(SelfIdentification.races),
-        selectinload(MenteeProfile.program),
-        selectinload(MenteeProfile.interest_rows),
-        selectinload(MenteeProfile.preferred).selectinload(MentorProfile.person),
-        selectinload(MenteeProfile.excluded),
-    )
-
-
 def pool_mentors(
     pool_programs: frozenset[int] | None, on: dt.date, enrolled_by: dt.date, categories: tuple[str, ...]
 ) -> tuple[list[MentorProfile], tuple[scoring.MentorIn, ...]]:
@@ -131,6 +133,114 @@ def pool_mentors(
     return mentors, tuple(_mentor_in(x, loads.get(x.id, 0), categories) for x in mentors)
 
 
+class _SelfId(NamedTuple):
+    """The self-identification answers matching reads, loaded as columns (SelfIdentificationAnswers)."""
+
+    gender: str | None
+    gender_description: str | None
+    urim: str | None
+    race_prefer_not: bool
+    race_codes: tuple[str, ...]
+    img: str | None = None
+    first_generation: str | None = None
+
+    @property
+    def races(self) -> tuple[str, ...]:
+        return self.race_codes
+
+
+def _in_chunks(ids: list[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), 900):  # SQLite takes at most 999 parameters
+        yield ids[start : start + 900]
+
+
+def _selfids(person_ids: list[int]) -> dict[int, _SelfId]:
+    """Self-identification of `person_ids` by person id, two queries per 900 people."""
+    out: dict[int, _SelfId] = {}
+    for chunk in _in_chunks(person_ids):
+        races: dict[int, list[str]] = defaultdict(list)
+        for sid, category in db.session.execute(
+            select(RaceEthnicity.self_identification_id, RaceEthnicity.category)
+            .join(SelfIdentification, SelfIdentification.id == RaceEthnicity.self_identification_id)
+            .where(SelfIdentification.person_id.in_(chunk))
+            .order_by(RaceEthnicity.self_identification_id, RaceEthnicity.category)
+        ):
+            races[sid].append(category)
+        for sid, person_id, gender, description, urim, prefer_not in db.session.execute(
+            select(
+                SelfIdentification.id,
+                SelfIdentification.person_id,
+                SelfIdentification.gender,
+                SelfIdentification.gender_description,
+                SelfIdentification.urim,
+                SelfIdentification.race_prefer_not,
+            ).where(SelfIdentification.person_id.in_(chunk))
+        ):
+            out[person_id] = _SelfId(gender, description, urim, bool(prefer_not), tuple(races.get(sid, ())))
+    return out
+
+
+def _pairs(query: Any, ids: list[int]) -> dict[int, list[Any]]:
+    """Rows of a two-column (owner id, value) `query` whose owner is in `ids`, grouped by owner, in order."""
+    out: dict[int, list[Any]] = defaultdict(list)
+    owner = query.selected_columns[0]
+    for chunk in _in_chunks(ids):
+        for key, value in db.session.execute(query.where(owner.in_(chunk))):
+            out[key].append(value)
+    return out
+
+
+def _pool_inputs(
+    pool_programs: frozenset[int] | None, on: dt.date, enrolled_by: dt.date, categories: tuple[str, ...]
+) -> tuple[scoring.MentorIn, ...]:
+    """`pool_mentors` loaded as columns (no ORM objects): the MentorIn of each mentor of the pool."""
+    rows = db.session.execute(
+        select(
+            MentorProfile.id,
+            MentorProfile.person_id,
+            Person.email,
+            Person.first_name,
+            Person.last_name,
+            MentorProfile.capacity,
+            MentorProfile.mentor_type,
+            MentorProfile.pgy,
+            MentorProfile.program_id,
+            MentorProfile.department,
+            MentorProfile.specialty,
+        )
+        .join(Person, Person.id == MentorProfile.person_id)
+        .where(MentorProfile.enrolled_on <= enrolled_by)
+        .where(MentorProfile.not_left_on(on))
+        .where(mentor_pool(pool_programs))
+        .order_by(MentorProfile.id)
+    ).all()
+    ids = [r.id for r in rows]
+    loads = places_taken_each(ids, on)
+    interests = _pairs(
+        select(MentorInterest.mentor_id, MentorInterest.interest).order_by(MentorInterest.interest), ids
+    )
+    selfids = _selfids([r.person_id for r in rows])
+    return tuple(
+        scoring.MentorIn(
+            id=r.id,
+            person_id=r.person_id,
+            email=normalise_email(r.email),
+            name=f"{r.first_name} {r.last_name}".strip(),
+            capacity=r.capacity,
+            load=loads.get(r.id, 0),
+            mentor_type=r.mentor_type,
+            pgy=r.pgy,
+            program_id=r.program_id,
+            department=r.department,
+            specialty=r.specialty,
+            interests=tuple(interests.get(r.id, ())),
+            gender=_gender(selfids.get(r.person_id)),
+            urim=_urim(selfids.get(r.person_id), categories),
+        )
+        for r in rows
+    )
+
+
 def matching_problem(
     *,
     kind: str,
@@ -148,28 +258,77 @@ def matching_problem(
         Pairing.mentee_id == MenteeProfile.id, Pairing.kind == kind, Pairing.holds_place_on(on)
     )
     query = (
-        select(MenteeProfile)
+        select(
+            MenteeProfile.id,
+            MenteeProfile.person_id,
+            Person.email,
+            Person.first_name,
+            Person.last_name,
+            MenteeProfile.pgy,
+            MenteeProfile.program_id,
+            Program.specialty,
+            MenteeProfile.concordance_gender,
+            MenteeProfile.concordance_urim,
+        )
+        .join(Person, Person.id == MenteeProfile.person_id)
+        .join(Program, Program.id == MenteeProfile.program_id)
         .where(MenteeProfile.enrolled_on <= ay.end)
         .where(MenteeProfile.not_left_on(on))
         .where(~has_kind)
-        .options(*_mentee_options())
+        .order_by(MenteeProfile.id)
     )
     if mentee_programs is not None:
         query = query.where(MenteeProfile.program_id.in_(mentee_programs) if mentee_programs else false())
-    mentees = list(db.session.execute(query).scalars())
-    _, mentors = pool_mentors(pool_programs, on, ay.end, categories)
-    ids = [x.id for x in mentees]
+    # Columns, not ORM objects: loading thousands of profiles with their relationships cost more than the
+    # assignment itself.
+    rows = db.session.execute(query).all()
+    ids = [r.id for r in rows]
+    interests = _pairs(
+        select(MenteeInterest.mentee_id, MenteeInterest.interest).order_by(MenteeInterest.interest), ids
+    )
+    preferred = _pairs(
+        select(preferred_mentors.c.mentee_id, preferred_mentors.c.mentor_id).order_by(
+            preferred_mentors.c.mentor_id
+        ),
+        ids,
+    )
+    excluded = _pairs(select(do_not_match.c.mentee_id, do_not_match.c.mentor_id), ids)
+    names = dict(
+        db.session.execute(
+            select(MentorProfile.id, Person.first_name + " " + Person.last_name)
+            .join(Person, Person.id == MentorProfile.person_id)
+            .where(MentorProfile.id.in_(select(preferred_mentors.c.mentor_id)))
+        ).all()
+    )
+    selfids = _selfids([r.person_id for r in rows])
     history: set[tuple[int, int]] = set()
-    for start in range(0, len(ids), 900):
-        rows = db.session.execute(
-            select(Pairing.mentee_id, Pairing.mentor_id).where(
-                Pairing.kind == kind, Pairing.mentee_id.in_(ids[start : start + 900])
-            )
+    for mentee_id, mentors in _pairs(
+        select(Pairing.mentee_id, Pairing.mentor_id).where(Pairing.kind == kind), ids
+    ).items():
+        history.update((mentee_id, mentor_id) for mentor_id in mentors)
+    mentees = tuple(
+        scoring.MenteeIn(
+            id=r.id,
+            person_id=r.person_id,
+            email=normalise_email(r.email),
+            name=f"{r.first_name} {r.last_name}".strip(),
+            pgy=r.pgy,
+            program_id=r.program_id,
+            program_specialty=r.specialty,
+            interests=tuple(interests.get(r.id, ())),
+            preferred=frozenset(preferred.get(r.id, ())),
+            preferred_names=tuple((m, str(names[m]).strip()) for m in preferred.get(r.id, ())),
+            excluded=frozenset(excluded.get(r.id, ())),
+            wants_gender_concordance=r.concordance_gender,
+            wants_urim_concordance=r.concordance_urim,
+            gender=_gender(selfids.get(r.person_id)),
+            urim=_urim(selfids.get(r.person_id), categories),
         )
-        history.update((mentee_id, mentor_id) for mentee_id, mentor_id in rows)
+        for r in rows
+    )
     return scoring.Problem(
-        mentees=tuple(_mentee_in(x, categories) for x in mentees),
-        mentors=mentors,
+        mentees=mentees,
+        mentors=_pool_inputs(pool_programs, on, ay.end, categories),
         kind=kind,
         history=frozenset(history),
         near_peer_any_program=near_peer_any_program,
