@@ -13,7 +13,6 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
-from zxcvbn import zxcvbn
 
 from mentorship.access import Scope
 from mentorship.extensions import db
@@ -47,6 +46,8 @@ def validate_password(password: str, min_length: int, user_inputs: Sequence[str]
     """Refuse short passwords, and ones found in common-password lists or built from the user's details."""
     if len(password) < min_length:
         raise ServiceError(f"Use at least {min_length} characters.")
+    from zxcvbn import zxcvbn  # imported here: its word lists take a while to load, and few requests need it
+
     result = zxcvbn(password[:100], user_inputs=[x for x in user_inputs if x])
     if result["score"] < MIN_PASSWORD_SCORE:
         warning = result["feedback"].get("warning") or "This password is too easy to guess."
