@@ -1,7 +1,7 @@
 """pairing_year_totals: each pairing's counted meetings per academic year, kept for the metrics
 
 Revision ID: e4b7d2c91a05
-Revises: e4b7c2d9a813
+Revises: dc5c8cb8309f
 Create Date: 2026-12-02 05:00:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e4b7d2c91a05'
-down_revision = 'e4b7c2d9a813'
+down_revision = 'dc5c8cb8309f'
 branch_labels = None
 depends_on = None
 
