@@ -1,7 +1,7 @@
 """pairing_year_totals: each pairing's counted meetings per academic year, kept for the metrics
 
 Revision ID: e4b7d2c91a05
-Revises: dc5c8cb8309f
+Revises: 79d95c957279
 Create Date: 2026-12-02 05:00:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e4b7d2c91a05'
-down_revision = 'dc5c8cb8309f'
+down_revision = '79d95c957279'
 branch_labels = None
 depends_on = None
 
