@@ -49,6 +49,7 @@ def blueprints() -> list[Blueprint]:
     from mentorship.api.routes import bp as api
     from mentorship.auth.routes import bp as auth
     from mentorship.dashboard.routes import bp as dashboard
+    from mentorship.events.routes import bp as events
     from mentorship.main.routes import bp as main
     from mentorship.matching.routes import bp as matching
     from mentorship.meetings.routes import bp as meetings
@@ -68,6 +69,7 @@ def blueprints() -> list[Blueprint]:
         api,
         auth,
         dashboard,
+        events,
         main,
         matching,
         meetings,

@@ -86,6 +86,12 @@ def _ids(w: W.World, app) -> dict[str, object]:
         "mentor_b": w.mentor_b.id,
         "record_a": w.record_a.id,
         "record_code": issue.code_of(w.record_a, app.config["SECRET_KEY"]),
+        "event_a": w.event_a.id,
+        "event_b": w.event_b.id,
+        "event_key": w.event_a.checkin_key,
+        "invitation_token": next(
+            i.token for i in w.event_a.invitations if i.person_id == w.mentee_a.person_id
+        ),
     }
     db.session.commit()
     return ids

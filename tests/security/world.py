@@ -10,11 +10,13 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import inspect, select, text
 
+from mentorship.access import Scope
 from mentorship.extensions import db
 from mentorship.models import ExportJob, IssuedRecord, MatchRun, PlannedMeeting, User
 from mentorship.services import api_tokens, planning
 from mentorship.services import people as people_service
 from mentorship.services.academic_year import academic_year, year_of
+from mentorship.services.events import events
 from mentorship.services.matching import runs, saved, scoring
 from mentorship.services.plans import records as plans
 from mentorship.services.plans.rules import GoalInput
@@ -186,6 +188,18 @@ def build_world() -> World:
         issued_at=now,
     )
     db.session.add(o["record_a"])
+    # An event of each program, starting in half an hour (its check-in page is open), organized by the admin.
+    start = events.office_now(current_app.config["TIMEZONE"]) + dt.timedelta(minutes=30)
+    for suffix, prog in (("a", prog_a), ("b", prog_b)):
+        data = events.EventInput(
+            title=f"Event {suffix.upper()}",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=1),
+            program_ids=[prog.id],
+        )
+        o[f"event_{suffix}"] = events.create_event(
+            data, organizer=u["admin"].person, scope=Scope(None), now=start
+        )
     db.session.commit()
     return w
 
