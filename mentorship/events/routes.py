@@ -20,7 +20,9 @@ from mentorship.extensions import db
 from mentorship.forms import program_choices, show_error
 from mentorship.models import Event, Invitation, Person
 from mentorship.services import NotFound, ServiceError
-from mentorship.services.events import attendance, rsvp
+from mentorship.services.events import attendance, notices, rsvp
+from mentorship.services.mail import jobs as mail_jobs
+from mentorship.services.meetings import utcnow
 from mentorship.services.events import events as svc
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -57,6 +59,19 @@ def _organized(event_id: int) -> Event:
     if not svc.may_organize(current_user, event):
         abort(403)
     return event
+
+
+def _notify(event: Event, invitations, kind: str) -> list[int]:
+    """Queue the event's `kind` emails in this transaction; deliver the ids after the commit."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return notices.queue(
+        event,
+        invitations,
+        kind,
+        link=lambda inv: base + url_for("events.invitation", token=inv.token),
+        timezone=current_app.config["TIMEZONE"],
+        now=utcnow(),
+    )
 
 
 def _form() -> EventForm:
@@ -100,12 +115,14 @@ def new():
             event = svc.create_event(
                 form.to_input(), organizer=current_user.person, scope=scope_of(current_user), now=_now()
             )
+            queued = _notify(event, event.invitations, "invite")
             db.session.commit()
         except ServiceError as exc:
             db.session.rollback()
             show_error(form, exc, "title")
         else:
-            flash(f"Event saved; {len(event.invitations)} people invited.", "success")
+            mail_jobs.send_soon(queued)
+            flash(f"Event saved; {len(event.invitations)} people invited by email.", "success")
             return redirect(url_for("events.show", event_id=event.id))
     return render_template("events/form.html", form=form, event=None)
 
@@ -138,14 +155,19 @@ def edit(event_id: int):
         form.fill(event)
     if form.validate_on_submit():
         try:
-            svc.update_event(
+            new = svc.update_event(
                 event, form.to_input(), by=current_user.person, scope=scope_of(current_user), now=_now()
+            )
+            fresh = {inv.id for inv in new}
+            queued = _notify(event, new, "invite") + _notify(
+                event, [i for i in event.invitations if i.id not in fresh and i.rsvp != "not_going"], "update"
             )
             db.session.commit()
         except ServiceError as exc:
             db.session.rollback()
             show_error(form, exc, "title")
         else:
+            mail_jobs.send_soon(queued)
             flash("Event changed; those invited were sent the new details.", "success")
             return redirect(url_for("events.show", event_id=event.id))
     return render_template("events/form.html", form=form, event=event)
@@ -157,12 +179,14 @@ def cancel(event_id: int):
     event = _organized(event_id)
     try:
         svc.cancel_event(event, by=current_user.person, now=_now())
+        queued = _notify(event, event.invitations, "cancel")
         db.session.commit()
     except ServiceError as exc:
         db.session.rollback()
         flash(str(exc), "warning")
     else:
-        flash("Event cancelled; those invited were told.", "success")
+        mail_jobs.send_soon(queued)
+        flash("Event cancelled; those invited were told by email.", "success")
     return redirect(url_for("events.show", event_id=event.id))
 
 

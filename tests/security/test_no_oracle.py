@@ -31,6 +31,8 @@ from mentorship import vocab
 from mentorship.extensions import db
 from mentorship.models import MatchRun, Meeting, Pairing, Person, PlannedMeeting, Program, User
 from mentorship.services import accounts, exports, planning_links
+from mentorship.models import Event, Invitation, MatchRun, Meeting, Pairing, Person, Program, User
+from mentorship.services import accounts, exports
 from mentorship.services import people as people_service
 from mentorship.services.academic_year import academic_year, year_of
 from mentorship.services.matching import assignment, candidates, scoring
@@ -144,6 +146,10 @@ def _ids(app, w: W.World) -> Ids:
     plans = db.session.execute(db.select(PlannedMeeting).order_by(PlannedMeeting.id)).scalars().all()
     outcome_links = [planning_links.token_for(p, app.config["SECRET_KEY"]) for p in plans]
     names |= {token: f"<outcome link of plan {p.id}>" for token, p in zip(outcome_links, plans, strict=True)}
+    events = db.session.execute(db.select(Event).order_by(Event.id)).scalars().all()
+    invitations = db.session.execute(db.select(Invitation).order_by(Invitation.id)).scalars().all()
+    names |= {e.checkin_key: f"<check-in of event {e.id}>" for e in events}
+    names |= {i.token: f"<invitation {i.id}>" for i in invitations}
     return Ids(
         by_argument={
             "person_id": persons,
@@ -157,6 +163,9 @@ def _ids(app, w: W.World) -> Ids:
             "auth.set_password:token": passwords,
             "plan_id": [p.id for p in plans],
             "planning.outcome_link:token": outcome_links,
+            "event_id": [e.id for e in events],
+            "events.check_in:key": [e.checkin_key for e in events],
+            "events.invitation:token": [i.token for i in invitations],
         },
         names=names,
     )
