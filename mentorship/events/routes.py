@@ -21,9 +21,9 @@ from mentorship.forms import program_choices, show_error
 from mentorship.models import Event, Invitation, Person
 from mentorship.services import NotFound, ServiceError
 from mentorship.services.events import attendance, notices, rsvp
+from mentorship.services.events import events as svc
 from mentorship.services.mail import jobs as mail_jobs
 from mentorship.services.meetings import utcnow
-from mentorship.services.events import events as svc
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 

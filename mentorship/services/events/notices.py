@@ -23,7 +23,9 @@ SUBJECTS = {
 }
 
 
-def calendar_event(event: Event, invitation: Invitation, *, timezone: str, url: str) -> calendar.CalendarEvent:
+def calendar_event(
+    event: Event, invitation: Invitation, *, timezone: str, url: str
+) -> calendar.CalendarEvent:
     """The event as iCalendar sees it, for one person's copy."""
     minutes = max(1, int((event.ends_at - event.starts_at).total_seconds() // 60))
     organizer = event.organizer
@@ -61,7 +63,10 @@ def queue(
             continue
         url = link(inv)
         ics = calendar.event_bytes(
-            calendar_event(event, inv, timezone=timezone, url=url), method=method, timezone=timezone, stamp=now.replace(tzinfo=dt.UTC)
+            calendar_event(event, inv, timezone=timezone, url=url),
+            method=method,
+            timezone=timezone,
+            stamp=now.replace(tzinfo=dt.UTC),
         )
         email = mail.render(
             "event",
@@ -74,7 +79,9 @@ def queue(
             first_name=inv.person.first_name,
             link=url,
         )
-        row = mail.queue(email, key=f"event:{event.id}:{kind}:{event.sequence}:{inv.id}", kind=f"event_{kind}", now=now)
+        row = mail.queue(
+            email, key=f"event:{event.id}:{kind}:{event.sequence}:{inv.id}", kind=f"event_{kind}", now=now
+        )
         if row is not None:
             ids.append(row.id)
     return ids
