@@ -106,6 +106,30 @@ class MonthRow(NamedTuple):
     hours: float
 
 
+class EventRow(NamedTuple):
+    """An event of the year (not cancelled): how many were invited, said they are going, attended."""
+
+    date: dt.date
+    title: str
+    kind: str
+    invited: int
+    going: int
+    attended: int
+
+
+class NetworkingRow(NamedTuple):
+    """A mentee enrolled in the year and their network figures."""
+
+    program: str
+    mentee: str
+    mentee_email: str
+    pgy: int
+    events_attended: int
+    introductions: int
+    introductions_met: int
+    distinct_connections: int
+
+
 @dataclass(frozen=True)
 class EngagementData:
     """Everything the engagement workbook shows."""
@@ -118,6 +142,8 @@ class EngagementData:
     topics: list[TopicRow]
     months: list[MonthRow]
     plans: list[PlanRow] = field(default_factory=list)
+    events: list[EventRow] = field(default_factory=list)
+    networking: list[NetworkingRow] = field(default_factory=list)
 
 
 SUMMARY_COLUMNS = kpi_columns(Column("Program", width=34, field="label"), shares=False)
@@ -188,6 +214,25 @@ MONTH_COLUMNS = [
     Column("Meetings", "int", field="meetings"),
     Column("Hours", "hours", field="hours"),
 ]
+# Exactly these headers, in this order (docs/metrics.md).
+EVENT_COLUMNS = [
+    Column("Date", "date", field="date"),
+    Column("Title", width=40, field="title"),
+    Column("Kind", field="kind"),
+    Column("Invited", "int", field="invited"),
+    Column("Going", "int", field="going"),
+    Column("Attended", "int", field="attended"),
+]
+NETWORKING_COLUMNS = [
+    Column("Program", field="program"),
+    Column("Mentee", field="mentee"),
+    Column("Mentee email", field="mentee_email"),
+    Column("PGY", "int", field="pgy"),
+    Column("Events attended", "int", field="events_attended"),
+    Column("Introductions", "int", field="introductions"),
+    Column("Introductions met", "int", field="introductions_met"),
+    Column("Distinct connections", "int", field="distinct_connections"),
+]
 
 SHEETS = [
     ("Summary", "Per-program KPIs and a last row for all programs."),
@@ -200,6 +245,8 @@ SHEETS = [
         "Plans",
         "One row per mentee enrolled in the year: their development plan's goals and reviews (no text).",
     ),
+    ("Events", "One row per event of the year up to the report date: invited, going, attended."),
+    ("Networking", "One row per mentee enrolled in the year: events attended, introductions, connections."),
 ]
 
 
@@ -227,6 +274,8 @@ def build(data: EngagementData) -> bytes:
         per_month = chart(ws, "bar", "Held meetings per month", rows, series, axis_title="Meetings")
         place_charts(ws, [per_month], placed.last_row)
     write_sheet(wb, "Plans", [Table(PLAN_COLUMNS, cells(data.plans, PLAN_COLUMNS))])
+    write_sheet(wb, "Events", [Table(EVENT_COLUMNS, cells(data.events, EVENT_COLUMNS))])
+    write_sheet(wb, "Networking", [Table(NETWORKING_COLUMNS, cells(data.networking, NETWORKING_COLUMNS))])
     return save(wb, data.cover.generated_at)
 
 

@@ -27,6 +27,8 @@ class KpiRow(NamedTuple):
     overdue_share: float | None
     median_days_to_first_meeting: float | None
     plans_reviewed_twice: float | None = None
+    mentees_at_event: float | None = None
+    events_per_mentee: float | None = None
 
 
 # Exactly these headers, in this order, every year: coordinators' pivot tables depend on them.
@@ -43,10 +45,14 @@ KPI_COLUMNS = [
     Column("Overdue share", "pct", field="overdue_share"),
     Column("Median days to first meeting", "number", field="median_days_to_first_meeting"),
     Column("Plans reviewed twice", "pct", field="plans_reviewed_twice"),
+    Column("Mentees at an event", "pct", field="mentees_at_event"),
+    Column("Events attended per mentee", "number", field="events_per_mentee"),
 ]
-SHARES = ("engaged_share", "overdue_share")
+# Shown only in the trend of the annual review: the Summary sheet's headers are fixed.
+SHARES = ("engaged_share", "overdue_share", "events_per_mentee")
 
 
 def kpi_columns(label: Column, *, shares: bool) -> list[Column]:
-    """`label` (showing KpiRow.label) then the KPI columns, with or without the engaged and overdue shares."""
+    """`label` (showing KpiRow.label) then the KPI columns, with or without the trend's own columns (the
+    engaged and overdue shares, events attended per mentee)."""
     return [label, *(c for c in KPI_COLUMNS if shares or c.field not in SHARES)]

@@ -16,11 +16,11 @@ from mentorship.forms import as_id
 from mentorship.services import export_jobs, exports
 from mentorship.services.academic_year import year_of
 from mentorship.services.meetings import utcnow
-from mentorship.services.metrics import glossary
+from mentorship.services.metrics import glossary, network
 from mentorship.services.metrics.queries import programs_in_scope
 from mentorship.services.report_data import figures
 from mentorship.services.report_data.request import REPORTS, ReportSettings
-from mentorship.services.report_data.years import STATUS_LABELS, trend
+from mentorship.services.report_data.years import STATUS_LABELS, network_of, trend
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -78,6 +78,7 @@ FIGURE_LISTS = {
     "overdue_share": ("pairings.index", {"status": "overdue"}),
     "median_days_to_first_meeting": ("pairings.index", {"measure": "met"}),
     "plans_reviewed_twice": ("dashboard.mentees", {"reviewed_twice": "1"}),
+    "mentees_at_event": ("dashboard.mentees", {"at_event": "1"}),
 }
 
 
@@ -109,6 +110,8 @@ def index():
     now = trend_years[-1]
     summary = now.summary()
     total = summary[-1]
+    figures_ = network.network_figures(now.ay, now.as_of, _scope_ids(program_ids))
+    networks = {r.program_id: network_of(now, r.program_id, figures_) for r in summary}
     statuses = now.status_counts()
     trend_rows = [(y.ay.label, y.total()) for y in trend_years]
     trend_years_ = [y.ay.year for y in trend_years]
@@ -145,6 +148,7 @@ def index():
         as_of=now.as_of,
         summary=summary,
         total=total,
+        networks=networks,
         statuses=statuses,
         trend_rows=trend_rows,
         trend_years=trend_years_,
@@ -166,14 +170,16 @@ def mentees():
         abort(400, description=str(exc))
     with_mentor = request.args.get("with_mentor", "") == "1"
     reviewed_twice = request.args.get("reviewed_twice", "") == "1"
+    at_event = request.args.get("at_event", "") == "1"
     req = exports.request_for(
         current_app.config, year, _scope_ids(program_ids), current_user.email, exports.now(), dt.date.today()
     )
     return render_template(
         "dashboard/mentees.html",
-        mentees=figures.mentees_behind(req, with_mentor, reviewed_twice),
+        mentees=figures.mentees_behind(req, with_mentor, reviewed_twice, at_event),
         with_mentor=with_mentor,
         reviewed_twice=reviewed_twice,
+        at_event=at_event,
         ay=req.ay,
         as_of=req.as_of,
         program=request.args.get("program", ""),

@@ -7,10 +7,10 @@ import datetime as dt
 
 from mentorship.extensions import db
 from mentorship.services.academic_year import academic_year
-from mentorship.services.metrics import definitions, queries
+from mentorship.services.metrics import definitions, network, queries
 from mentorship.services.metrics.definitions import MetricSettings
 from mentorship.services.report_data import listings
-from mentorship.services.report_data.years import kpi_row
+from mentorship.services.report_data.years import kpi_row, network_of
 from reports.engagement import SUMMARY_COLUMNS
 from reports.xlsx import cells
 from tests.reports import institution
@@ -21,7 +21,9 @@ AY = academic_year(institution.YEAR)
 
 def summary_tuples(year):
     """The Summary rows as the Summary sheet lays them out."""
-    return cells([kpi_row(r.program, r) for r in year.summary()], SUMMARY_COLUMNS)
+    figures = network.network_figures(year.ay, year.as_of)
+    rows = [kpi_row(r.program, r, network_of(year, r.program_id, figures)) for r in year.summary()]
+    return cells(rows, SUMMARY_COLUMNS)
 
 
 def _neutral(rows):
@@ -65,8 +67,8 @@ def test_scope_restricts_everything(f):
     objs = institution.build(f)
     year = queries.year_metrics(AY, institution.D, SETTINGS, [objs["beta"].id])
     assert summary_tuples(year) == [
-        ("Beta Surgery", 4, 3, 0.75, 3, 6, 5.5, 1, 1, 12.5, 0.5),
-        ("All programs", 4, 3, 0.75, 3, 6, 5.5, 1, 1, 12.5, 0.5),
+        ("Beta Surgery", 4, 3, 0.75, 3, 6, 5.5, 1, 1, 12.5, 0.5, 0),
+        ("All programs", 4, 3, 0.75, 3, 6, 5.5, 1, 1, 12.5, 0.5, 0),
     ]
     assert year.status_counts() == {"on_track": 1, "behind": 0, "new": 1, "overdue": 1, "ended": 0}
     assert queries.year_metrics(AY, institution.D, SETTINGS).status_counts() == {

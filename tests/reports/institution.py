@@ -117,12 +117,14 @@ SUMMARY_HEADERS = (
     "Overdue pairings",
     "Median days to first meeting",
     "Plans reviewed twice",
+    "Mentees at an event",
 )
+# No events in this institution: no mentee at an event (blank where no mentee is enrolled).
 SUMMARY = [
-    ("'=Gamma", 0, 0, None, 0, 0, 0, 0, 0, None, None),
-    ("Alpha Medicine", 4, 3, 0.75, 4, 9, 8.5, 1, 1, 19, 0.25),
-    ("Beta Surgery", 4, 3, 0.75, 3, 6, 5.5, 1, 1, 12.5, 0.5),
-    ("All programs", 8, 6, 0.75, 7, 15, 14, 2, 2, 19, 0.375),
+    ("'=Gamma", 0, 0, None, 0, 0, 0, 0, 0, None, None, None),
+    ("Alpha Medicine", 4, 3, 0.75, 4, 9, 8.5, 1, 1, 19, 0.25, 0),
+    ("Beta Surgery", 4, 3, 0.75, 3, 6, 5.5, 1, 1, 12.5, 0.5, 0),
+    ("All programs", 8, 6, 0.75, 7, 15, 14, 2, 2, 19, 0.375, 0),
 ]
 PLAN_HEADERS = (
     "Program", "Mentee", "Mentee email", "PGY", "Plan",

@@ -36,7 +36,7 @@ def _as_shown(value, column: str) -> str:
     """How the dashboard prints a Summary cell."""
     if value is None:
         return ""
-    if column in ("Coverage", "Plans reviewed twice"):
+    if column in ("Coverage", "Plans reviewed twice", "Mentees at an event"):
         return f"{value * 100:.1f}%"
     if column == "Hours":
         return f"{value:.1f}"

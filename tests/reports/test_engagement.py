@@ -29,6 +29,8 @@ def test_sheets_in_order(workbook):
         "Topics",
         "Meetings per month",
         "Plans",
+        "Events",
+        "Networking",
     ]
 
 
@@ -38,7 +40,7 @@ def test_summary_cell_by_cell(workbook):
     assert rows[0] == institution.SUMMARY_HEADERS
     assert rows[1:] == institution.SUMMARY
     assert ws["D3"].number_format == "0.0%" and ws["D3"].value == 0.75  # a fraction shown as a percentage
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:K5"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:L5"
     assert all(c.font.b for c in ws[1])
 
 

@@ -37,8 +37,10 @@ def _check(browser, url: str, key: str, shown: str) -> None:
         minutes = int(re.search(r'data-minutes="(\d+)"', text).group(1))
         meetings = int(re.search(r'data-meetings="(\d+)"', text).group(1))
         assert shown == (str(meetings) if key == "meetings" else f"{minutes / 60:.1f}"), (key, url)
-    elif key in {"coverage", "engaged_share", "overdue_share", "plans_reviewed_twice"}:
-        whole, _ = _list(browser, _without(url, "with_mentor", "measure", "status", "reviewed_twice"))
+    elif key in {"coverage", "engaged_share", "overdue_share", "plans_reviewed_twice", "mentees_at_event"}:
+        whole, _ = _list(
+            browser, _without(url, "with_mentor", "measure", "status", "reviewed_twice", "at_event")
+        )
         assert shown == _pct(count, whole), (key, url)
     elif key == "median_days_to_first_meeting":
         rows = re.findall(r"<tr data-pairing=.*?</tr>", text, re.S)

@@ -29,10 +29,18 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 
 from mentorship import vocab
 from mentorship.extensions import db
-from mentorship.models import MatchRun, Meeting, Pairing, Person, PlannedMeeting, Program, User
+from mentorship.models import (
+    Event,
+    Invitation,
+    MatchRun,
+    Meeting,
+    Pairing,
+    Person,
+    PlannedMeeting,
+    Program,
+    User,
+)
 from mentorship.services import accounts, exports, planning_links
-from mentorship.models import Event, Invitation, MatchRun, Meeting, Pairing, Person, Program, User
-from mentorship.services import accounts, exports
 from mentorship.services import people as people_service
 from mentorship.services.academic_year import academic_year, year_of
 from mentorship.services.matching import assignment, candidates, scoring

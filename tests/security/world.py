@@ -188,8 +188,10 @@ def build_world() -> World:
         issued_at=now,
     )
     db.session.add(o["record_a"])
-    # An event of each program, starting in half an hour (its check-in page is open), organized by the admin.
-    start = events.office_now(current_app.config["TIMEZONE"]) + dt.timedelta(minutes=30)
+    # An event of each program, starting at the next full hour (its check-in page is open), organized by the
+    # admin. Whole hours and fixed check-in keys: two worlds built a minute apart show the same pages.
+    now = events.office_now(current_app.config["TIMEZONE"])
+    start = now.replace(minute=0, second=0) + dt.timedelta(hours=1)
     for suffix, prog in (("a", prog_a), ("b", prog_b)):
         data = events.EventInput(
             title=f"Event {suffix.upper()}",
@@ -198,8 +200,9 @@ def build_world() -> World:
             program_ids=[prog.id],
         )
         o[f"event_{suffix}"] = events.create_event(
-            data, organizer=u["admin"].person, scope=Scope(None), now=start
+            data, organizer=u["admin"].person, scope=Scope(None), now=now
         )
+        o[f"event_{suffix}"].checkin_key = f"check-in-key-{suffix}"
     db.session.commit()
     return w
 

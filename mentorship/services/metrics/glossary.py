@@ -61,6 +61,11 @@ KPIS = (
         "Plans reviewed twice",
         "The share of the mentees enrolled in the year whose development plan had two or more reviews in it.",
     ),
+    Definition(
+        "mentees_at_event",
+        "Mentees at an event",
+        "The share of the mentees enrolled in the year who attended at least one program event in it.",
+    ),
 )
 
 STATUSES = (

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 
 from mentorship.services import inclusivity
+from mentorship.services.metrics import network
 from mentorship.services.metrics.definitions import share
 from mentorship.services.report_data.inclusivity import demographic_year
 from mentorship.services.report_data.listings import topic_counts, topic_order
 from mentorship.services.report_data.request import ReportRequest, cover
-from mentorship.services.report_data.years import kpi_row, trend
+from mentorship.services.report_data.years import kpi_row, network_of, trend
 from mentorship.services.suppression import notes as suppression_notes
 from reports.annual_review import AnnualReviewData, ReviewSheet, TopicMixRow
 from reports.inclusivity import GroupRow
@@ -20,6 +21,7 @@ def annual_review_data(req: ReportRequest) -> AnnualReviewData:
     """Per program and for the whole scope: five-year KPI trend, topic mix and inclusivity summary."""
     s = req.settings
     years = trend(req.year, req.program_ids, req.today, s)
+    networks = [network.network_figures(y.ay, y.as_of, req.program_ids) for y in years]
     current = years[-1]
     topic_years = [topic_counts(y.ay, y.as_of, req.program_ids) for y in years]
     people, pattern = demographic_year(current.ay, current.as_of, s)
@@ -32,7 +34,12 @@ def annual_review_data(req: ReportRequest) -> AnnualReviewData:
     def sheet(name: str, program_id: int | None, groups_shown: list[GroupRow]) -> ReviewSheet:
         """The sheet of one program (or of the whole scope, `program_id` None)."""
         trend_rows = [
-            kpi_row(y.ay.label, y.total() if program_id is None else y.for_program(program_id)) for y in years
+            kpi_row(
+                y.ay.label,
+                y.total() if program_id is None else y.for_program(program_id),
+                network_of(y, program_id, figures),
+            )
+            for y, figures in zip(years, networks, strict=True)
         ]
         per_year = []
         for counts in topic_years:

@@ -11,7 +11,9 @@ from sqlalchemy import and_, select
 from mentorship import vocab
 from mentorship.extensions import db
 from mentorship.models import MenteeProfile, Person, Program
+from mentorship.services.metrics import network
 from mentorship.services.metrics.definitions import PairingMetrics, YearMetrics, share
+from mentorship.services.metrics.network import NetworkFigures
 from mentorship.services.metrics.plans import NO_PLAN, plan_figures
 from mentorship.services.metrics.queries import mentee_scope, mentors_with_open_pairings, year_metrics
 from mentorship.services.report_data.listings import (
@@ -21,8 +23,9 @@ from mentorship.services.report_data.listings import (
     topic_counts,
     topic_order,
 )
+from mentorship.services.report_data.networking import event_rows, networking_rows
 from mentorship.services.report_data.request import ReportRequest, cover
-from mentorship.services.report_data.years import STATUS_LABELS, kpi_row
+from mentorship.services.report_data.years import STATUS_LABELS, kpi_row, network_of
 from reports.engagement import EngagementData, MeetingRow, MentorRow, PairingRow, PlanRow, TopicRow
 from reports.kpis import KpiRow
 
@@ -98,9 +101,13 @@ def mentor_rows(year: YearMetrics, program_ids: Collection[int] | None) -> list[
     ]
 
 
-def summary_rows(year: YearMetrics) -> list[KpiRow]:
-    """The Summary sheet's rows: one per program of the scope, then "All programs" (the API's too)."""
-    return [kpi_row(r.program, r) for r in year.summary()]
+def summary_rows(year: YearMetrics, figures: dict[int, NetworkFigures] | None = None) -> list[KpiRow]:
+    """The Summary sheet's rows: one per program of the scope, then "All programs" (the API's too).
+
+    `figures` are the year's network figures when the caller has them already."""
+    if figures is None:
+        figures = network.network_figures(year.ay, year.as_of, list(year.programs))
+    return [kpi_row(r.program, r, network_of(year, r.program_id, figures)) for r in year.summary()]
 
 
 def summary_of(req: ReportRequest) -> list[KpiRow]:
@@ -143,6 +150,7 @@ def engagement_data(req: ReportRequest) -> EngagementData:
     """Everything the engagement workbook shows."""
     ay, as_of = req.ay, req.as_of
     year = year_metrics(ay, as_of, req.settings.metrics, req.program_ids)
+    figures = network.network_figures(ay, as_of, req.program_ids)
     meetings = [
         MeetingRow(
             date=m.date,
@@ -169,11 +177,13 @@ def engagement_data(req: ReportRequest) -> EngagementData:
     ]
     return EngagementData(
         cover=cover(req, "engagement", year.programs, NOTES),
-        summary=summary_rows(year),
+        summary=summary_rows(year, figures),
         pairings=pairing_rows(year, req.program_ids),
         mentors=mentor_rows(year, req.program_ids),
         meetings=meetings,
         topics=topics,
         months=meetings_per_month(ay, as_of, req.program_ids),
         plans=plan_rows(year, req.program_ids),
+        events=event_rows(ay, as_of, req.program_ids),
+        networking=networking_rows(year, figures),
     )

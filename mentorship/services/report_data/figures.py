@@ -11,6 +11,7 @@ from sqlalchemy import select
 from mentorship.extensions import db
 from mentorship.models import MenteeProfile, Person, Program, User
 from mentorship.services import audit
+from mentorship.services.metrics import network
 from mentorship.services.metrics.definitions import STATUS_LABELS, STATUSES, PairingMetrics
 from mentorship.services.metrics.queries import programs_in_scope, year_metrics
 from mentorship.services.report_data.engagement import pairing_rows_of
@@ -71,9 +72,11 @@ class MenteeItem(NamedTuple):
     with_mentor: bool
 
 
-def mentees_behind(req: ReportRequest, with_mentor: bool, reviewed_twice: bool = False) -> list[MenteeItem]:
+def mentees_behind(
+    req: ReportRequest, with_mentor: bool, reviewed_twice: bool = False, at_event: bool = False
+) -> list[MenteeItem]:
     """The mentees enrolled in the request's year and programs (only those with a mentor, or whose plan was
-    reviewed twice, when asked)."""
+    reviewed twice, or who attended an event, when asked)."""
     year = year_metrics(req.ay, req.as_of, req.settings.metrics, req.program_ids)
     paired = {p.mentee_id for p in year.pairings.values()}
     ids = [
@@ -81,6 +84,9 @@ def mentees_behind(req: ReportRequest, with_mentor: bool, reviewed_twice: bool =
         for m in year.enrolled_mentees
         if (m in paired or not with_mentor) and (m in year.reviewed_twice or not reviewed_twice)
     ]
+    if at_event:
+        attended = network.events_attended(req.ay, req.as_of, req.program_ids)
+        ids = [m for m in ids if attended.get(m, 0) > 0]
     if not ids:
         return []
     query = (

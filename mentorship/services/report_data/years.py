@@ -6,17 +6,20 @@ import datetime as dt
 from collections.abc import Collection
 
 from mentorship.services.academic_year import academic_year, report_date
+from mentorship.services.metrics import network
 from mentorship.services.metrics.definitions import STATUS_LABELS, SummaryRow, YearMetrics
+from mentorship.services.metrics.network import NetworkFigures, NetworkSummary
 from mentorship.services.metrics.queries import years_metrics
 from mentorship.services.report_data.request import ReportSettings
 from reports.kpis import KpiRow
 
 TREND_YEARS = 5
-__all__ = ["STATUS_LABELS", "TREND_YEARS", "kpi_row", "trend"]
+__all__ = ["STATUS_LABELS", "TREND_YEARS", "kpi_row", "network_of", "trend"]
 
 
-def kpi_row(label: str, row: SummaryRow) -> KpiRow:
-    """The KPIs of `row` as the workbooks show them, under `label` (its program, or an academic year)."""
+def kpi_row(label: str, row: SummaryRow, network: NetworkSummary) -> KpiRow:
+    """The KPIs of `row` and the network summary of the same mentees as the workbooks show them, under
+    `label` (its program, or an academic year)."""
     return KpiRow(
         label=label,
         mentees_enrolled=row.mentees_enrolled,
@@ -31,7 +34,17 @@ def kpi_row(label: str, row: SummaryRow) -> KpiRow:
         overdue_share=row.overdue_share,
         median_days_to_first_meeting=row.median_days_to_first_meeting,
         plans_reviewed_twice=row.plans_reviewed_twice,
+        mentees_at_event=network.mentees_at_event_share,
+        events_per_mentee=network.events_per_mentee,
     )
+
+
+def network_of(
+    year: YearMetrics, program_id: int | None, figures: dict[int, NetworkFigures]
+) -> NetworkSummary:
+    """The network summary of the year's enrolled mentees of one program (None: every program of it)."""
+    mentees = [m for m, p in year.enrolled_mentees.items() if program_id is None or p == program_id]
+    return network.summarize(mentees, figures)
 
 
 def trend(
