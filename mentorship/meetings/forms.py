@@ -82,6 +82,17 @@ class QuickMeetingForm(MeetingForm):
         self.plan_goals.choices = [(goal.id, goal.title) for goal in goals]
 
 
+class GroupMeetingForm(MeetingForm):
+    """One meeting with several of the mentor's mentees: the meeting's fields without private notes."""
+
+    nonce = HiddenField(validators=[single_line, DataRequired(), Length(max=64)])
+    pairings = MultiCheckboxField("Mentees at this session", coerce=int, choices=[])
+    submit = SubmitField("Save group session")
+
+    def set_pairings(self, pairings) -> None:
+        self.pairings.choices = [(p.id, p.mentee.person.full_name) for p in pairings]
+
+
 class PulseForm(FlaskForm):
     rating = RadioField(
         "How is this mentorship going? (1 = poorly, 5 = very well)",

@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from mentorship.access import pairing_part, roles_required
 from mentorship.extensions import db
 from mentorship.forms import show_error
-from mentorship.meetings.forms import MeetingForm, PulseForm, QuickMeetingForm
+from mentorship.meetings.forms import GroupMeetingForm, MeetingForm, PulseForm, QuickMeetingForm
 from mentorship.models import LogLink, Meeting, Pairing
 from mentorship.services import NotFound, ServiceError, log_links
 from mentorship.services import meetings as service
@@ -133,6 +133,50 @@ def new(pairing_id: int):
     return render_template("meetings/form.html", form=form, pairing=pairing, role=role, meeting=None)
 
 
+@bp.route("/group/new", methods=["GET", "POST"])
+@roles_required("mentor")
+def group():
+    """A group session: one meeting with several of the mentor's mentees, a held meeting of each pairing."""
+    today = dt.date.today()
+    mine = [
+        p
+        for p in service.person_pairings(current_user.person, active_on=today)
+        if p.mentor.person_id == current_user.person_id
+    ]
+    form = GroupMeetingForm()
+    form.set_topics(_topics())
+    form.set_pairings(mine)
+    del form.notes  # every mentee of the session would read them
+    if request.method == "GET":
+        form.nonce.data = secrets.token_urlsafe(24)
+    if form.validate_on_submit():
+        chosen = [p for p in mine if p.id in set(form.pairings.data or [])]
+        try:
+            meetings = service.log_group_session(
+                chosen,
+                form.to_input(),
+                nonce=form.nonce.data,
+                by=current_user.person,
+                today=today,
+                allowed_topics=_topics(),
+            )
+            db.session.commit()
+        except (service.AlreadyLogged, IntegrityError):
+            db.session.rollback()
+            flash("This group session was already logged.", "info")
+            return redirect(url_for("main.home"))
+        except ServiceError as exc:
+            db.session.rollback()
+            show_error(form, exc, "date")
+        else:
+            flash(
+                f"Group session logged for {len(meetings)} mentees; each will be asked to confirm it.",
+                "success",
+            )
+            return redirect(url_for("main.home"))
+    return render_template("meetings/group.html", form=form, pairings=mine)
+
+
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
 @roles_required(*ANYONE)
 def edit(meeting_id: int):
@@ -143,7 +187,7 @@ def edit(meeting_id: int):
     form.set_topics(_topics())
     if request.method == "GET":
         form.topics.data = meeting.topics
-    if meeting.logged_as == "coordinator" or role == "staff":
+    if meeting.logged_as == "coordinator" or role == "staff" or meeting.group_id is not None:
         del form.notes
     if form.validate_on_submit():
         try:

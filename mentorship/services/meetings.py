@@ -1,4 +1,4 @@
-"""Meeting logs: logging, confirming, editing, soft deletion and one-click links from reminder emails.
+"""Meeting logs: logging, group sessions, confirming, editing, soft deletion and one-click links from emails.
 
 Notes are private to the pairing's two people: nothing here ever copies them into audit details or logs.
 Each change is audited here, as done by the account of the person who made it (`by`).
@@ -7,8 +7,9 @@ Each change is audited here, as done by the account of the person who made it (`
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import and_, or_, select, true
 from sqlalchemy.orm import selectinload
@@ -182,6 +183,26 @@ def can_edit(meeting: Meeting, person_id: int, now: dt.datetime) -> bool:
     )
 
 
+def group_of(meeting: Meeting) -> list[Meeting]:
+    """The meeting and, for a group session, the other live meetings of its group (by id)."""
+    if meeting.group_id is None:
+        return [meeting]
+    return list(
+        db.session.execute(
+            select(Meeting)
+            .where(Meeting.group_id == meeting.group_id, Meeting.deleted_at.is_(None))
+            .order_by(Meeting.id)
+        ).scalars()
+    )
+
+
+def _named(pairing: Pairing, exc: InvalidMeeting, group: bool) -> InvalidMeeting:
+    """In a group session, say whose pairing a field rule failed for."""
+    if not group:
+        return exc
+    return InvalidMeeting(f"{pairing.mentee.person.full_name}: {exc}", exc.field)
+
+
 def update_meeting(
     meeting: Meeting,
     data: MeetingInput,
@@ -191,13 +212,27 @@ def update_meeting(
     allowed_topics: Iterable[str],
     now: dt.datetime | None = None,
 ) -> list[str]:
-    """Change a meeting; returns the names of the fields that changed (never their note text)."""
+    """Change a meeting (every meeting of its group session alike); returns the names of the fields that
+    changed (never their note text)."""
     now = now or utcnow()
     if not can_edit(meeting, by.id, now):
         raise ServiceError(
             f"Only the person who logged a meeting can change it, within {EDIT_WINDOW_DAYS} days."
         )
-    validate(meeting.pairing, data, today=today, allowed_topics=allowed_topics)
+    targets = group_of(meeting)
+    for target in targets:
+        try:
+            validate(target.pairing, data, today=today, allowed_topics=allowed_topics)
+        except InvalidMeeting as exc:
+            raise _named(target.pairing, exc, len(targets) > 1) from None
+    changed = _update_one(meeting, data, by=by, now=now)
+    for target in targets:
+        if target is not meeting:
+            _update_one(target, data, by=by, now=now)
+    return changed
+
+
+def _update_one(meeting: Meeting, data: MeetingInput, *, by: Person, now: dt.datetime) -> list[str]:
     before = (
         meeting.date,
         meeting.duration_minutes,
@@ -207,7 +242,8 @@ def update_meeting(
     )
     old_notes = meeting.notes
     _apply(meeting, data)
-    if meeting.logged_as != "coordinator":
+    # A coordinator's log and a group session carry no notes (a group's would be read by every mentee).
+    if meeting.logged_as != "coordinator" and meeting.group_id is None:
         meeting.notes = (data.notes or "").strip() or None
     after = (meeting.date, meeting.duration_minutes, meeting.modality, meeting.status, sorted(data.topics))
     names = ("date", "duration_minutes", "modality", "status", "topics")
@@ -223,14 +259,61 @@ def update_meeting(
 
 
 def delete_meeting(meeting: Meeting, *, by: Person, now: dt.datetime | None = None) -> None:
-    """Soft-delete: the row stays (for the audit trail) but no page or metric counts it."""
+    """Soft-delete (every meeting of its group session alike): the rows stay for the audit trail, but no
+    page or metric counts them."""
     now = now or utcnow()
     if not can_edit(meeting, by.id, now):
         raise ServiceError(
             f"Only the person who logged a meeting can delete it, within {EDIT_WINDOW_DAYS} days."
         )
-    meeting.deleted_at = now
-    _audit(by, "meeting.delete", meeting)
+    for target in group_of(meeting):
+        target.deleted_at = now
+        _audit(by, "meeting.delete", target)
+
+
+def log_group_session(
+    pairings: Sequence[Pairing],
+    data: MeetingInput,
+    *,
+    nonce: str,
+    by: Person,
+    today: dt.date,
+    allowed_topics: Iterable[str],
+    now: dt.datetime | None = None,
+) -> list[Meeting]:
+    """Log one meeting of a mentor with several of their mentees: a held meeting of each pairing, sharing
+    a group id, without notes. The form's nonce stops a double submit as in log_once."""
+    if len(pairings) < 2:
+        raise InvalidMeeting("Choose at least two mentees for a group session.", "pairings")
+    if any(p.mentor.person_id != by.id for p in pairings):
+        raise ServiceError("A group session is logged by the mentor of every pairing in it.")
+    if not nonce or len(nonce) > 64:
+        raise ServiceError("This form is not valid. Open it again.")
+    if db.session.get(LogLinkUse, nonce) is not None:
+        raise AlreadyLogged(None)
+    now = now or utcnow()
+    group = uuid.uuid4().hex
+    meetings = []
+    for pairing in pairings:
+        try:
+            meeting = log_meeting(
+                pairing,
+                replace(data, notes=None),
+                by=by,
+                logged_as="mentor",
+                today=today,
+                allowed_topics=allowed_topics,
+                now=now,
+            )
+        except InvalidMeeting as exc:
+            raise _named(pairing, exc, True) from None
+        meeting.group_id = group
+        meetings.append(meeting)
+    db.session.add(LogLinkUse(nonce=nonce, pairing_id=pairings[0].id, meeting_id=meetings[0].id, used_at=now))
+    db.session.flush()
+    for meeting in meetings:
+        _audit(by, "meeting.create", meeting, group_id=group)
+    return meetings
 
 
 def can_confirm(meeting: Meeting, person_id: int) -> bool:
