@@ -53,6 +53,7 @@ def blueprints() -> list[Blueprint]:
     from mentorship.main.routes import bp as main
     from mentorship.matching.routes import bp as matching
     from mentorship.meetings.routes import bp as meetings
+    from mentorship.networking.routes import bp as networking
     from mentorship.pairings.routes import bp as pairings
     from mentorship.people.routes import bp as people
     from mentorship.planning.routes import bp as planning
@@ -73,6 +74,7 @@ def blueprints() -> list[Blueprint]:
         main,
         matching,
         meetings,
+        networking,
         pairings,
         people,
         plans,

@@ -27,9 +27,12 @@ from mentorship.pairings.routes import story_context
 from mentorship.people.forms import BulkInviteForm, EraseForm, FilterForm, LeaveForm, MenteeForm, MentorForm
 from mentorship.services import ServiceError, account_notices, accounts, invitations, privacy
 from mentorship.services import people as people_service
+from mentorship.services.academic_year import academic_year, year_of
+from mentorship.services.events import introductions
 from mentorship.services.mail import send_mail
 from mentorship.services.mail.jobs import send_soon
 from mentorship.services.meetings import utcnow
+from mentorship.services.metrics import network
 from mentorship.services.pairings import history, involving, open_counts
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -178,6 +181,7 @@ def show(person_id: int):
     is_staff_view = staff_can_see_person(current_user, person.id)
     return render_template(
         "people/show.html",
+        network=_network(person, is_staff_view),
         person=person,
         pairings=pairings,
         stories=stories,
@@ -188,6 +192,26 @@ def show(person_id: int):
         invitations=invitations.with_status(person, utcnow()) if is_staff_view else [],
         urim=people_service.effective_urim(person.self_identification, current_app.config["URIM_CATEGORIES"]),
     )
+
+
+def _network(person: Person, is_staff_view: bool) -> dict | None:
+    """A mentee's network figures of this academic year, with the lists behind them (docs/metrics.md)."""
+    if person.mentee is None:
+        return None
+    today = dt.date.today()
+    ay = academic_year(year_of(today, current_app.config["ACADEMIC_YEAR_START_MONTH"]))
+    figures = network.network_figures(ay, today, [person.mentee.program_id])
+    mentee_intros = introductions.listed(mentee=person.mentee)
+    return {
+        "ay": ay,
+        "figures": figures.get(person.mentee.id, network.NetworkFigures()),
+        "events": network.attended_events(person.id, ay, today),
+        "introductions": [i for i in mentee_intros if ay.start <= i.created_at.date() <= today],
+        "may_introduce": is_staff_view
+        or introductions.may_introduce(
+            current_user.person, scope_of(current_user), False, person.mentee, today
+        ),
+    }
 
 
 def _lock_email_unless_managed(form, person: Person) -> None:

@@ -58,6 +58,10 @@ ROWS = [
     ("/events/check-in/<key>#forged", "GET", "/events/check-in/{event_key}x", "404 404 404 404 404 404 404 404 404"),
     ("/events/invitation/<token>", "GET", "/events/invitation/{invitation_token}", "200 200 200 200 200 200 200 200 200"),
     ("/events/invitation/<token>#forged", "GET", "/events/invitation/{invitation_token}x", "404 404 404 404 404 404 404 404 404"),
+    # Introductions: a current mentor of the mentee, or staff in scope, introduces; the mentee records the outcome.
+    ("/introductions/", "GET", "/introductions/", "  L 200 200 200 200 200 200 200 200"),
+    ("/introductions/new", "GET", "/introductions/new?mentee={mentee_a_person}", "  L 403 403 200 404 200 200 404 200"),
+    ("/introductions/new#b", "GET", "/introductions/new?mentee={mentee_b_person}", "  L 403 403 404 404 404 404 200 200"),
     ("/matching/", "GET", "/matching/", "  L 403 403 403 403 200 200 200 200"),
     ("/matching/run", "GET", "/matching/run", "  L 403 403 403 403   R   R   R   R"),
     # Saved runs: coordinators of the run's programs; one scored with self-identification only for those who may see it.
@@ -172,6 +176,8 @@ ROWS = [
     ("/events/invitation/<token>", "POST", "/events/invitation/{invitation_token}", "400 400 400 400 400 400 400 400 400"),
     ("/events/check-in/<key>", "POST", "/events/check-in/{event_key}", "  L   R   R   R   R   R   R   R   R"),
     ("/meetings/group/new", "POST", "/meetings/group/new", "  L 403 403 200 200 403 403 403 403"),
+    ("/introductions/new", "POST", "/introductions/new?mentee={mentee_a_person}", "  L 403 403 200 404 200 200 404 200"),
+    ("/introductions/<int:intro_id>/outcome", "POST", "/introductions/{intro_a}/outcome", "  L   R 404 403 403 403 403 403 403"),
     ("/meetings/pairing/<int:pairing_id>/pulse", "POST", "/meetings/pairing/{pairing_a}/pulse", "  L   R 404   R 404 403 403 403 403"),
     ("/meetings/<int:meeting_id>/<any(confirm, dispute):answer>", "POST", "/meetings/{meeting_a}/confirm", "  L   R 404   R 404 403 403 403 403"),
     ("/meetings/<int:meeting_id>/<answer>#2", "POST", "/meetings/{meeting_2}/dispute", "  L 404   R 404   R 403 403 403 403"),

@@ -87,6 +87,7 @@ def _ids(w: W.World, app) -> dict[str, object]:
         "record_a": w.record_a.id,
         "record_code": issue.code_of(w.record_a, app.config["SECRET_KEY"]),
         "event_a": w.event_a.id,
+        "intro_a": w.intro_a.id,
         "event_b": w.event_b.id,
         "event_key": w.event_a.checkin_key,
         "invitation_token": next(

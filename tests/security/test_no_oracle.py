@@ -41,6 +41,19 @@ from mentorship.models import (
     User,
 )
 from mentorship.services import accounts, exports, planning_links
+from mentorship.models import Event, Invitation, MatchRun, Meeting, Pairing, Person, Program, User
+from mentorship.models import (
+    Event,
+    Introduction,
+    Invitation,
+    MatchRun,
+    Meeting,
+    Pairing,
+    Person,
+    Program,
+    User,
+)
+from mentorship.services import accounts, exports
 from mentorship.services import people as people_service
 from mentorship.services.academic_year import academic_year, year_of
 from mentorship.services.matching import assignment, candidates, scoring
@@ -172,6 +185,9 @@ def _ids(app, w: W.World) -> Ids:
             "plan_id": [p.id for p in plans],
             "planning.outcome_link:token": outcome_links,
             "event_id": [e.id for e in events],
+            "intro_id": db.session.execute(db.select(Introduction.id).order_by(Introduction.id))
+            .scalars()
+            .all(),
             "events.check_in:key": [e.checkin_key for e in events],
             "events.invitation:token": [i.token for i in invitations],
         },

@@ -16,7 +16,7 @@ from mentorship.models import ExportJob, IssuedRecord, MatchRun, PlannedMeeting,
 from mentorship.services import api_tokens, planning
 from mentorship.services import people as people_service
 from mentorship.services.academic_year import academic_year, year_of
-from mentorship.services.events import events
+from mentorship.services.events import events, introductions
 from mentorship.services.matching import runs, saved, scoring
 from mentorship.services.plans import records as plans
 from mentorship.services.plans.rules import GoalInput
@@ -203,6 +203,13 @@ def build_world() -> World:
             data, organizer=u["admin"].person, scope=Scope(None), now=now
         )
         o[f"event_{suffix}"].checkin_key = f"check-in-key-{suffix}"
+    # Mentor A introduced mentee A to mentor B.
+    o["intro_a"] = introductions.introduce(
+        w.mentee_a,
+        introductions.IntroductionInput(purpose="research", context="Runs the lab", mentor_id=w.mentor_b.id),
+        by=w.mentor_a.person,
+        now=now,
+    )
     db.session.commit()
     return w
 

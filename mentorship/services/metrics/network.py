@@ -155,3 +155,22 @@ def network_figures(
         )
         for m in ids
     }
+
+
+def attended_events(person_id: int, ay: AcademicYear, as_of: dt.date) -> list[Event]:
+    """The events a person attended in the days counted (the list behind "events attended"), by start."""
+    first, last = days(ay, as_of)
+    return list(
+        db.session.execute(
+            select(Event)
+            .join(Invitation, Invitation.event_id == Event.id)
+            .where(
+                Invitation.person_id == person_id,
+                Invitation.attended.is_(True),
+                Event.cancelled_at.is_(None),
+                Event.starts_at >= dt.datetime.combine(first, dt.time()),
+                Event.starts_at < dt.datetime.combine(last + dt.timedelta(days=1), dt.time()),
+            )
+            .order_by(Event.starts_at)
+        ).scalars()
+    )
