@@ -271,17 +271,29 @@ def canonical(text: str) -> str:
     return vocab.slug(re.sub(r"\(.*?\)", "", str(text)).replace("*", "").replace("/", " "))
 
 
-def sheet_for(name: str) -> str | None:
-    """The template sheet a worksheet (or CSV file stem) holds, or None."""
-    wanted = canonical(name)
-    for sheet in SHEET_ORDER:
-        key = sheet.lower()
-        if wanted in (key, key.rstrip("s")) or wanted.endswith("_" + key):
-            return sheet
-    return None
+@dataclass(frozen=True)
+class Layout:
+    """The sheets an import's workbook holds and their columns: the roster template's (ROSTER), or
+    another import's (events), read by the same reader."""
+
+    sheets: tuple[str, ...]
+    columns: dict[str, tuple[str, ...]]
+    required: dict[str, frozenset[str]]
+    aliases: dict[str, str]
+
+    def sheet_for(self, name: str) -> str | None:
+        """The sheet a worksheet (or CSV file stem) holds, or None."""
+        wanted = canonical(name)
+        for sheet in self.sheets:
+            key = sheet.lower()
+            if wanted in (key, key.rstrip("s")) or wanted.endswith("_" + key):
+                return sheet
+        return None
+
+    def column_for(self, header: str) -> str:
+        """The column a header names (it may be unknown)."""
+        key = canonical(header)
+        return self.aliases.get(key, key)
 
 
-def column_for(header: str) -> str:
-    """The template column a header names (it may be unknown)."""
-    key = canonical(header)
-    return HEADER_ALIASES.get(key, key)
+ROSTER = Layout(SHEET_ORDER, COLUMNS, REQUIRED, HEADER_ALIASES)

@@ -18,14 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mentorship.services.roster.columns import (
-    COLUMNS,
-    REQUIRED,
-    SHEET_ORDER,
-    canonical,
-    column_for,
-    sheet_for,
-)
+from mentorship.services.roster.columns import ROSTER, Layout, canonical
 from mentorship.services.roster.errors import ImportRefused, RowError
 
 
@@ -60,8 +53,9 @@ MAX_SHEET_ROWS = 200_000
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def read_paths(paths: Iterable[str | Path], max_bytes: int) -> Roster:
-    """Read one .xlsx workbook or one or more .csv files from disk (sizes are checked before reading)."""
+def read_paths(paths: Iterable[str | Path], max_bytes: int, layout: Layout = ROSTER) -> Roster:
+    """Read one .xlsx workbook or one or more .csv files from disk (sizes are checked before reading);
+    `layout` names the sheets and columns (the roster template's unless another import's is given)."""
     files = []
     for raw in paths:
         path = Path(raw)
@@ -69,10 +63,10 @@ def read_paths(paths: Iterable[str | Path], max_bytes: int) -> Roster:
         if size > max_bytes:
             raise ImportRefused(_too_large(path.name, size, max_bytes))
         files.append((path.name, path.read_bytes()))
-    return read_files(files, max_bytes)
+    return read_files(files, max_bytes, layout)
 
 
-def read_files(files: list[tuple[str, bytes]], max_bytes: int) -> Roster:
+def read_files(files: list[tuple[str, bytes]], max_bytes: int, layout: Layout = ROSTER) -> Roster:
     """Read one .xlsx workbook or one or more .csv files given as (file name, content) pairs."""
     if not files:
         raise ImportRefused("Choose a file to import.")
@@ -84,11 +78,11 @@ def read_files(files: list[tuple[str, bytes]], max_bytes: int) -> Roster:
         if len(files) > 1:
             raise ImportRefused("Import one workbook at a time (it can hold every sheet).")
         name, data = files[0]
-        return _read_xlsx(name, data, max_bytes)
+        return _read_xlsx(name, data, max_bytes, layout)
     if kinds == {"csv"}:
         roster = Roster(filename=", ".join(name for name, _ in files))
         for name, data in files:
-            _read_csv(roster, name, data)
+            _read_csv(roster, name, data, layout)
         return roster
     raise ImportRefused("Import either one .xlsx workbook or one or more .csv files, not a mix.")
 
@@ -110,7 +104,7 @@ def _kind_of(name: str) -> str:
     raise ImportRefused(f"{name} is not a .xlsx or .csv file.")
 
 
-def _read_xlsx(name: str, data: bytes, max_bytes: int) -> Roster:
+def _read_xlsx(name: str, data: bytes, max_bytes: int, layout: Layout) -> Roster:
     import openpyxl
 
     if data.startswith(OLE_MAGIC):
@@ -144,7 +138,7 @@ def _read_xlsx(name: str, data: bytes, max_bytes: int) -> Roster:
             try:
                 found = False
                 for worksheet in book.worksheets:
-                    sheet = sheet_for(worksheet.title)
+                    sheet = layout.sheet_for(worksheet.title)
                     if sheet is None:
                         if canonical(worksheet.title) != "instructions":
                             roster.ignored_sheets.append(worksheet.title)
@@ -158,7 +152,7 @@ def _read_xlsx(name: str, data: bytes, max_bytes: int) -> Roster:
                         )
                         continue
                     worksheet.reset_dimensions()  # some programs write a wrong size; read every row
-                    _add_sheet(roster, sheet, worksheet.title, worksheet.iter_rows(values_only=True))
+                    _add_sheet(roster, sheet, worksheet.title, worksheet.iter_rows(values_only=True), layout)
             finally:
                 book.close()
     except ImportRefused:
@@ -167,18 +161,18 @@ def _read_xlsx(name: str, data: bytes, max_bytes: int) -> Roster:
         raise ImportRefused(f"{name} is damaged and cannot be read as an Excel workbook.") from exc
     if not found:
         raise ImportRefused(
-            f"{name} has none of the sheets {', '.join(SHEET_ORDER[:-1])} or {SHEET_ORDER[-1]}; "
+            f"{name} has none of the sheets {', '.join(layout.sheets[:-1])} or {layout.sheets[-1]}; "
             "nothing was imported. Name each sheet after what it holds (see the template)."
         )
     return roster
 
 
-def _read_csv(roster: Roster, name: str, data: bytes) -> None:
-    sheet = sheet_for(Path(name).stem)
+def _read_csv(roster: Roster, name: str, data: bytes, layout: Layout) -> None:
+    sheet = layout.sheet_for(Path(name).stem)
     if sheet is None:
         raise ImportRefused(
             f"Cannot tell which sheet {name} holds: name it after its sheet "
-            f"({', '.join(s.lower() + '.csv' for s in SHEET_ORDER)})."
+            f"({', '.join(s.lower() + '.csv' for s in layout.sheets)})."
         )
     if sheet in roster.sheets:
         raise ImportRefused(f"Two files hold the {sheet} sheet ({roster.sheets[sheet].source} and {name}).")
@@ -193,7 +187,7 @@ def _read_csv(roster: Roster, name: str, data: bytes) -> None:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise ImportRefused(f"{name} is not a valid CSV file ({exc}).") from exc
-    _add_sheet(roster, sheet, name, iter(rows))
+    _add_sheet(roster, sheet, name, iter(rows), layout)
 
 
 def _decode_csv(name: str, data: bytes) -> str:
@@ -220,15 +214,17 @@ def _decode_csv(name: str, data: bytes) -> str:
     return text
 
 
-def _add_sheet(roster: Roster, sheet: str, source: str, rows: Iterator[Sequence[Any]]) -> None:
+def _add_sheet(
+    roster: Roster, sheet: str, source: str, rows: Iterator[Sequence[Any]], layout: Layout
+) -> None:
     header = next(rows, None)
-    allowed = COLUMNS[sheet]
+    allowed = layout.columns[sheet]
     positions: dict[str, int] = {}
     for index, cell in enumerate(header or ()):
         text = cell_text(cell)
         if not text:
             continue
-        column = column_for(text)
+        column = layout.column_for(text)
         if column not in allowed:
             roster.errors.append(
                 RowError(sheet, 1, text, f"unknown column (the columns are: {', '.join(allowed)})")
@@ -254,7 +250,7 @@ def _add_sheet(roster: Roster, sheet: str, source: str, rows: Iterator[Sequence[
     if not data_rows and not positions:
         return  # an empty sheet: nothing to import
     for column in allowed:
-        if column in REQUIRED[sheet] and column not in positions:
+        if column in layout.required[sheet] and column not in positions:
             roster.errors.append(RowError(sheet, 1, column, "this required column is missing"))
     roster.sheets[sheet] = Sheet(sheet, source, list(positions), data_rows)
 

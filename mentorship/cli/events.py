@@ -1,0 +1,41 @@
+"""flask events: loading events and their attendance from a workbook, all or nothing (docs/events.md)."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from mentorship.cli import fail
+from mentorship.extensions import db
+from mentorship.services.events import importing
+from mentorship.services.meetings import utcnow
+from mentorship.services.roster import ImportInvalid, ImportRefused, read_paths
+
+group = AppGroup("events", help="Import events and their attendance.")
+
+
+@group.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def import_(paths: tuple[str, ...]) -> None:
+    """Import events and attendance from one .xlsx workbook (sheets Events, Attendance) or events.csv and
+    attendance.csv, all or nothing; importing the same file again changes nothing."""
+    try:
+        roster = read_paths(paths, current_app.config["IMPORT_MAX_BYTES"], importing.LAYOUT)
+        result = importing.import_events(roster, now=utcnow())
+    except ImportInvalid as exc:
+        db.session.rollback()
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        fail(str(exc))
+    except ImportRefused as exc:
+        db.session.rollback()
+        fail(str(exc))
+    db.session.commit()
+    if not result.changed:
+        click.echo("Nothing changed: every event and attendance in the file is already stored.")
+        return
+    click.echo(
+        f"Events: {result.events_created} created, {result.events_updated} updated. "
+        f"Attendance: {result.invitations_created} added, {result.invitations_updated} updated."
+    )
