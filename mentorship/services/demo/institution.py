@@ -12,8 +12,11 @@ from sqlalchemy import Integer, func, insert, select, text
 from mentorship import vocab
 from mentorship.extensions import db
 from mentorship.models import (
+    Event,
     Goal,
     GoalComment,
+    Introduction,
+    Invitation,
     Meeting,
     MeetingTopic,
     MenteeInterest,
@@ -29,6 +32,7 @@ from mentorship.models import (
     SelfIdentification,
     User,
     coordinator_programs,
+    event_programs,
 )
 from mentorship.services.academic_year import academic_year, year_of
 from mentorship.services.demo.activity import pairings_and_meetings
@@ -41,6 +45,7 @@ from mentorship.services.demo.data import (
     SIZES,
     SPECIALTIES,
 )
+from mentorship.services.demo.network import events_and_introductions
 from mentorship.services.demo.plans import plans_for
 
 DEMO_PASSWORD = "demo-mentor-2026"  # noqa: S105  (printed on purpose: demo accounts only)
@@ -210,6 +215,14 @@ def seed(size_name: str, today: dt.date, progress: Callable[[str], None] | None 
     _bulk(Goal, goals)
     _bulk(GoalComment, goal_comments)
     _bulk(PlanReview, reviews)
+    network = {}
+    if size_name == "small":
+        network = events_and_introductions(today, programs, mentors, mentees, pairings)
+        _bulk(Event, network["events"])
+        if network["event_programs"]:
+            db.session.execute(insert(event_programs), network["event_programs"])
+        _bulk(Invitation, network["invitations"])
+        _bulk(Introduction, network["introductions"])
     step("written")
     logins = _demo_logins(people, mentors, mentees, pairings, programs)
     reset_sequences()
@@ -220,6 +233,8 @@ def seed(size_name: str, today: dt.date, progress: Callable[[str], None] | None 
         "pairings": len(pairings),
         "meetings": len(meetings),
         "plans": len(plans),
+        "events": len(network.get("events", [])),
+        "introductions": len(network.get("introductions", [])),
         "logins": logins,
     }
 
