@@ -31,6 +31,7 @@ from mentorship import vocab
 from mentorship.extensions import db
 from mentorship.models import (
     Event,
+    Introduction,
     Invitation,
     MatchRun,
     Meeting,
@@ -41,19 +42,6 @@ from mentorship.models import (
     User,
 )
 from mentorship.services import accounts, exports, planning_links
-from mentorship.models import Event, Invitation, MatchRun, Meeting, Pairing, Person, Program, User
-from mentorship.models import (
-    Event,
-    Introduction,
-    Invitation,
-    MatchRun,
-    Meeting,
-    Pairing,
-    Person,
-    Program,
-    User,
-)
-from mentorship.services import accounts, exports
 from mentorship.services import people as people_service
 from mentorship.services.academic_year import academic_year, year_of
 from mentorship.services.matching import assignment, candidates, scoring
