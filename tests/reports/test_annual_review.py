@@ -23,7 +23,8 @@ def test_sheets_and_trend(workbook):
     trend = rows[2:7]
     assert [r[0] for r in trend] == ["AY 2020–21", "AY 2021–22", "AY 2022–23", "AY 2023–24", "AY 2024–25"]
     assert trend[-1] == (
-        "AY 2024–25", 8, 6, 0.75, 7, 15, 14, 2, pytest.approx(2 / 7), 2, pytest.approx(2 / 7), 19, 0.375, 0, 0,
+        "AY 2024–25", 8, 6, 0.75, 7, 15, 14, 2, pytest.approx(2 / 7), 2, pytest.approx(2 / 7), 19, 0.375,
+        0, 0,  # no events: no mentee at an event, none attended per mentee
     )  # fmt: skip
     # Plans reviewed twice as a trend: Eve's AY 2023 plan had two reviews in AY 2023.
     assert rows[1][-3] == "Plans reviewed twice"
