@@ -66,7 +66,9 @@ def test_plans_reviewed_twice_is_the_share_of_the_plans_sheet(workbook):
     """The Summary's column agrees with the Plans sheet: mentees with 2+ reviews / mentees enrolled."""
     wb = workbook[0]
     plans = values(wb["Plans"])[1:]
-    summary = {r[0]: r[-1] for r in values(wb["Summary"])[1:]}
+    rows = values(wb["Summary"])
+    column = rows[0].index("Plans reviewed twice")
+    summary = {r[0]: r[column] for r in rows[1:]}
     for program in ("Alpha Medicine", "Beta Surgery"):
         mine = [r for r in plans if r[0] == program]
         assert summary[program] == sum(r[7] >= 2 for r in mine) / len(mine)
