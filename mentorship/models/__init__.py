@@ -1,7 +1,7 @@
 """The data model, one module per aggregate (docs/architecture.md)."""
 
 from mentorship.models.accounts import AccountInvitation, User, UserSession, coordinator_programs
-from mentorship.models.api import ApiToken
+from mentorship.models.api import ApiToken, CalendarFeed
 from mentorship.models.audit import AuditEvent
 from mentorship.models.events import Event, Introduction, Invitation, event_programs
 from mentorship.models.exports import ExportJob
@@ -38,6 +38,7 @@ from mentorship.models.roster import RosterUpload, RosterUploadFile
 __all__ = [
     "AccountInvitation",
     "ApiToken",
+    "CalendarFeed",
     "AuditEvent",
     "Event",
     "ExportJob",

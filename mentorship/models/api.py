@@ -33,3 +33,20 @@ class ApiToken(Model):
     def usable(self, now: dt.datetime) -> bool:
         """Neither revoked nor expired at `now`."""
         return self.revoked_at is None and now < self.expires_at
+
+
+class CalendarFeed(Model):
+    """A person's private calendar feed address: only the SHA-256 of its secret is kept.
+
+    One row per user at most; a new address replaces the hash (the old address stops working) and
+    turning the feed off deletes the row.
+    """
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()

@@ -114,3 +114,7 @@ class ApiTokenForm(FlaskForm):
 
 class RevokeTokenForm(FlaskForm):
     """Revoke one token (the CSRF token is the form)."""
+
+
+class CalendarFeedForm(FlaskForm):
+    """Make a new calendar feed address or turn the feed off (the CSRF token is the form)."""

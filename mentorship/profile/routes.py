@@ -4,22 +4,34 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from mentorship.access import roles_required
-from mentorship.extensions import db
+from mentorship.extensions import db, limiter
 from mentorship.forms import show_error
 from mentorship.people.routes import json_download
+from mentorship.planning import routes as planning_routes
 from mentorship.profile.forms import (
     ApiTokenForm,
+    CalendarFeedForm,
     ContactForm,
     MenteeProfileForm,
     MentorProfileForm,
     RevokeTokenForm,
     SelfIdentificationForm,
 )
-from mentorship.services import NotFound, ServiceError, api_tokens, privacy
+from mentorship.services import NotFound, ServiceError, api_tokens, calendar_feed, privacy
 from mentorship.services import people as people_service
 from mentorship.services.meetings import utcnow
 
@@ -29,7 +41,61 @@ bp = Blueprint("profile", __name__, url_prefix="/profile")
 @bp.route("/")
 @roles_required("mentor", "mentee")
 def edit():
-    return render_template("profile/index.html", person=current_user.person)
+    return _profile_page()
+
+
+def _profile_page(feed_url: str | None = None):
+    page = render_template(
+        "profile/index.html",
+        person=current_user.person,
+        feed=calendar_feed.feed_of(current_user),
+        feed_url=feed_url,
+        feed_form=CalendarFeedForm(),
+    )
+    response = make_response(page)
+    response.headers["Cache-Control"] = "no-store"  # the page may hold a new feed address
+    return response
+
+
+@bp.route("/calendar-feed", methods=["POST"])
+@roles_required("mentor", "mentee")
+def new_feed():
+    """Make a new private calendar address (the old one stops working) and show it once."""
+    if not CalendarFeedForm().validate_on_submit():
+        abort(400)
+    secret = calendar_feed.new_address(current_user, now=utcnow())
+    db.session.commit()
+    flash("Your new calendar address is below. Copy it now: it is not shown again.", "success")
+    return _profile_page(url_for("profile.feed", secret=secret, _external=True))
+
+
+@bp.route("/calendar-feed/off", methods=["POST"])
+@roles_required("mentor", "mentee")
+def feed_off():
+    if not CalendarFeedForm().validate_on_submit():
+        abort(400)
+    if calendar_feed.turn_off(current_user):
+        db.session.commit()
+        flash("Your calendar feed is off: calendars using its address get nothing from now on.", "success")
+    return redirect(url_for("profile.edit"))
+
+
+def _feed_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]
+
+
+@bp.route("/feed/<secret>.ics")
+@limiter.limit(_feed_limit)
+def feed(secret: str):
+    """The private calendar feed: no sign-in (calendar apps cannot), the secret is the key; never writes."""
+    user = calendar_feed.owner(secret)
+    if user is None or not user.is_active:
+        abort(404)
+    body = calendar_feed.feed_bytes(user, planning_routes.settings(), now=utcnow())
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/contact", methods=["GET", "POST"])

@@ -192,6 +192,10 @@ ROWS = [
     # Tokens: making one with no name is refused on the form; only the owner revokes theirs.
     ("/profile/tokens#create", "POST", "/profile/tokens", "  L 200 200 200 200 200 200 200 200"),
     ("/profile/tokens/<int:token_id>/revoke", "POST", "/profile/tokens/{mentor_api_token}/revoke", "  L 404 404   R 404 404 404 404 404"),
+    ("/profile/calendar-feed", "POST", "/profile/calendar-feed", "  L 200 200 200 200 403 403 403 403"),
+    ("/profile/calendar-feed/off", "POST", "/profile/calendar-feed/off", "  L   R   R   R   R 403 403 403 403"),
+    # The feed needs no sign-in: its secret is the key, and an unknown one is a 404 for everyone.
+    ("/profile/feed/<secret>.ics", "GET", "/profile/feed/not-a-feed-secret.ics", "404 404 404 404 404 404 404 404 404"),
     ("/pairings/<int:pairing_id>/end", "POST", "/pairings/{pairing_a}/end", "  L 403 403 403 403 400 400 404 400"),
     ("/pairings/<int:pairing_id>/end#b", "POST", "/pairings/{pairing_b}/end", "  L 403 403 403 403 404 404 400 400"),
     ("/pairings/<int:pairing_id>/introduction", "POST", "/pairings/{pairing_a}/introduction", "  L 403 403 403 403   R   R 404   R"),
