@@ -1,7 +1,7 @@
 """calendar_feeds: each person's private, revocable calendar feed address
 
 Revision ID: c4f1e8a2b907
-Revises: 79d95c957279
+Revises: e4b7d2c91a05
 Create Date: 2026-12-02 06:10:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4f1e8a2b907'
-down_revision = '79d95c957279'
+down_revision = 'e4b7d2c91a05'
 branch_labels = None
 depends_on = None
 
