@@ -89,7 +89,7 @@ def _feed_limit() -> str:
 def feed(secret: str):
     """The private calendar feed: no sign-in (calendar apps cannot), the secret is the key; never writes."""
     user = calendar_feed.owner(secret)
-    if user is None or not user.is_active:
+    if user is None:
         abort(404)
     body = calendar_feed.feed_bytes(user, planning_routes.settings(), now=utcnow())
     response = make_response(body)
