@@ -3,7 +3,7 @@
 Builds bench/data/large.db and small.db (the demo institutions as of bench.env.TODAY) if missing, runs
 each benchmark against its baseline measured in the same run, prints a summary and writes
 bench/results/latest.json.
-Options: --only NAME[,NAME] (cli, reports, pages, match, roster, load), --quick (fewer repeats, a 20 s
+Options: --only NAME[,NAME] (cli, reports, pages, match, roster, mail, load), --quick (fewer repeats, a 20 s
 load run).
 """
 
@@ -37,7 +37,7 @@ def machine() -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="cli,reports,pages,match,roster,load")
+    parser.add_argument("--only", default="cli,reports,pages,match,roster,mail,load")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     wanted = {w.strip() for w in args.only.split(",") if w.strip()}
@@ -80,6 +80,11 @@ def main() -> int:
 
         say("Roster import into an empty SQLite database (best of 2):")
         results += bench_roster.run(repeat=1 if args.quick else 2, say=say)
+    if "mail" in wanted:
+        from bench import bench_mail
+
+        say("Mail while applying 300 matches (SQLite, one run):")
+        results += bench_mail.summary(300, say=say)
     if "load" in wanted:
         from bench import bench_load
 
@@ -103,6 +108,12 @@ def main() -> int:
             )
             if "sql_large" in r:
                 line += f"  (SQL statements {r['sql_large']} large / {r['sql_small']} small)"
+        elif "detail" in r:
+            ok = r["ok"]
+            line = (
+                f"{r['name']:<34} {r['figure']:>12}  {r['detail']:<36} {'':>7}  {r['goal']:>7}  "
+                f"{'met' if ok else 'MISSED'}"
+            )
         else:
             ok = r["ok"]
             line = (

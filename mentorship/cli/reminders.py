@@ -10,7 +10,6 @@ from flask.cli import AppGroup
 
 from mentorship.extensions import db
 from mentorship.services import reminders as service
-from mentorship.services.mail import send_mail
 from mentorship.services.meetings import utcnow
 from mentorship.services.metrics.definitions import MetricSettings
 from mentorship.services.plans.rules import parse_review_months
@@ -60,7 +59,7 @@ def send(dry_run: bool) -> None:
         # nor a crash later in this one makes a run remind the same pair again.
         db.session.commit()
         try:
-            service.deliver(item, mail=settings, send_mail=send_mail, now=now)
+            service.deliver(item, reminder_id, mail=settings, now=now)
         except OSError as exc:  # SMTP trouble: report it, keep going, record only what went out
             db.session.rollback()
             service.release(reminder_id)

@@ -29,7 +29,7 @@ from mentorship.services import ServiceError, account_notices, accounts, invitat
 from mentorship.services import people as people_service
 from mentorship.services.academic_year import academic_year, year_of
 from mentorship.services.events import introductions
-from mentorship.services.mail import send_mail
+from mentorship.services.mail import send
 from mentorship.services.mail.jobs import send_soon
 from mentorship.services.meetings import utcnow
 from mentorship.services.metrics import network
@@ -249,7 +249,7 @@ def _after_email_change(change: accounts.EmailChange | None) -> None:
     if change is None:
         return
     notice = account_notices.email_changed(change, current_user, current_app.config["OFFICE_CONTACT"])
-    send_mail(notice.to, notice.subject, notice.body)
+    send([notice])
 
 
 def _fill_identity(form, person: Person) -> None:

@@ -14,7 +14,6 @@ from mentorship.models import Pairing
 from mentorship.services import ServiceError
 from mentorship.services import pulse as pulse_service
 from mentorship.services import reminders as service
-from mentorship.services.mail import send_mail
 from mentorship.services.meetings import utcnow
 from mentorship.services.metrics.definitions import MetricSettings
 from mentorship.services.plans.rules import parse_review_months
@@ -87,7 +86,7 @@ def remind(pairing_id: int):
             config["ACADEMIC_YEAR_START_MONTH"],
             timezone=config["TIMEZONE"],
         )
-        service.send(due, mail=mail, send_mail=send_mail, now=now, sent_by=current_user)
+        service.send(due, mail=mail, now=now, sent_by=current_user)
     except ServiceError as exc:
         flash(str(exc), "warning")
     except OSError:

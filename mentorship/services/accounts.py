@@ -18,7 +18,7 @@ from mentorship.access import Scope
 from mentorship.extensions import db
 from mentorship.models import Person, User, UserSession
 from mentorship.services import ServiceError, account_notices, audit, execute_dml
-from mentorship.services.mail import send_mail
+from mentorship.services.mail import send
 from mentorship.services.people import (
     DuplicateEmail,
     create_person,
@@ -112,7 +112,7 @@ def tell_previous_address(user: User, *, now: dt.datetime, contact: str) -> None
     if previous is None:
         return
     notice = account_notices.reset_after_email_change(user.person, previous, now, contact)
-    send_mail(notice.to, notice.subject, notice.body)
+    send([notice])
     audit.record(None, "password.reset_notice", user, to=previous, reset_to=user.email)
 
 

@@ -5,8 +5,8 @@ after their start, at most once every REMINDER_INTERVAL_DAYS per pairing (docs/c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -28,6 +28,7 @@ from mentorship.extensions import db
 from mentorship.models import MenteeProfile, MentorProfile, Pairing, Reminder, User
 from mentorship.services import ServiceError, audit, log_links, planning, planning_links
 from mentorship.services.academic_year import academic_year, year_of
+from mentorship.services.mail import Email, outbox, render
 from mentorship.services.metrics.definitions import MetricSettings, PairingMetrics
 from mentorship.services.metrics.queries import pairing_metrics
 from mentorship.services.plans.reviews import due_mentees
@@ -198,24 +199,24 @@ class MailSettings:
     timezone: str = "America/New_York"
 
 
-def _awaiting_lines(pairing: Pairing, mail: MailSettings, now: dt.datetime) -> str:
-    """The mentor's "Did it happen?" paragraph: each past planned meeting with no outcome, and its link.
+def _awaiting(pairing: Pairing, mail: MailSettings, now: dt.datetime) -> list[tuple[str, str]]:
+    """The mentor's "Did it happen?" list: (when, link) for each past planned meeting with no outcome.
 
     Only the time of each (never its place or agenda): the mentor's copy may be read by an assistant.
     """
     today = planning.local_day(now, mail.timezone)
     plans = planning.awaiting_outcome([pairing.id], today=today, tz=mail.timezone)
-    if not plans:
-        return ""
-    lines = ["Did these planned meetings happen? Each link opens a page where one tap records it:"]
-    for plan in plans:
-        link = planning_links.url_for_plan(mail.base_url, plan, mail.secret_key)
-        lines.append(f"- {planning.when_text(plan, mail.timezone)}: {link}")
-    return "\n".join(lines) + "\n\n"
+    return [
+        (
+            planning.when_text(plan, mail.timezone),
+            planning_links.url_for_plan(mail.base_url, plan, mail.secret_key),
+        )
+        for plan in plans
+    ]
 
 
-def compose(due: Due, mail: MailSettings, now: dt.datetime) -> list[tuple[str, str, str]]:
-    """(recipient, subject, body) for the mentor (with a new one-click link) and the mentee."""
+def compose(due: Due, mail: MailSettings, now: dt.datetime) -> list[Email]:
+    """The mentor's email (with a new one-click link) and the mentee's, text and HTML."""
     pairing = due.pairing
     mentor, mentee = pairing.mentor.person, pairing.mentee.person
     record = log_links.issue(pairing, now=now, days=mail.link_days, sent_with="reminder")
@@ -226,51 +227,42 @@ def compose(due: Due, mail: MailSettings, now: dt.datetime) -> list[tuple[str, s
         since = f"Your last logged meeting was on {m.last_meeting.isoformat()}."
     else:
         since = f"No meeting has been logged since your mentorship began on {pairing.start_date.isoformat()}."
-    today, review = now.date(), ""
+    today, review_link = now.date(), None
     year = year_of(today, mail.start_month)
     if pairing.mentee_id in due_mentees([pairing.mentee_id], year, today, mail.review_windows):
-        review = (
-            f"The semiannual review of {mentee.first_name}'s development plan is due: go through the goals "
-            "together, then both confirm the review on the plan page:\n"
-            f"{home}plans/mentee/{pairing.mentee_id}\n\n"
-        )
-    mentor_body = (
-        f"Hello {mentor.first_name},\n\n"
-        f"This is a friendly nudge about your mentorship with {mentee.full_name}. {since}\n\n"
-        "If you have met, log it in one tap (no password needed):\n"
-        f"{link}\n"
-        f"(This link logs one meeting of this mentorship and works for {mail.link_days} days.)\n\n"
-        f"{review}"
-        f"{_awaiting_lines(pairing, mail, now)}"
-        "If you have not met yet, consider reaching out to set a time.\n"
-    )
-    mentee_body = (
-        f"Hello {mentee.first_name},\n\n"
-        f"This is a friendly nudge about your mentorship with {mentor.full_name}. {since}\n\n"
-        "If you have met, sign in to log or confirm the meeting:\n"
-        f"{home}\n\n"
-        "If you have not met yet, consider reaching out to set a time.\n"
-    )
+        review_link = f"{home}plans/mentee/{pairing.mentee_id}"
     subject = "Time to check in with your mentorship"
-    return [(mentor.email, subject, mentor_body), (mentee.email, subject, mentee_body)]
+    context: dict[str, Any] = {
+        "mentor": mentor,
+        "mentee": mentee,
+        "since": since,
+        "base_url": home.rstrip("/"),
+    }
+    return [
+        render(
+            "reminder_mentor",
+            to=mentor.email,
+            to_name=mentor.full_name,
+            subject=subject,
+            link=link,
+            link_days=mail.link_days,
+            review_link=review_link,
+            awaiting=_awaiting(pairing, mail, now),
+            **context,
+        ),
+        render("reminder_mentee", to=mentee.email, to_name=mentee.full_name, subject=subject, **context),
+    ]
 
 
-def send(
-    due: Due,
-    *,
-    mail: MailSettings,
-    send_mail: Callable[[list[str], str, str], None],
-    now: dt.datetime,
-    sent_by: User | None,
-) -> Reminder:
-    """Email both people of `due` and record the reminder, audited as sent by `sent_by` (None: the command
-    line's run, which audits itself with `record_run`); the caller commits."""
-    deliver(due, mail=mail, send_mail=send_mail, now=now)
+def send(due: Due, *, mail: MailSettings, now: dt.datetime, sent_by: User | None) -> Reminder:
+    """Record the reminder of `due` and email both people, audited as sent by `sent_by` (None: the command
+    line's run, which audits itself with `record_run`); OSError if the mail did not go; the caller commits."""
     reminder = Reminder(
         pairing_id=due.pairing.id, sent_at=now, reason=due.reason, sent_by_id=sent_by.id if sent_by else None
     )
     db.session.add(reminder)
     db.session.flush()
+    deliver(due, reminder.id, mail=mail, now=now)
     if sent_by is not None:
         audit.record(sent_by, "reminder.send", reminder, pairing_id=due.pairing.id, reason=due.reason)
     return reminder
@@ -305,12 +297,20 @@ def claim(due: Due, *, now: dt.datetime, interval_days: int) -> int | None:
     return db.session.execute(statement).scalar_one_or_none()
 
 
-def deliver(
-    due: Due, *, mail: MailSettings, send_mail: Callable[[list[str], str, str], None], now: dt.datetime
-) -> None:
-    """Email both people of `due` (the mentor with a new one-click link); the caller commits the link."""
-    for to, subject, body in compose(due, mail, now):
-        send_mail([to], subject, body)
+def deliver(due: Due, reminder_id: int, *, mail: MailSettings, now: dt.datetime) -> None:
+    """Email both people of `due` (the mentor with a new one-click link) through the outbox, once for the
+    reminder `reminder_id`; OSError if either email did not go; the caller commits the link and the rows."""
+    ids = []
+    for email, who in zip(compose(due, mail, now), ("mentor", "mentee"), strict=True):
+        row = outbox.queue(
+            email, key=f"reminder:{due.pairing.id}:{reminder_id}:{who}", kind="reminder", now=now
+        )
+        if row is not None:
+            ids.append(row.id)
+    db.session.flush()
+    result = outbox.deliver(ids, now=now)
+    if result.failed:
+        raise OSError(f"{len(result.failed)} reminder email(s) not sent")
 
 
 def release(reminder_id: int) -> None:

@@ -48,7 +48,7 @@ def test_dry_run_prints_and_writes_nothing(quiet, runner):
     assert (_count(Reminder), _count(AuditEvent), _count(LogLink)) == (*before, 0)
 
 
-def test_real_send_reaches_both_once_and_not_again(quiet, runner, smtp, client):
+def test_real_send_reaches_both_once_and_not_again(quiet, runner, smtp, client, app):
     pair, never, fine = quiet
     result = runner.invoke(args=["reminders", "send"])
     assert result.exit_code == 0, result.output
@@ -58,12 +58,17 @@ def test_real_send_reaches_both_once_and_not_again(quiet, runner, smtp, client):
         ["mentor@example.org", "mentee@example.org", "m2@example.org", "e2@example.org"]
     )
     by_to = {rcpts[0]: msg for rcpts, msg in smtp.messages}
-    mentor_body = by_to["mentor@example.org"].get_payload(decode=True).decode()
-    mentee_body = by_to["mentee@example.org"].get_payload(decode=True).decode()
+    mentor_body = by_to["mentor@example.org"].get_body(("plain",)).get_content()
+    mentee_body = by_to["mentee@example.org"].get_body(("plain",)).get_content()
     link = re.search(r"http://localhost(/meetings/quick/\S+)", mentor_body)
     assert link, mentor_body
     assert "/meetings/quick/" not in mentee_body  # only the mentor gets the one-click link
     assert "Riley Mentee" in mentor_body and "Morgan Mentor" in mentee_body
+    office = app.config["OFFICE_CONTACT"]
+    for msg in by_to.values():  # multipart text + HTML, from the office, no raw codes
+        html = msg.get_body(("html",)).get_content()
+        assert msg.is_multipart() and office in html and office in msg.get_body(("plain",)).get_content()
+        assert "never_met" not in html and "overdue" not in msg["Subject"]
     # reminders are recorded, and the run is audited
     db.session.expire_all()
     reminded = sorted(r.pairing_id for r in db.session.execute(select(Reminder)).scalars())

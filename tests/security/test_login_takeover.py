@@ -229,6 +229,8 @@ def test_admin_email_change_ends_old_sessions_and_tells_the_old_address(app, log
     [body] = smtp.bodies_to("mentee-a@example.org")
     assert "Your sign-in email for the mentorship program was changed to riley.new@example.org" in body
     assert "by Ada Admin (admin@example.org) on " in body and "contact the GME office" in body
+    [notice] = [msg for rcpts, msg in smtp.messages if rcpts == ["mentee-a@example.org"]]
+    assert notice.is_multipart() and app.config["OFFICE_CONTACT"] in notice.get_body(("html",)).get_content()
     db.session.expire_all()
     event = db.session.execute(
         select(AuditEvent).where(AuditEvent.action == "person.email_change")

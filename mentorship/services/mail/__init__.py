@@ -4,7 +4,7 @@
   `templates/email/<name>.txt` and `.html`.
 - `queue` / `deliver` (outbox.py): the outbox, once per event by an idempotency key; `send_soon` (jobs.py)
   delivers queued rows on a worker, after the response, or now.
-- `send_mail`: an immediate plain-text email, for the account notices that must go out in the request.
+- `send`: emails now, for the account notices that must go out in the request.
 
 Without MAIL_SERVER every message is written to the log instead of sent.
 """
@@ -29,7 +29,6 @@ __all__ = [
     "queued_ids",
     "render",
     "send",
-    "send_mail",
 ]
 
 
@@ -39,8 +38,3 @@ def send(emails: list[Email]) -> None:
     with transport.connect() as sender:
         for email in emails:
             sender.send(one_line(email.to), build(email, sender_address).as_string())
-
-
-def send_mail(to: list[str], subject: str, body: str) -> None:
-    """Send a plain-text email to each of `to` now, or write it to the log when mail is not configured."""
-    send([Email(to=address, subject=subject, text=body) for address in to])
