@@ -196,6 +196,7 @@ def _load_pairings(spans: Spans, condition: ColumnElement[bool]) -> list[LoadedP
         .where(spanned)
     )
     pairings: dict[int, tuple[int, dt.date, dt.date | None, int, int, int, str]] = {}
+    db.session.flush()  # the connection below skips the session's autoflush: pending changes must count
     stretches: dict[int, list[tuple[int, HeldMeetings]]] = defaultdict(list)
     for (
         pid,
