@@ -101,7 +101,8 @@ def upload():
 @bp.route("/template.xlsx")
 @roles_required("staff")
 def template():
-    data = build_template(roster_service.SHEETS, current_app.config["MEETING_TOPICS"])
+    sheets = roster_service.template_sheets(goals=bool(current_user.view_plans))
+    data = build_template(sheets, current_app.config["MEETING_TOPICS"])
     return send_file(
         io.BytesIO(data),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

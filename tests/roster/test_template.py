@@ -6,6 +6,7 @@ import io
 
 from openpyxl import load_workbook
 
+from mentorship.extensions import db
 from mentorship.services.roster.columns import COLUMNS, REQUIRED, SHEETS
 from reports.roster_template import build_template
 from tests.roster.helpers import TOPICS
@@ -55,3 +56,14 @@ def test_example_rows_follow_the_header_directly():
         rows = list(book[sheet].iter_rows(min_row=2, values_only=True))
         assert rows and all(any(v is not None for v in row) for row in rows), f"{sheet} has a blank row"
     assert book["Meetings"]["C2"].number_format == "yyyy-mm-dd"
+
+
+def test_the_goals_sheet_is_only_in_the_template_of_those_who_may_import_goals(app, f, login):
+    """A coordinator without view_plans is refused a Goals sheet, so their template must not hold one."""
+    coordinator = f.user(programs=[f.program()])
+    client = login(coordinator)
+    names = load_workbook(io.BytesIO(client.get("/roster/template.xlsx").data)).sheetnames
+    assert "Goals" not in names and "Meetings" in names
+    coordinator.view_plans = True
+    db.session.commit()
+    assert "Goals" in load_workbook(io.BytesIO(client.get("/roster/template.xlsx").data)).sheetnames

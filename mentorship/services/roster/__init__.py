@@ -16,7 +16,7 @@ from mentorship.extensions import db
 from mentorship.models import User
 from mentorship.services import audit
 from mentorship.services.roster import writer
-from mentorship.services.roster.columns import SHEET_ORDER, SHEETS
+from mentorship.services.roster.columns import SHEET_ORDER, SHEETS, template_sheets
 from mentorship.services.roster.errors import ImportInvalid, ImportRefused, RowError
 from mentorship.services.roster.links import LinkPlanner
 from mentorship.services.roster.plan import ACTIONS, CATEGORIES, Preview
@@ -38,6 +38,7 @@ __all__ = [
     "import_roster",
     "read_files",
     "read_paths",
+    "template_sheets",
     "summary_lines",
 ]
 

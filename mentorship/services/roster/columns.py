@@ -297,3 +297,9 @@ class Layout:
 
 
 ROSTER = Layout(SHEET_ORDER, COLUMNS, REQUIRED, HEADER_ALIASES)
+
+
+def template_sheets(goals: bool) -> dict[str, tuple[Column, ...]]:
+    """The sheets of the template a person is given: the Goals sheet only to those who may import goals (on
+    the web, staff granted view_plans), so an unchanged template always imports."""
+    return {name: columns for name, columns in SHEETS.items() if goals or name != "Goals"}
