@@ -4,12 +4,10 @@ a meeting, the pulse check, and the pages they must not reach."""
 from __future__ import annotations
 
 import datetime as dt
-import email
 import re
 import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask import current_app
 from playwright.sync_api import expect
 from sqlalchemy import func, select
@@ -19,6 +17,7 @@ from mentorship.models import Meeting, Pairing, PulseCheck
 from mentorship.services.academic_year import academic_year, year_of
 from mentorship.services.metrics.definitions import on_track_threshold
 from tests.e2e.conftest import no_horizontal_scroll
+from tests.mail import smtp as smtp_server
 
 TODAY = dt.date.today()
 
@@ -106,24 +105,13 @@ def test_a_double_tap_or_a_resubmit_logs_the_meeting_once(page, sign_in, pair):
     assert _meetings(pair["pairing"].id) == 1
 
 
-class Inbox:
-    def __init__(self):
-        self.messages: list[tuple[list[str], email.message.Message]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        self.messages.append((list(envelope.rcpt_tos), email.message_from_bytes(envelope.content)))
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp(app, monkeypatch, live_server):
     """A local SMTP server receiving the app's mail; links in mail point at the live server."""
-    inbox = Inbox()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
+    controller, inbox = smtp_server.start("127.0.0.1", port)
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "MAIL_PORT", port)
     monkeypatch.setitem(app.config, "BASE_URL", live_server)
@@ -137,9 +125,9 @@ def test_one_click_link_from_a_reminder_logs_once_without_a_password(pair, smtp,
     result = runner.invoke(args=["reminders", "send"])
     assert result.exit_code == 0, result.output
     assert "1 pairing(s) reminded." in result.output
-    to_mentor = [msg for rcpts, msg in smtp.messages if rcpts == ["mo@example.org"]]
+    to_mentor = smtp.bodies_to("mo@example.org")
     assert len(to_mentor) == 1
-    body = to_mentor[0].get_payload(decode=True).decode()
+    body = to_mentor[0]
     link = re.search(rf"{re.escape(base_url)}/meetings/quick/\S+", body).group(0)
 
     # A fresh browser on the mentor's phone: no session, no password.
