@@ -86,6 +86,12 @@ def _counted(session: Session, pairing_ids: list[int] | None) -> list[tuple[int,
 def recompute(session: Session, pairing_ids: Collection[int], month: int) -> None:
     """Replace the kept totals of `pairing_ids` by a recomputation from their meetings."""
     for chunk in _chunks(set(pairing_ids)):
+        if session.get_bind().dialect.name == "postgresql":
+            # Two transactions writing meetings of one pairing would both insert its rows (READ COMMITTED):
+            # the second waits here for the first to commit, then replaces what it wrote. NO KEY UPDATE does
+            # not conflict with the key-share lock a meeting insert takes on its pairing, so no deadlock.
+            locked = select(Pairing.id).where(Pairing.id.in_(chunk)).order_by(Pairing.id)
+            session.execute(locked.with_for_update(key_share=True))
         session.execute(delete(TOTALS).where(TOTALS.c.pairing_id.in_(chunk)))
         rows = totals_rows(_counted(session, chunk), month)
         if rows:
