@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from mentorship.access import Scope, roles_required
+from mentorship.access import Scope, roles_required, scope_of
 from mentorship.admin.forms import AuditFilterForm, GrantsForm, NewAccountForm
-from mentorship.auth.routes import email_password_link
 from mentorship.extensions import db
 from mentorship.forms import QueryForm, check_query, program_choices, show_error
 from mentorship.models import User
-from mentorship.services import ServiceError, audit, grants
+from mentorship.services import ServiceError, audit, grants, invitations
+from mentorship.services.mail.jobs import send_soon
+from mentorship.services.meetings import utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -80,8 +81,24 @@ def new_user():
             db.session.rollback()
             show_error(form, exc, default="email")
         else:
-            email_password_link(user, "invite")
+            now, person = utcnow(), user.person
+            if user.password_hash is not None or invitations.has_valid(person, now):
+                # They can sign in already, or their first invitation still works: never a second one.
+                db.session.commit()
+                flash(
+                    f"Account created; {user.email} can sign in or has a working invitation: none sent.",
+                    "success",
+                )
+                return redirect(url_for("admin.users"))
+            outbox_id = invitations.invite(
+                person,
+                scope=scope_of(current_user),
+                actor=current_user,
+                now=now,
+                settings=invitations.InviteSettings.from_config(current_app.config),
+            )
             db.session.commit()
+            send_soon([outbox_id] if outbox_id else [])
             flash(f"Account created; an invitation was sent to {user.email}.", "success")
             return redirect(url_for("admin.users"))
     return render_template("people/form.html", form=form, title="Add a staff account")

@@ -100,24 +100,21 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
-def email_password_link(user, purpose: str) -> None:
-    """Email an invitation or reset link to `user` (written to the log when mail is off)."""
-    token = accounts.make_password_token(user, purpose)
+def email_reset_link(user) -> None:
+    """Email a password reset link to `user` (written to the log when mail is off); invitations go through
+    the invitations service instead, which records them."""
+    token = accounts.make_password_token(user, "reset")
     link = current_app.config["BASE_URL"].rstrip("/") + url_for(
-        "auth.set_password", purpose=purpose, token=token
+        "auth.set_password", purpose="reset", token=token
     )
-    if purpose == "invite":
-        subject, hours = "You are invited to the mentorship program", current_app.config["INVITE_LINK_HOURS"]
-    else:
-        subject, hours = "Reset your mentorship program password", current_app.config["PASSWORD_RESET_HOURS"]
     person = user.person
     message = mail.render(
-        f"password_{purpose}",
+        "password_reset",
         to=user.email,
         to_name=person.full_name,
-        subject=subject,
+        subject="Reset your mentorship program password",
         first_name=person.first_name,
-        hours=hours,
+        hours=current_app.config["PASSWORD_RESET_HOURS"],
         link=link,
     )
     mail.send([message])
@@ -131,7 +128,7 @@ def forgot_password():
     if form.validate_on_submit():
         user = accounts.user_by_email(form.email.data)
         if user is not None:
-            email_password_link(user, "reset")
+            email_reset_link(user)
             _tell_previous_address(user)
         # The same answer whether or not the account exists, so emails cannot be probed.
         flash("If that email has an account, a link to reset the password is on its way.", "info")

@@ -1,4 +1,5 @@
-"""Invitations to sign in, one person or everyone at once (docs/guides/coordinator.md, Invitations).
+"""Invitations to sign in, one person, a new staff account or everyone at once (docs/guides/coordinator.md,
+Invitations).
 
 Each invitation is recorded (AccountInvitation) and its email queued in the outbox under
 `invite:<invitation id>`. Bulk invitations skip whoever has a password or an invitation that still works,
@@ -77,12 +78,24 @@ def with_status(person: Person, now: dt.datetime) -> list[tuple[AccountInvitatio
     return [(invitation, status_of(invitation, now)) for invitation in of_person(person)]
 
 
+def has_valid(person: Person, now: dt.datetime) -> bool:
+    """Whether an invitation sent to `person` still works (inviting them again would send a second one)."""
+    return any(is_valid(invitation, now) for invitation in of_person(person))
+
+
 def _programs_of(person: Person) -> list[str]:
     names = []
-    for profile in (person.mentee, person.mentor):
-        if profile is not None and profile.program is not None and profile.program.name not in names:
-            names.append(profile.program.name)
+    enrolled = [p.program for p in (person.mentee, person.mentor) if p is not None and p.program is not None]
+    coordinated = list(person.user.programs) if person.user is not None and person.user.is_coordinator else []
+    for program in enrolled + coordinated:
+        if program.name not in names:
+            names.append(program.name)
     return names
+
+
+def _roles_of(person: Person) -> list[str]:
+    roles = [r for r, p in (("mentee", person.mentee), ("mentor", person.mentor)) if p is not None]
+    return roles + (["staff"] if person.user is not None and person.user.is_staff else [])
 
 
 def to_invite(scope: Scope, *, now: dt.datetime, program: Program | None = None) -> list[Person]:
@@ -155,7 +168,7 @@ def invite(
         person=person,
         inviter=inviter,
         programs=" and ".join(programs),
-        roles=[r for r, p in (("mentee", person.mentee), ("mentor", person.mentor)) if p is not None],
+        roles=_roles_of(person),
         link=link,
         hours=settings.hours,
     )

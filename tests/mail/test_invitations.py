@@ -127,3 +127,30 @@ def test_the_persons_page_shows_the_invitations_and_the_link_marks_one_used(app,
     done = client.post(path, data={"csrf_token": token, "password": PASSWORD, "confirm": PASSWORD})
     assert done.status_code == 302, done.get_data(as_text=True)[:1000]
     assert "by Casey Coord: used on" in browser.get(f"/people/{new[0].id}").text
+
+
+def test_a_staff_account_from_the_admin_page_is_a_recorded_invitation_sent_once(f, login, people, smtp):
+    surgery, new, _other, _coordinator = people
+    admin = f.user(f.person("ada@example.org", "Ada", "Admin"), is_admin=True)
+    browser = login(admin)
+    form = {"first_name": "Nu", "last_name": "Coord", "is_coordinator": "y", "programs": [surgery.id]}
+    response = browser.post("/admin/users/new", {"email": "nu@example.org", **form}, follow_redirects=True)
+    assert "Account created; an invitation was sent to nu@example.org." in response.text
+    [record] = db.session.scalars(select(AccountInvitation)).all()
+    assert record.person.email == "nu@example.org" and record.invited_by_id == admin.id
+    assert record.expires_at == record.created_at + dt.timedelta(hours=72)
+    [(rcpts, msg)] = smtp.messages
+    assert rcpts == ["nu@example.org"] and msg["Subject"] == "Ada Admin invites you to the mentorship program"
+    body = text(msg)
+    assert "Ada Admin invites you to sign in to the mentorship program of General Surgery" in body
+    assert "you follow the program's mentors, mentees and pairings" in body
+    assert "Write to Ada Admin: ada@example.org" in body and INVITE_RE.search(body)
+    assert _count(AuditEvent, AuditEvent.action == "user.invite") == 1
+    page = browser.get(f"/people/{record.person_id}").text
+    assert "Invitations sent" in page and "by Ada Admin: not used yet, works until" in page
+    # Someone whose first invitation still works gets the staff account, and no second invitation.
+    browser.post(f"/people/{new[1].id}/invite")
+    again = browser.post("/admin/users/new", {"email": new[1].email, **form}, follow_redirects=True)
+    assert "has a working invitation: none sent." in again.text
+    assert len(smtp.messages) == 2 and _count(AccountInvitation) == 2
+    assert db.session.get(User, new[1].user.id).is_coordinator
