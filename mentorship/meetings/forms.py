@@ -14,7 +14,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from mentorship import vocab
 from mentorship.forms import MultiCheckboxField, single_line
@@ -70,16 +77,31 @@ class MeetingForm(FlaskForm):
         )
 
 
-class QuickMeetingForm(MeetingForm):
-    """The signed-in logging form: the same fields plus the one-time nonce that stops a double submit."""
+class GoalsField(MultiCheckboxField):
+    """The plan's goals discussed at a meeting: an id that is not one of those offered is named as such."""
 
-    nonce = HiddenField(validators=[single_line, DataRequired(), Length(max=64)])
+    def pre_validate(self, form) -> None:
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError("Choose goals of this mentee’s development plan.") from None
+
+
+class PairMeetingForm(MeetingForm):
+    """One pair's meeting (new, edit, emailed link): the meeting's fields plus "we discussed the plan"."""
+
     # The pair's own form only (goal titles are the plan's text): one tap, and a second for a goal.
     discussed_plan = BooleanField("We discussed the development plan")
-    plan_goals = MultiCheckboxField("Which goals? (optional)", coerce=int, choices=[])
+    plan_goals = GoalsField("Which goals? (optional)", coerce=int, choices=[])
 
     def set_goals(self, goals) -> None:
         self.plan_goals.choices = [(goal.id, goal.title) for goal in goals]
+
+
+class QuickMeetingForm(PairMeetingForm):
+    """The signed-in logging form: the same fields plus the one-time nonce that stops a double submit."""
+
+    nonce = HiddenField(validators=[single_line, DataRequired(), Length(max=64)])
 
 
 class GroupMeetingForm(MeetingForm):

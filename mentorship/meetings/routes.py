@@ -26,15 +26,13 @@ from sqlalchemy.exc import IntegrityError
 from mentorship.access import pairing_part, roles_required
 from mentorship.extensions import db
 from mentorship.forms import show_error
-from mentorship.meetings.forms import GroupMeetingForm, MeetingForm, PulseForm, QuickMeetingForm
-from mentorship.models import LogLink, Meeting, Pairing
+from mentorship.meetings.forms import GroupMeetingForm, PairMeetingForm, PulseForm, QuickMeetingForm
+from mentorship.models import LogLink, Meeting, Pairing, PlanDiscussion
 from mentorship.services import NotFound, ServiceError, log_links
 from mentorship.services import meetings as service
 from mentorship.services import pulse as pulse_service
 from mentorship.services.academic_year import year_of
-from mentorship.services.plans import records as plan_records
 from mentorship.services.plans import reviews as plan_reviews
-from mentorship.services.plans.rules import UNFINISHED
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -43,6 +41,27 @@ ANYONE = ("mentor", "mentee", "staff")
 
 def _topics() -> tuple[str, ...]:
     return current_app.config["MEETING_TOPICS"]
+
+
+def _this_year() -> int:
+    return year_of(dt.date.today(), current_app.config["ACADEMIC_YEAR_START_MONTH"])
+
+
+def _offer_goals(form: PairMeetingForm, mentee_id: int, discussion: PlanDiscussion | None = None) -> None:
+    plan = plan_reviews.discussed_plan(mentee_id, _this_year(), discussion)
+    form.set_goals(plan_reviews.offered_goals(plan, discussion))
+
+
+def _note_discussion(form: PairMeetingForm, meeting: Meeting, pairing: Pairing, year: int) -> None:
+    """Save the form's "we discussed the plan" for `meeting`, if the form has it (never a coordinator's)."""
+    if "discussed_plan" in form:
+        plan_reviews.note_discussion(
+            meeting,
+            pairing.mentee,
+            year,
+            discussed=bool(form.discussed_plan.data),
+            goal_ids=form.plan_goals.data or [],
+        )
 
 
 def _pairing_or_404(pairing_id: int) -> tuple[Pairing, str]:
@@ -87,13 +106,12 @@ def new(pairing_id: int):
     pairing, role = _pairing_or_404(pairing_id)
     form = QuickMeetingForm()  # with a one-time nonce, so a double tap or a resubmit logs once
     form.set_topics(_topics())
-    year = year_of(dt.date.today(), current_app.config["ACADEMIC_YEAR_START_MONTH"])
-    plan = plan_records.plan_for(pairing.mentee_id, year)
+    year = _this_year()
     if role == "staff":
         del form.notes  # a coordinator logs on the pair's behalf and never writes notes
         del form.discussed_plan, form.plan_goals  # nor reads the plan's goals
     else:
-        form.set_goals([g for g in plan.goals if g.status in UNFINISHED] if plan else [])
+        _offer_goals(form, pairing.mentee_id)
     if request.method == "GET":
         form.nonce.data = secrets.token_urlsafe(24)
     valid = form.validate_on_submit()
@@ -112,9 +130,7 @@ def new(pairing_id: int):
                 today=dt.date.today(),
                 allowed_topics=_topics(),
             )
-            if role != "staff" and form.discussed_plan.data:
-                plan = plan or plan_records.open_plan(pairing.mentee, year)
-                plan_reviews.record_discussion(meeting, plan, form.plan_goals.data or [])
+            _note_discussion(form, meeting, pairing, year)
             db.session.commit()
         except (service.AlreadyLogged, IntegrityError):
             db.session.rollback()
@@ -183,12 +199,19 @@ def edit(meeting_id: int):
     meeting, role = _meeting_or_404(meeting_id)
     if not service.can_edit(meeting, current_user.person_id, service.utcnow()):
         abort(403)
-    form = MeetingForm(obj=meeting) if request.method == "GET" else MeetingForm()
+    form = PairMeetingForm(obj=meeting) if request.method == "GET" else PairMeetingForm()
     form.set_topics(_topics())
+    discussion = plan_reviews.discussion_of(meeting)
     if request.method == "GET":
         form.topics.data = meeting.topics
+        form.discussed_plan.data = discussion is not None
+        form.plan_goals.data = [goal.id for goal in discussion.goals] if discussion else []
     if meeting.logged_as == "coordinator" or role == "staff" or meeting.group_id is not None:
         del form.notes
+        # A group session's change applies to every mentee's meeting, and a plan is one mentee's.
+        del form.discussed_plan, form.plan_goals
+    else:
+        _offer_goals(form, meeting.pairing.mentee_id, discussion)
     if form.validate_on_submit():
         try:
             service.update_meeting(
@@ -198,7 +221,9 @@ def edit(meeting_id: int):
                 today=dt.date.today(),
                 allowed_topics=_topics(),
             )
+            _note_discussion(form, meeting, meeting.pairing, _this_year())
         except ServiceError as exc:
+            db.session.rollback()  # a refused plan note must not leave the meeting half-changed
             show_error(form, exc, "date")
         else:
             db.session.commit()
@@ -310,12 +335,18 @@ def quick(token: str):
     why = log_links.refusal(link, today=today, now=now)
     if why is not None:
         return _refused(why, 410)
-    form = MeetingForm()  # no nonce: the link itself is the one-time key
+    form = PairMeetingForm()  # no nonce: the link itself is the one-time key
     form.set_topics(_topics())
     del form.status  # the short form logs a held meeting
+    # The link is the mentor's, who may read the mentee's goals; only reads here, a GET writes nothing.
+    year = _this_year()
+    _offer_goals(form, link.pairing.mentee_id)
     if form.validate_on_submit():
         try:
-            service.log_via_link(link, form.to_input(), today=today, allowed_topics=_topics(), now=now)
+            meeting = service.log_via_link(
+                link, form.to_input(), today=today, allowed_topics=_topics(), now=now
+            )
+            _note_discussion(form, meeting, link.pairing, year)
             db.session.commit()
         except service.AlreadyLogged:
             db.session.rollback()  # drops the meeting this request added, if it lost a race

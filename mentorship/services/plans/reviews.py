@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from mentorship.extensions import db
-from mentorship.models import Meeting, Person, Plan, PlanDiscussion, PlanReview
+from mentorship.models import Goal, Meeting, MenteeProfile, Person, Plan, PlanDiscussion, PlanReview
 from mentorship.services import audit
 from mentorship.services.academic_year import AcademicYear
 from mentorship.services.metrics.plans import counted_review
-from mentorship.services.plans.records import goals_of
-from mentorship.services.plans.rules import InvalidGoal, Windows, review_due, window_on
+from mentorship.services.plans.records import goals_of, open_plan, plan_for
+from mentorship.services.plans.rules import UNFINISHED, InvalidGoal, Windows, review_due, window_on
 
 
 def confirm_review(
@@ -104,3 +104,44 @@ def record_discussion(meeting: Meeting, plan: Plan, goal_ids: Iterable[int]) -> 
     discussion.goals = goals
     db.session.flush()
     return discussion
+
+
+def discussion_of(meeting: Meeting) -> PlanDiscussion | None:
+    """The note that the pair discussed the plan at `meeting`, or None."""
+    return db.session.get(PlanDiscussion, meeting.id)
+
+
+def discussed_plan(mentee_id: int, year: int, discussion: PlanDiscussion | None) -> Plan | None:
+    """The plan a meeting's form offers: the one it already discussed, else the mentee's plan of `year`."""
+    if discussion is not None:
+        return db.session.get(Plan, discussion.plan_id)
+    return plan_for(mentee_id, year)
+
+
+def offered_goals(plan: Plan | None, discussion: PlanDiscussion | None = None) -> list[Goal]:
+    """The goals a meeting's form offers: the plan's open ones, and any the meeting already discussed."""
+    if plan is None:
+        return []
+    ticked = {goal.id for goal in discussion.goals} if discussion is not None else set()
+    return [goal for goal in plan.goals if goal.status in UNFINISHED or goal.id in ticked]
+
+
+def note_discussion(
+    meeting: Meeting,
+    mentee: MenteeProfile,
+    year: int,
+    *,
+    discussed: bool,
+    goal_ids: Iterable[int],
+) -> PlanDiscussion | None:
+    """Record what the meeting's form says: the pair discussed the plan (and these goals), or, when not
+    `discussed`, remove an earlier note. The plan is the one already discussed, else the mentee's of `year`
+    (opened now if it does not exist, as a mentor or mentee opening it would)."""
+    discussion = discussion_of(meeting)
+    if not discussed:
+        if discussion is not None:
+            db.session.delete(discussion)
+            db.session.flush()
+        return None
+    plan = discussed_plan(mentee.id, year, discussion) or open_plan(mentee, year)
+    return record_discussion(meeting, plan, goal_ids)
