@@ -111,6 +111,48 @@ def test_mentor_records_we_discussed_the_plan_in_two_taps(phone, sign_in, pair, 
     db.session.commit()
 
 
+def test_the_emailed_form_and_the_edit_form_note_the_plan(phone, page, sign_in, pair, app):
+    """On a phone, the reminder's one-click form notes the plan and a goal; at desk width, the edit form
+    opens as saved and unticking removes the note; both pages checked with axe."""
+    from mentorship.models import Meeting
+    from mentorship.services.academic_year import year_of
+    from mentorship.services.plans import records
+    from mentorship.services.plans.rules import GoalInput
+    from tests.factories import log_link_token
+
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    plan = records.open_plan(pair["pairing"].mentee, year_of(TODAY))
+    records.add_goal(plan, GoalInput("Submit an abstract"), by=pair["pairing"].mentee.person, now=now)
+    token = log_link_token(pair["pairing"], app.config["SECRET_KEY"])
+    db.session.commit()
+    phone.goto(f"/meetings/quick/{token}")
+    goal = phone.get_by_text("Submit an abstract", exact=True)
+    expect(goal).to_be_hidden()
+    phone.get_by_text("We discussed the development plan").tap()
+    goal.tap()
+    assert no_horizontal_scroll(phone)
+    _no_serious_axe_findings(phone)
+    phone.get_by_role("button", name="Save meeting").tap()
+    expect(phone.get_by_role("heading", name="Meeting logged, thank you")).to_be_visible()
+    db.session.rollback()
+    discussion = db.session.execute(select(PlanDiscussion)).scalar_one()
+    assert [g.title for g in discussion.goals] == ["Submit an abstract"]
+    meeting_id = db.session.execute(select(Meeting.id)).scalar_one()
+    db.session.commit()
+
+    sign_in(pair["mentor"])
+    page.goto(f"/meetings/{meeting_id}/edit")
+    expect(page.get_by_label("We discussed the development plan")).to_be_checked()
+    expect(page.get_by_label("Submit an abstract")).to_be_checked()
+    _no_serious_axe_findings(page)
+    page.get_by_text("We discussed the development plan").click()  # untick
+    page.get_by_role("button", name="Save meeting").click()
+    expect(page.get_by_text("Meeting saved.")).to_be_visible()
+    db.session.rollback()
+    assert db.session.execute(select(PlanDiscussion)).scalar_one_or_none() is None
+    db.session.commit()
+
+
 def test_the_plan_page_at_desk_width_and_its_printable_page(page, sign_in, pair):
     from mentorship.services.academic_year import year_of
     from mentorship.services.plans import records
