@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import uuid
+from contextvars import ContextVar
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,11 @@ class Job:
     result: Any = None
 
 
+# Set while a job runs: a job started from inside another (introductions queue their mail) runs at once, even
+# when the outer one runs after a response with that request's context still in place.
+_IN_JOB: ContextVar[bool] = ContextVar("in_job", default=False)
+
+
 def _function(path: str) -> Callable[..., Any]:
     module, _, name = path.partition(":")
     return getattr(importlib.import_module(module), name)
@@ -47,6 +53,7 @@ def _function(path: str) -> Callable[..., Any]:
 def run(path: str, *args: Any) -> Any:
     """Run the job `path` with `args` in a fresh app context; commit on success, roll back on error."""
     with current_app.app_context():
+        token = _IN_JOB.set(True)
         try:
             result = _function(path)(*args)
             db.session.commit()
@@ -55,6 +62,7 @@ def run(path: str, *args: Any) -> Any:
             db.session.rollback()
             raise
         finally:
+            _IN_JOB.reset(token)
             db.session.remove()
 
 
@@ -82,6 +90,7 @@ def enqueue(path: str, *args: Any, description: str | None = None) -> Job:
     """Start the job `path(*args)`: on the queue with REDIS_URL, else after the response or now."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     job_id = uuid.uuid4().hex
+    in_request = has_request_context() and not _IN_JOB.get()
     if app.config.get("REDIS_URL"):
 
         def put() -> None:
@@ -89,7 +98,7 @@ def enqueue(path: str, *args: Any, description: str | None = None) -> Job:
                 run, args=(path, *args), job_id=job_id, description=description or path, result_ttl=86400
             )
 
-        if has_request_context():
+        if in_request:
 
             @after_this_request
             def _put(response):
@@ -99,7 +108,7 @@ def enqueue(path: str, *args: Any, description: str | None = None) -> Job:
         else:
             put()
         return Job(id=job_id, status=JobStatus.QUEUED.value)
-    if has_request_context():
+    if in_request:
 
         @after_this_request
         def _later(response):

@@ -135,7 +135,7 @@ def test_cancel_discards_the_upload(login, f):
 
 
 def test_template_download(login, f):
-    browser = login(f.user(is_admin=True))
+    browser = login(f.user(is_admin=True, view_plans=True))
     response = browser.get("/roster/template.xlsx")
     assert response.status_code == 200
     assert "roster-template.xlsx" in response.headers["Content-Disposition"]
