@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import importlib
 import uuid
-from contextvars import ContextVar
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 

@@ -50,7 +50,7 @@ def test_every_state_changing_route_refuses_a_post_without_csrf_token(app, role)
         for data in ({}, {"csrf_token": "forged-token"}):
             response = browser.client.post(url, data=data)
             if rule.startswith("/api/"):
-                # The API takes no cookie and no CSRF token: without a bearer token, the session is not enough.
+                # The API takes no cookie and no CSRF token: without a bearer token a session is not enough.
                 assert response.status_code == 401, (rule, data, response.status_code)
                 assert response.mimetype == "application/problem+json"
                 continue
