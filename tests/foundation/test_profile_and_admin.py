@@ -95,6 +95,12 @@ def test_self_identification_is_optional_and_private_in_the_audit(people, login)
     assert response.status_code == 200 and b"valid choice" in response.data
 
 
+def test_the_profile_page_has_a_plain_title_and_one_calendar_feed_section(people, login):
+    html = login(people["mentor_user"]).get("/profile/").get_data(as_text=True)
+    assert "<title>My profile · Mentorship Program</title>" in html
+    assert html.count('id="calendar-feed"') == 1
+
+
 def test_profile_pages_need_the_role(people, login):
     assert login(people["mentee_user"]).get("/profile/mentor").status_code == 403
     assert login(people["mentor_user"]).get("/profile/mentee").status_code == 403
