@@ -147,11 +147,15 @@ class EngagementData:
 
 
 SUMMARY_COLUMNS = kpi_columns(Column("Program", width=34, field="label"), shares=False)
-PAIRING_COLUMNS = [
+# The mentee's identity at the head of every one-row-per-mentee (or per-pairing) sheet, in this order.
+MENTEE_COLUMNS = [
     Column("Program", field="program"),
     Column("Mentee", field="mentee"),
     Column("Mentee email", field="mentee_email"),
     Column("PGY", "int", field="pgy"),
+]
+PAIRING_COLUMNS = [
+    *MENTEE_COLUMNS,
     Column("Mentor", field="mentor"),
     Column("Mentor email", field="mentor_email"),
     Column("Kind", field="kind"),
@@ -199,10 +203,7 @@ TOPIC_COLUMNS = [
 ]
 # Exactly these headers, in this order (docs/metrics.md, Development plans).
 PLAN_COLUMNS = [
-    Column("Program", field="program"),
-    Column("Mentee", field="mentee"),
-    Column("Mentee email", field="mentee_email"),
-    Column("PGY", "int", field="pgy"),
+    *MENTEE_COLUMNS,
     Column("Plan", field="plan"),
     Column("Goals", "int", field="goals"),
     Column("Goals done", "int", field="goals_done"),
@@ -224,10 +225,7 @@ EVENT_COLUMNS = [
     Column("Attended", "int", field="attended"),
 ]
 NETWORKING_COLUMNS = [
-    Column("Program", field="program"),
-    Column("Mentee", field="mentee"),
-    Column("Mentee email", field="mentee_email"),
-    Column("PGY", "int", field="pgy"),
+    *MENTEE_COLUMNS,
     Column("Events attended", "int", field="events_attended"),
     Column("Introductions", "int", field="introductions"),
     Column("Introductions met", "int", field="introductions_met"),
