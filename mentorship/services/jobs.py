@@ -6,7 +6,7 @@ when it returns and rolling back when it raises, so job functions follow the ser
 
 - With REDIS_URL: `enqueue` puts the job on the JOBS_QUEUE queue, and `flask jobs worker` runs it. Its
   id and status live in Redis, so any instance can read them (`status`).
-- Without: during a request the job runs after the response has been sent (the page is not held up);
+- Without: during a request the job runs on a thread once the view has returned (the page is not held up);
   elsewhere (a command, another job) it runs at once.
 
 In a request the enqueue itself waits until the view has returned, that is after the view's commit, so a
@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,10 @@ class Job:
 # Set while a job runs: a job started from inside another (introductions queue their mail) runs at once, even
 # when the outer one runs after a response with that request's context still in place.
 _IN_JOB: ContextVar[bool] = ContextVar("in_job", default=False)
+
+# One thread for the jobs a page leaves for after its response (no REDIS_URL): they run one at a time, in the
+# order they were started, and the interpreter waits for them when it exits.
+_AFTER_RESPONSE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="after-response")
 
 
 def _function(path: str) -> Callable[..., Any]:
@@ -112,7 +117,12 @@ def enqueue(path: str, *args: Any, description: str | None = None) -> Job:
 
         @after_this_request
         def _later(response):
-            response.call_on_close(lambda: _run_after(app, path, args))
+            # Started on a thread once the view has returned (and committed), not from the response's close:
+            # werkzeug's own server (flask run) calls close only after reading whatever else the browser sent,
+            # which held jobs back, sometimes for good. Close still waits for the job, so a gunicorn worker
+            # (or a test client) has finished it before it takes the next request.
+            done = _AFTER_RESPONSE.submit(_run_after, app, path, args)
+            response.call_on_close(done.result)
             return response
 
         return Job(id=job_id, status=JobStatus.SCHEDULED.value)

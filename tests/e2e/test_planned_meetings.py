@@ -42,11 +42,6 @@ def pair(f):
     return {"pairing": pairing, "mentor": f.user(mentor.person), "mentee": f.user(mentee.person)}
 
 
-@pytest.mark.xfail(
-    reason="known defect, open: under the threaded test server the mail a page leaves for after its response "
-    "is sometimes never sent (its close callback does not run); strict=False until it is found",
-    strict=False,
-)
 def test_the_mentee_plans_on_a_phone_the_mentor_sees_it_and_one_tap_records_it(
     phone, page, sign_in, pair, smtp
 ):
