@@ -46,6 +46,8 @@ def test_the_pdf_text_has_the_totals_and_the_code(world, runner, tmp_path, monke
         "Career to date (since AY 2024–25)",
     ):
         assert expected in text, expected
+    mentee_rows = [line.split() for line in text.splitlines() if line.strip().startswith(("Ada", "Ben"))]
+    assert mentee_rows and all("career" not in r and "research" not in r for r in mentee_rows), mentee_rows
 
     def row(label: str) -> list[str]:
         return next(line for line in text.splitlines() if line.strip().startswith(label)).split()[-2:]

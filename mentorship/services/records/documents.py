@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, select
 
+from mentorship import vocab
 from mentorship.extensions import db
 from mentorship.models import OutboundEmail, User
 from mentorship.services import audit, mail
@@ -76,7 +77,7 @@ def pdf_of(record: MentorRecord, issued: Any, config: Mapping[str, Any]) -> byte
                     line.mentee,
                     line.program,
                     line.pgy,
-                    line.kind,
+                    vocab.label(vocab.PAIRING_KINDS, line.kind),
                     line.start_date,
                     line.end_date,
                     line.meetings,
