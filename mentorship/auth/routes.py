@@ -58,12 +58,14 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.user_by_email(form.email.data)
-        if current_app.config["SSO_ONLY"] and (user is None or not user.is_admin):
+        right = user is not None and user.check_password(form.password.data)
+        if _passwords_off_for(user if right else None):
             # Passwords are off for everyone but admins (their way in when the institution's sign-in fails).
-            name = current_app.config["OIDC_NAME"]
-            form.password.errors.append(f"Passwords are turned off here: use “Sign in with {name}”.")
+            # Every refusal reads the same, a wrong admin password included, so nobody learns who is an admin.
+            current_app.logger.warning("Refused password sign-in (SSO only) from %s", request.remote_addr)
+            form.password.errors.append(_PASSWORDS_OFF.format(name=current_app.config["OIDC_NAME"]))
             return render_template("auth/login.html", form=form)
-        if user is not None and user.check_password(form.password.data):
+        if right:
             # A fresh cookie session: nothing kept from before sign-in (a fixed session, a stale upload).
             session.clear()
             accounts.sign_in(
@@ -78,6 +80,16 @@ def login():
         current_app.logger.warning("Failed sign-in for %s from %s", form.email.data, request.remote_addr)
         form.password.errors.append("The email or password is not right.")
     return render_template("auth/login.html", form=form)
+
+
+_PASSWORDS_OFF = (
+    "Passwords are turned off here, but for the office's administrators: use “Sign in with {name}”."
+)
+
+
+def _passwords_off_for(user) -> bool:
+    """Whether SSO_ONLY refuses a password to `user` (None: anyone not known to hold a right password)."""
+    return bool(current_app.config["SSO_ONLY"]) and (user is None or not user.is_admin)
 
 
 def sign_out_here() -> None:
@@ -127,7 +139,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         user = accounts.user_by_email(form.email.data)
-        if user is not None:
+        if user is not None and not _passwords_off_for(user):
             email_reset_link(user)
             _tell_previous_address(user)
         # The same answer whether or not the account exists, so emails cannot be probed.
@@ -150,6 +162,9 @@ def set_password(purpose: str, token: str):
     except accounts.TokenError as exc:
         flash(str(exc), "danger")
         return redirect(url_for("auth.forgot_password"))
+    if _passwords_off_for(user):  # an invitation or reset sent before SSO_ONLY was turned on
+        flash(_PASSWORDS_OFF.format(name=current_app.config["OIDC_NAME"]), "info")
+        return redirect(url_for("auth.login"))
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
