@@ -205,18 +205,20 @@ def _answer(invitation: Invitation, back: str):
     if choice not in ("going", "not_going"):
         abort(400, description="Choose going or not going.")
     try:
-        state = rsvp.respond(invitation, choice == "going", now=_now())
+        answer = rsvp.respond(invitation, choice == "going", now=_now())
+        queued = _notify(invitation.event, answer.promoted, "place")
         db.session.commit()
     except ServiceError as exc:
         db.session.rollback()
         flash(str(exc), "warning")
     else:
+        mail_jobs.send_soon(queued)
         messages = {
             "going": "You are going. See you there.",
             "waitlisted": "The event is full: you are on the waitlist and will be told if a place frees.",
             "not_going": "Thank you for letting us know you are not going.",
         }
-        flash(messages[state], "success")
+        flash(messages[answer.state], "success")
     return redirect(back)
 
 

@@ -70,3 +70,37 @@ def test_invite_change_and_cancel_with_calendar_files(app, pair, login, smtp, cl
     # The emailed link still opens after the event was cancelled, and says so.
     path = link.split("localhost", 1)[1]
     assert "Cancelled" in client.get(path).get_data(as_text=True)
+
+
+def test_a_place_freed_by_a_decline_is_mailed_to_the_person_let_in_once(app, pair, smtp, client):
+    from mentorship.extensions import db
+    from tests.conftest import csrf_from
+    from tests.events import helpers as h
+
+    start = svc.office_now(app.config["TIMEZONE"]).replace(second=0) + dt.timedelta(days=3)
+    event = h.event(
+        program_ids=[pair.program.id],
+        title="Coffee chat",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        capacity=1,
+    )
+    db.session.commit()
+    links = {inv.person.email: f"/events/invitation/{inv.token}" for inv in event.invitations}
+
+    def answer(email: str, rsvp: str) -> None:
+        url = links[email]
+        token = csrf_from(client.get(url).get_data(as_text=True))
+        sent(client.post(url, data={"csrf_token": token, "rsvp": rsvp}))
+
+    answer("mentor@example.org", "going")
+    answer("mentee@example.org", "going")  # full: waitlisted
+    assert smtp.messages == []
+    answer("mentor@example.org", "not_going")
+    answer("mentor@example.org", "not_going")  # the same answer again frees nothing more
+    [place] = smtp.to("mentee@example.org")
+    assert len(smtp.messages) == 1 and place["Subject"] == "A place is yours: Coffee chat"
+    body = text(place)
+    assert "A place has freed up and it is yours" in body and links["mentee@example.org"] in body
+    cal = _ics(place)
+    assert cal["METHOD"] == "REQUEST" and str(cal.walk("VEVENT")[0]["UID"]) == f"event-{event.id}@mentorship"

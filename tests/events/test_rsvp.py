@@ -27,10 +27,10 @@ def _event_with(f, n: int, capacity: int | None):
 
 def test_going_until_full_then_waitlisted(f):
     event, (a, b, c) = _event_with(f, 3, capacity=2)
-    assert rsvp.respond(a, True, now=h.NOW) == "going"
-    assert rsvp.respond(b, True, now=h.NOW) == "going"
-    assert rsvp.respond(c, True, now=h.NOW) == "waitlisted"
-    assert rsvp.respond(c, True, now=h.NOW) == "waitlisted"  # asking again keeps the place in the queue
+    assert rsvp.respond(a, True, now=h.NOW).state == "going"
+    assert rsvp.respond(b, True, now=h.NOW).state == "going"
+    assert rsvp.respond(c, True, now=h.NOW).state == "waitlisted"
+    assert rsvp.respond(c, True, now=h.NOW).state == "waitlisted"  # asking again keeps the place in the queue
 
 
 def test_declining_promotes_the_longest_waiting(f):
@@ -38,7 +38,7 @@ def test_declining_promotes_the_longest_waiting(f):
     rsvp.respond(a, True, now=h.NOW)
     rsvp.respond(c, True, now=h.NOW + dt.timedelta(minutes=1))
     rsvp.respond(b, True, now=h.NOW + dt.timedelta(minutes=2))
-    assert rsvp.respond(a, False, now=h.NOW + dt.timedelta(minutes=3)) == "not_going"
+    assert rsvp.respond(a, False, now=h.NOW + dt.timedelta(minutes=3)) == ("not_going", [c])
     assert (a.rsvp, b.rsvp, c.rsvp) == ("not_going", "waitlisted", "going")
     # A waitlisted person who declines frees nothing and promotes nobody.
     rsvp.respond(b, False, now=h.NOW + dt.timedelta(minutes=4))
@@ -47,7 +47,7 @@ def test_declining_promotes_the_longest_waiting(f):
 
 def test_no_capacity_means_no_waitlist(f):
     _, invs = _event_with(f, 3, capacity=None)
-    assert [rsvp.respond(i, True, now=h.NOW) for i in invs] == ["going"] * 3
+    assert [rsvp.respond(i, True, now=h.NOW).state for i in invs] == ["going"] * 3
 
 
 def test_no_answer_after_the_event_or_once_cancelled(f):

@@ -20,6 +20,7 @@ SUBJECTS = {
     "invite": "Invitation: {title}",
     "update": "Changed: {title}",
     "cancel": "Cancelled: {title}",
+    "place": "A place is yours: {title}",
 }
 
 
@@ -53,7 +54,8 @@ def queue(
     timezone: str,
     now: dt.datetime,
 ) -> list[int]:
-    """Queue the `kind` notice ('invite', 'update', 'cancel') to each invited person; the outbox ids.
+    """Queue the `kind` notice ('invite', 'update', 'cancel', or 'place' to someone the waitlist let in) to
+    each invited person; the outbox ids.
 
     `now` is naive UTC, as the outbox stores it (the calendar's DTSTAMP is that instant)."""
     method = "CANCEL" if kind == "cancel" else "REQUEST"
@@ -79,9 +81,11 @@ def queue(
             first_name=inv.person.first_name,
             link=url,
         )
-        row = mail.queue(
-            email, key=f"event:{event.id}:{kind}:{event.sequence}:{inv.id}", kind=f"event_{kind}", now=now
-        )
+        # A place can free for the same person twice (let in, declined, waitlisted again): each time they
+        # asked (rsvp_at) is its own email; a retried request is not.
+        asked = f":{inv.rsvp_at:%Y%m%dT%H%M%S%f}" if kind == "place" and inv.rsvp_at else ""
+        key = f"event:{event.id}:{kind}:{event.sequence}:{inv.id}{asked}"
+        row = mail.queue(email, key=key, kind=f"event_{kind}", now=now)
         if row is not None:
             ids.append(row.id)
     return ids

@@ -9,6 +9,7 @@ with another answer: one gets the place, the other is waitlisted. The caller com
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
@@ -54,10 +55,16 @@ def refusal(event: Event, now: dt.datetime) -> str | None:
     return None
 
 
-def respond(invitation: Invitation, going: bool, *, now: dt.datetime) -> str:
-    """Record an answer; returns the state it left: 'going', 'waitlisted' or 'not_going'.
+class Answer(NamedTuple):
+    """The state an answer left ('going', 'waitlisted' or 'not_going') and whom it moved off the waitlist."""
 
-    Answering the same twice changes nothing. Declining a place promotes the longest-waiting person."""
+    state: str
+    promoted: list[Invitation]
+
+
+def respond(invitation: Invitation, going: bool, *, now: dt.datetime) -> Answer:
+    """Record an answer. Answering the same twice changes nothing. Declining a place promotes the
+    longest-waiting person (the caller tells them: `notices.queue(..., "place")`)."""
     event = invitation.event
     why = refusal(event, now)
     if why is not None:
@@ -67,7 +74,7 @@ def respond(invitation: Invitation, going: bool, *, now: dt.datetime) -> str:
     db.session.refresh(invitation)
     wanted_going = invitation.rsvp in ("going", "waitlisted")
     if going == wanted_going:
-        return invitation.rsvp or "not_going"
+        return Answer(invitation.rsvp or "not_going", [])
     was_going = invitation.rsvp == "going"
     if going:
         full = event.capacity is not None and going_count(event.id) >= event.capacity
@@ -76,10 +83,9 @@ def respond(invitation: Invitation, going: bool, *, now: dt.datetime) -> str:
         invitation.rsvp = "not_going"
     invitation.rsvp_at = now
     db.session.flush()
-    if was_going:
-        promote(event, now=now)
+    promoted = promote(event, now=now) if was_going else []
     audit.record(invitation.person.user, "event.rsvp", event, rsvp=invitation.rsvp)
-    return invitation.rsvp
+    return Answer(invitation.rsvp, promoted)
 
 
 def promote(event: Event, *, now: dt.datetime) -> list[Invitation]:
