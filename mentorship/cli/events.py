@@ -17,7 +17,8 @@ group = AppGroup("events", help="Import events and their attendance.")
 
 @group.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-def import_(paths: tuple[str, ...]) -> None:
+@click.option("--dry-run", is_flag=True, help="Check the file and say what it would change; write nothing.")
+def import_(paths: tuple[str, ...], dry_run: bool) -> None:
     """Import events and attendance from one .xlsx workbook (sheets Events, Attendance) or events.csv and
     attendance.csv, all or nothing; importing the same file again changes nothing."""
     try:
@@ -31,11 +32,18 @@ def import_(paths: tuple[str, ...]) -> None:
     except ImportRefused as exc:
         db.session.rollback()
         fail(str(exc))
+    counts = (
+        f"Events: {result.events_created} created, {result.events_updated} updated. "
+        f"Attendance: {result.invitations_created} added, {result.invitations_updated} updated."
+    )
+    if dry_run:
+        # The whole import ran in this transaction, so the figures are the real ones; none of it is kept.
+        db.session.rollback()
+        said = counts if result.changed else "nothing would change."
+        click.echo(f"Dry run: no problems found; nothing was written. Importing it: {said}")
+        return
     db.session.commit()
     if not result.changed:
         click.echo("Nothing changed: every event and attendance in the file is already stored.")
         return
-    click.echo(
-        f"Events: {result.events_created} created, {result.events_updated} updated. "
-        f"Attendance: {result.invitations_created} added, {result.invitations_updated} updated."
-    )
+    click.echo(counts)

@@ -58,6 +58,14 @@ def _counts():
 
 def test_import_then_again_changes_nothing(runner, people, tmp_path):
     path = _workbook(tmp_path / "events.xlsx", GOOD_EVENTS, GOOD_ATTENDANCE)
+    dry = runner.invoke(args=["events", "import", path, "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert dry.output.strip() == (
+        "Dry run: no problems found; nothing was written. Importing it: "
+        "Events: 2 created, 0 updated. Attendance: 3 added, 0 updated."
+    )
+    db.session.expire_all()
+    assert _counts() == (0, 0)
     result = runner.invoke(args=["events", "import", path])
     assert result.exit_code == 0, result.output
     assert "Events: 2 created, 0 updated. Attendance: 3 added, 0 updated." in result.output
@@ -72,6 +80,8 @@ def test_import_then_again_changes_nothing(runner, people, tmp_path):
     assert attended == {("riley@example.org", "going", True), ("morgan@example.org", None, False)}
     again = runner.invoke(args=["events", "import", path])
     assert again.exit_code == 0 and "Nothing changed" in again.output
+    dry = runner.invoke(args=["events", "import", path, "--dry-run"])
+    assert dry.exit_code == 0 and dry.output.strip().endswith("Importing it: nothing would change.")
     assert _counts() == (2, 3)
     assert (
         db.session.execute(
@@ -109,9 +119,12 @@ def test_bad_rows_are_named_and_nothing_is_written(runner, people, tmp_path):
         ("Orientation", dt.date(2025, 7, 8), "nobody@example.org", "maybe", "perhaps"),  # row 6
         ("Orientation", dt.date(2025, 7, 8), "riley@example.org", None, None),  # row 7: twice
     ]
-    result = runner.invoke(args=["events", "import", _workbook(tmp_path / "bad.xlsx", events, attendance)])
+    bad = _workbook(tmp_path / "bad.xlsx", events, attendance)
+    result = runner.invoke(args=["events", "import", bad])
     assert result.exit_code == 1
     lines = set(result.output.splitlines())
+    dry = runner.invoke(args=["events", "import", bad, "--dry-run"])
+    assert dry.exit_code == 1 and set(dry.output.splitlines()) == lines
     expected = {
         "Events row 4, column title: is required",
         'Events row 5, column kind: "rave" is not a kind of event (allowed: orientation, networking, '
