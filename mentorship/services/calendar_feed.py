@@ -2,10 +2,12 @@
 
 Calendar apps cannot sign in, so the secret in the address is the only key: it is 32 random bytes, the
 database keeps only its SHA-256 (like API tokens), a new address replaces the old one and turning the feed
-off deletes it. The feed holds the person's planned meetings that are still planned, built by the same
-code as the emailed .ics files (same UID, SEQUENCE and TZID), so a calendar holding both shows one copy.
-Cancelled and resolved meetings drop out of the feed. Agendas are never in it (the emailed files leave them
-out too: a calendar is often shared with an assistant).
+off deletes it. The feed holds the person's planned meetings that are still planned and the events they are
+going to, built by the same code as the emailed .ics files (same UID, SEQUENCE and TZID), so a calendar
+holding both shows one copy. Cancelled and resolved meetings, cancelled events and events the person is not
+going to drop out of the feed. Agendas are never in it (the emailed files leave them out too: a calendar is
+often shared with an assistant), nor the invitation's link, which answers for the person: an event links
+to its page, behind sign-in.
 """
 
 from __future__ import annotations
@@ -18,8 +20,18 @@ import secrets
 from sqlalchemy import or_, select
 
 from mentorship.extensions import db
-from mentorship.models import CalendarFeed, MenteeProfile, MentorProfile, Pairing, PlannedMeeting, User
+from mentorship.models import (
+    CalendarFeed,
+    Event,
+    Invitation,
+    MenteeProfile,
+    MentorProfile,
+    Pairing,
+    PlannedMeeting,
+    User,
+)
 from mentorship.services import audit, calendar, planning
+from mentorship.services.events import notices
 
 SECRET_BYTES = 32
 MAX_SECRET = 100
@@ -94,9 +106,32 @@ def planned_of(user: User) -> list[PlannedMeeting]:
     )
 
 
+def going_of(user: User) -> list[Invitation]:
+    """The user's invitations to events not cancelled that they answered going to, soonest first."""
+    return list(
+        db.session.execute(
+            select(Invitation)
+            .join(Event, Invitation.event_id == Event.id)
+            .where(
+                Invitation.person_id == user.person_id,
+                Invitation.invited.is_(True),
+                Invitation.rsvp == "going",
+                Event.cancelled_at.is_(None),
+            )
+            .order_by(Event.starts_at, Event.id)
+        ).scalars()
+    )
+
+
 def feed_bytes(user: User, settings: planning.CalendarSettings, *, now: dt.datetime) -> bytes:
-    """The user's feed as a METHOD:PUBLISH VCALENDAR."""
-    events = [planning.calendar_event(plan, settings) for plan in planned_of(user)]
+    """The user's feed as a METHOD:PUBLISH VCALENDAR: planned meetings, then events."""
+    base = settings.base_url.rstrip("/")
+    events = [planning.calendar_event(plan, settings) for plan in planned_of(user)] + [
+        notices.calendar_event(
+            inv.event, inv, timezone=settings.timezone, url=f"{base}/events/{inv.event_id}"
+        )
+        for inv in going_of(user)
+    ]
     return calendar.calendar_bytes(
         events,
         method="PUBLISH",

@@ -84,3 +84,38 @@ def test_an_unknown_secret_is_a_plain_404_and_only_the_hash_is_stored(app, pair,
     for bad in (secret[:-1] + "x", "x" * 500, ""):
         response = client.get(f"/profile/feed/{bad}.ics")
         assert response.status_code == 404 and b"calendar" not in response.data.lower()
+
+
+def test_events_i_am_going_to_are_in_the_feed_with_the_emailed_uid_and_no_invitation_link(
+    app, pair, login, client
+):
+    import datetime as dt
+
+    from mentorship.services.events import events as event_service
+    from mentorship.services.events import rsvp
+    from tests.events import helpers as h
+
+    start = event_service.office_now(app.config["TIMEZONE"]).replace(second=0, microsecond=0)
+    made = [
+        h.event(
+            program_ids=[pair.program.id],
+            title=title,
+            starts_at=start + dt.timedelta(days=days),
+            ends_at=start + dt.timedelta(days=days, hours=1),
+        )
+        for title, days in (("Going panel", 4), ("Declined panel", 5), ("Cancelled panel", 6))
+    ]
+    mine = {e.title: next(i for i in e.invitations if i.person_id == pair.mentee.person_id) for e in made}
+    rsvp.respond(mine["Going panel"], True, now=h.NOW)
+    rsvp.respond(mine["Declined panel"], False, now=h.NOW)
+    rsvp.respond(mine["Cancelled panel"], True, now=h.NOW)
+    made[2].cancelled_at = h.NOW
+    db.session.commit()
+    body = client.get(_turn_on(login(pair.mentee_user))).data
+    [event] = [e for e in Calendar.from_ical(body).walk("VEVENT") if str(e["SUMMARY"]).endswith("panel")]
+    assert str(event["SUMMARY"]) == "Going panel" and str(event["UID"]) == f"event-{made[0].id}@mentorship"
+    assert event["DTSTART"].params["TZID"] == app.config["TIMEZONE"]
+    assert str(event["URL"]).endswith(f"/events/{made[0].id}")
+    assert all(i.token.encode() not in body for i in mine.values())
+    # The mentor did not answer: the feed of the other person of the pair has none of them.
+    assert b"panel" not in client.get(_turn_on(login(pair.mentor_user))).data
