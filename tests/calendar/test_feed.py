@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from icalendar import Calendar
@@ -11,7 +12,10 @@ from mentorship.extensions import db
 from mentorship.models import AuditEvent, CalendarFeed
 from mentorship.planning.routes import settings
 from mentorship.services import planning
+from mentorship.services.events import events as event_service
+from mentorship.services.events import rsvp
 from tests.conftest import csrf_from
+from tests.events import helpers as h
 from tests.security import world as W
 
 
@@ -89,12 +93,6 @@ def test_an_unknown_secret_is_a_plain_404_and_only_the_hash_is_stored(app, pair,
 def test_events_i_am_going_to_are_in_the_feed_with_the_emailed_uid_and_no_invitation_link(
     app, pair, login, client
 ):
-    import datetime as dt
-
-    from mentorship.services.events import events as event_service
-    from mentorship.services.events import rsvp
-    from tests.events import helpers as h
-
     start = event_service.office_now(app.config["TIMEZONE"]).replace(second=0, microsecond=0)
     made = [
         h.event(

@@ -8,7 +8,10 @@ import re
 
 from icalendar import Calendar
 
+from mentorship.extensions import db
 from mentorship.services.events import events as svc
+from tests.conftest import csrf_from
+from tests.events import helpers as h
 from tests.mail.smtp import text
 
 
@@ -73,10 +76,6 @@ def test_invite_change_and_cancel_with_calendar_files(app, pair, login, smtp, cl
 
 
 def test_a_place_freed_by_a_decline_is_mailed_to_the_person_let_in_once(app, pair, smtp, client):
-    from mentorship.extensions import db
-    from tests.conftest import csrf_from
-    from tests.events import helpers as h
-
     start = svc.office_now(app.config["TIMEZONE"]).replace(second=0) + dt.timedelta(days=3)
     event = h.event(
         program_ids=[pair.program.id],

@@ -26,7 +26,7 @@ def _sign_in(app, email: str, password: str):
     client = app.test_client()
     token = csrf_from(client.get("/auth/login").get_data(as_text=True))
     response = client.post("/auth/login", data={"email": email, "password": password, "csrf_token": token})
-    return response, client
+    return response
 
 
 def _page(response) -> str:
@@ -35,9 +35,9 @@ def _page(response) -> str:
 
 def test_every_refusal_reads_the_same_so_nobody_learns_who_is_an_admin(app, sso_only):
     refusals = [
-        _sign_in(app, "mentor@example.org", PASSWORD)[0],  # a right password, not an admin
-        _sign_in(app, "admin@example.org", "not-the-password")[0],  # an admin, a wrong password
-        _sign_in(app, "nobody@example.org", PASSWORD)[0],  # nobody
+        _sign_in(app, "mentor@example.org", PASSWORD),  # a right password, not an admin
+        _sign_in(app, "admin@example.org", "not-the-password"),  # an admin, a wrong password
+        _sign_in(app, "nobody@example.org", PASSWORD),  # nobody
     ]
     assert {r.status_code for r in refusals} == {200}
     pages = {
@@ -47,7 +47,7 @@ def test_every_refusal_reads_the_same_so_nobody_learns_who_is_an_admin(app, sso_
         )
     }
     assert len(pages) == 1 and "Passwords are turned off here" in pages.pop()
-    response, _client = _sign_in(app, "admin@example.org", PASSWORD)
+    response = _sign_in(app, "admin@example.org", PASSWORD)
     assert response.status_code == 302  # the admin's way in when the institution's sign-in is down
 
 
