@@ -143,5 +143,7 @@ def no_horizontal_scroll(page) -> bool:
     Compared with the viewport the test asked for, not window.innerWidth: a mobile browser widens its layout
     viewport to fit content that overflows, and innerWidth grows with it.
     """
+    # A page just navigated to may be measured before its stylesheets apply (seen once after a redirect).
+    page.wait_for_load_state("load")
     width = page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
     return width <= page.viewport_size["width"]
