@@ -321,18 +321,49 @@ def set_self_identification(
     if selfid is None:
         selfid = SelfIdentification(person=person)
         db.session.add(selfid)
-    selfid.gender = gender or None
-    selfid.gender_description = (
-        (gender_description or "").strip() or None if gender == "self_described" else None
+    fields, codes = self_identification_columns(
+        gender=gender,
+        gender_description=gender_description,
+        races=races,
+        race_prefer_not=race_prefer_not,
+        urim=urim,
+        img=img,
+        first_generation=first_generation,
+        given_on=given_on,
     )
-    selfid.race_prefer_not = race_prefer_not
-    codes = [] if race_prefer_not else sorted(set(races))
+    for name, value in fields.items():
+        setattr(selfid, name, value)
     selfid.races = [RaceEthnicity(category=code) for code in codes]
-    selfid.urim = urim or None
-    selfid.img = img or None
-    selfid.first_generation = first_generation or None
-    selfid.given_on = given_on or dt.date.today()
     return selfid
+
+
+def self_identification_columns(
+    *,
+    gender: str | None,
+    gender_description: str | None = None,
+    races: Iterable[str] = (),
+    race_prefer_not: bool = False,
+    urim: str | None = None,
+    img: str | None = None,
+    first_generation: str | None = None,
+    given_on: dt.date | None = None,
+) -> tuple[dict[str, Any], list[str]]:
+    """`set_self_identification`'s answers as stored: the columns, and the race codes (one row each).
+
+    Apart so that the roster import, which inserts new people's answers in bulk, stores them the same way.
+    """
+    fields = {
+        "gender": gender or None,
+        "gender_description": (gender_description or "").strip() or None
+        if gender == "self_described"
+        else None,
+        "race_prefer_not": race_prefer_not,
+        "urim": urim or None,
+        "img": img or None,
+        "first_generation": first_generation or None,
+        "given_on": given_on or dt.date.today(),
+    }
+    return fields, [] if race_prefer_not else sorted(set(races))
 
 
 def answer_self_identification(person: Person, *, actor: User | None, **answers: Any) -> SelfIdentification:

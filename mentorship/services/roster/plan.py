@@ -22,11 +22,21 @@ T = TypeVar("T")
 
 @dataclass(eq=False)
 class Ref(Generic[T]):
-    """A record that is stored (`obj` set) or that the plan creates (`obj` set when it is written)."""
+    """A record that is stored (`obj` set) or that the plan creates: the writer inserts those in bulk, with
+    no ORM object, and sets `id` to the primary key it gave the row (a new program gets an `obj`)."""
 
     obj: T | None = None
     label: str = ""
     row: int = 0
+    id: int | None = None
+
+    @property
+    def key(self) -> int:
+        """The record's primary key, once it is stored or written."""
+        key = getattr(self.obj, "id", None) if self.obj is not None else self.id
+        if key is None:
+            raise LookupError(f"{self.label or 'a record'} was planned but not written")
+        return key
 
 
 @dataclass(eq=False)
@@ -45,8 +55,6 @@ class PairingRef(Ref[Pairing]):
     start: dt.date = dt.date.min
     end: dt.date | None = None
     kind: str = "career"
-    # The primary key a new pairing is inserted with, for its meetings.
-    id: int | None = None
 
     def open_on(self, day: dt.date) -> bool:
         """Whether the pairing runs on `day` (both ends included)."""

@@ -1,35 +1,25 @@
-"""Applying a plan in the caller's session: its steps in order, then new pairings and meetings in bulk.
+"""Applying a plan in the caller's session: its updates, then what it creates in bulk, then goals.
 
-New pairings and meetings are many and simple, so they are inserted with SQLAlchemy Core in batches, with
-keys taken up front; everything else goes through the ORM and the people service's own setters.
+What a roster creates is many and simple (people, profiles, answers, pairings, meetings), so it is inserted
+with SQLAlchemy Core in batches, with keys taken up front (bulk.py); new programs, every update and the
+goals go through the ORM and the people service's own setters.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert, select, text
+from sqlalchemy import select
 
 from mentorship.extensions import db
-from mentorship.models import (
-    Goal,
-    Meeting,
-    MeetingTopic,
-    MenteeProfile,
-    MentorProfile,
-    Pairing,
-    Person,
-    Program,
-)
+from mentorship.models import Goal, Meeting, MeetingTopic, MenteeProfile, Pairing, Program
 from mentorship.models import Plan as PlanRecord
 from mentorship.services import meetings as meeting_rules
 from mentorship.services import people as people_service
+from mentorship.services.roster.bulk import allocate_ids, insert_rows, is_bulk, table, write_people
 from mentorship.services.roster.plan import (
-    CreateMentee,
-    CreateMentor,
-    CreatePerson,
     CreateProgram,
     Plan,
     Ref,
@@ -39,27 +29,26 @@ from mentorship.services.roster.plan import (
     UpdateMeeting,
     UpdateProfile,
 )
-from mentorship.services.roster.stored import chunks
-
-INSERT_BATCH = 1000
 
 
 def write(plan: Plan, *, today: dt.date, now: dt.datetime) -> None:
     """Apply `plan`: a new profile without a date is enrolled `today`; records are stamped `now`."""
     with db.session.no_autoflush:
         for step in plan.steps:
-            _apply(step, today, now)
+            if not is_bulk(step):
+                _apply(step, now)
         _prepare_bulk_insert(now)
-    db.session.flush()  # every profile now has its id
-    ids = iter(allocate_ids("pairings", len(plan.new_pairings)) if plan.new_pairings else [])
+    db.session.flush()  # new programs have their keys; stored records are updated
+    write_people(plan, today, now)
+    ids = iter(allocate_ids("pairings", len(plan.new_pairings)))
     rows: list[dict[str, Any]] = []
     for new in plan.new_pairings:
         new.ref.id = next(ids)
         rows.append(
             {
                 "id": new.ref.id,
-                "mentor_id": _obj(new.mentor).id,
-                "mentee_id": _obj(new.mentee).id,
+                "mentor_id": new.mentor.key,
+                "mentee_id": new.mentee.key,
                 "kind": new.row.kind,
                 "start_date": new.row.start_date,
                 "end_date": new.row.end_date,
@@ -68,9 +57,8 @@ def write(plan: Plan, *, today: dt.date, now: dt.datetime) -> None:
                 "created_at": now,
             }
         )
-    for chunk in chunks(rows, INSERT_BATCH):
-        db.session.execute(insert(_table(Pairing)), chunk)
-    ids = iter(allocate_ids("meetings", len(plan.new_meetings)) if plan.new_meetings else [])
+    insert_rows(table(Pairing), rows)
+    ids = iter(allocate_ids("meetings", len(plan.new_meetings)))
     rows, topics = [], []
     for meeting in plan.new_meetings:
         meeting_id = next(ids)
@@ -79,7 +67,7 @@ def write(plan: Plan, *, today: dt.date, now: dt.datetime) -> None:
         rows.append(
             {
                 "id": meeting_id,
-                "pairing_id": pairing.obj.id if pairing.obj is not None else pairing.id,
+                "pairing_id": pairing.key,
                 "date": row.date,
                 "duration_minutes": row.duration_minutes,
                 "modality": row.modality,
@@ -91,10 +79,8 @@ def write(plan: Plan, *, today: dt.date, now: dt.datetime) -> None:
             }
         )
         topics += [{"meeting_id": meeting_id, "topic": topic} for topic in row.topics or ()]
-    for chunk in chunks(rows, INSERT_BATCH):
-        db.session.execute(insert(_table(Meeting)), chunk)
-    for chunk in chunks(topics, INSERT_BATCH):
-        db.session.execute(insert(_table(MeetingTopic)), chunk)
+    insert_rows(table(Meeting), rows)
+    insert_rows(table(MeetingTopic), topics)
     _write_goals(plan, now)
 
 
@@ -106,7 +92,7 @@ def _write_goals(plan: Plan, now: dt.datetime) -> None:
         update.goal.updated_at = now
     plans: dict[tuple[int, int], PlanRecord] = {}
     for new in plan.new_goals:
-        mentee_id, year = _obj(new.mentee).id, new.row.year
+        mentee_id, year = new.mentee.key, new.row.year
         if (mentee_id, year) not in plans:
             plans[(mentee_id, year)] = db.session.execute(
                 select(PlanRecord).where(PlanRecord.mentee_id == mentee_id, PlanRecord.year == year)
@@ -126,23 +112,14 @@ def _write_goals(plan: Plan, now: dt.datetime) -> None:
     db.session.flush()
 
 
-def _table(model: type[Any]) -> Table:
-    """The Core table of a model, for bulk inserts that skip the ORM."""
-    return cast(Table, model.__table__)
-
-
 def _obj(ref: Ref[Any]) -> Any:
-    """The record behind `ref`: every step that creates one has run by the time it is asked for."""
+    """The ORM record behind `ref`: stored, or a program created by an earlier step."""
     if ref.obj is None:
         raise LookupError(f"{ref.label or 'a record'} was planned but not created")
     return ref.obj
 
 
-def _mentors(refs: list[Ref[MentorProfile]]) -> list[MentorProfile]:
-    return [_obj(ref) for ref in refs]
-
-
-def _apply(step: Step, today: dt.date, now: dt.datetime) -> None:
+def _apply(step: Step, now: dt.datetime) -> None:
     match step:
         case CreateProgram(ref=ref, name=name, specialty=specialty, kind=kind):
             ref.obj = Program(name=name, specialty=specialty, kind=kind or "residency")
@@ -150,28 +127,10 @@ def _apply(step: Step, today: dt.date, now: dt.datetime) -> None:
         case SetFields(record=record, changes=changes):
             for name, value in changes.items():
                 setattr(record, name, value)
-        case CreatePerson(ref=ref, email=email, first_name=first, last_name=last):
-            ref.obj = Person(email=email, first_name=first, last_name=last)
-            db.session.add(ref.obj)
         case SetSelfIdentification(person=person, answers=answers, description=description):
             people_service.set_self_identification(_obj(person), gender_description=description, **answers)
-        case CreateMentor():
-            step.ref.obj = people_service.enroll_mentor(
-                _obj(step.person),
-                program=step.program.obj if step.program else None,
-                interests=step.interests,
-                **{"enrolled_on": today, **step.fields},
-            )
-        case CreateMentee():
-            mentee = people_service.enroll_mentee(
-                _obj(step.person),
-                program=_obj(step.program),
-                interests=step.interests,
-                **{"enrolled_on": today, **step.fields},
-            )
-            step.ref.obj = mentee
-            _set_lists(mentee, step.preferred, step.excluded)
         case UpdateProfile(profile=profile):
+            # Its mentor lists are written with the new mentors they may name (bulk.write_people).
             for name, value in step.fields.items():
                 setattr(profile, name, value)
             if step.program is not None:
@@ -181,38 +140,12 @@ def _apply(step: Step, today: dt.date, now: dt.datetime) -> None:
                     people_service.set_mentee_interests(profile, step.interests)
                 else:
                     people_service.set_mentor_interests(profile, step.interests)
-            if isinstance(profile, MenteeProfile):
-                _set_lists(profile, step.preferred, step.excluded)
         case UpdateMeeting(meeting=meeting, changes=changes, topics=topics):
             for name, value in changes.items():
                 setattr(meeting, name, value)
             if topics is not None:
                 meeting.topic_rows = [MeetingTopic(topic=t) for t in topics]
             meeting.updated_at = now
-
-
-def _set_lists(
-    mentee: MenteeProfile,
-    preferred: list[Ref[MentorProfile]] | None,
-    excluded: list[Ref[MentorProfile]] | None,
-) -> None:
-    if preferred is not None:
-        mentee.preferred = _mentors(preferred)
-    if excluded is not None:
-        mentee.excluded = _mentors(excluded)
-
-
-def allocate_ids(table: str, count: int) -> list[int]:
-    """`count` fresh primary keys for `table`, taken from its sequence on PostgreSQL."""
-    # S608 below: `table` is one of this module's own table names (__tablename__), never user input.
-    if db.engine.dialect.name == "postgresql":
-        rows = db.session.execute(
-            text(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, :n)"),  # noqa: S608
-            {"n": count},
-        )
-        return [row[0] for row in rows]
-    start = db.session.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar_one()  # noqa: S608
-    return list(range(start + 1, start + 1 + count))
 
 
 def _prepare_bulk_insert(now: dt.datetime) -> None:
