@@ -38,11 +38,11 @@ from mentorship.services.roster.plan import (
     Step,
     UpdateProfile,
 )
-from mentorship.services.roster.stored import chunks
+from mentorship.services.roster.stored import StoredMentee, StoredMentor, chunks
 
 INSERT_BATCH = 1000
 # Mentees (by key) with one of their mentor lists, None where the row leaves it blank.
-MentorLists = list[tuple[int, list[Ref[MentorProfile]] | None]]
+MentorLists = list[tuple[int, list[Ref[StoredMentor]] | None]]
 
 
 def table(model: type[Any]) -> Table:
@@ -112,7 +112,7 @@ def write_people(plan: Plan, today: dt.date, now: dt.datetime) -> None:
     mentees = [s for s in steps if isinstance(s, CreateMentee)]
     _write_mentees(mentees, today)
     _write_answers([s for s in steps if isinstance(s, SetSelfIdentification)])
-    updated = [s for s in plan.steps if isinstance(s, UpdateProfile) and isinstance(s.profile, MenteeProfile)]
+    updated = [s for s in plan.steps if isinstance(s, UpdateProfile) and isinstance(s.profile, StoredMentee)]
     for association, new, stored in (
         (
             preferred_mentors,

@@ -11,7 +11,6 @@ from collections import defaultdict
 from typing import Any
 
 from mentorship import vocab
-from mentorship.models import Pairing
 from mentorship.services.roster.plan import (
     MenteeRef,
     NewGoal,
@@ -25,13 +24,14 @@ from mentorship.services.roster.plan import (
 )
 from mentorship.services.roster.planner import Planner, RowCheck
 from mentorship.services.roster.rows import GoalRow, MeetingRow, PairingRow
+from mentorship.services.roster.stored import StoredPairing
 
 KIND_ORDER = {kind: i for i, kind in enumerate(vocab.PAIRING_KINDS)}
 # (mentor email, mentee email), or (mentor id, mentee id) for stored pairings.
 Pair = tuple[Any, Any]
 
 
-def _ref_of(pairing: Pairing) -> PairingRef:
+def _ref_of(pairing: StoredPairing) -> PairingRef:
     return PairingRef(obj=pairing, start=pairing.start_date, end=pairing.end_date, kind=pairing.kind)
 
 

@@ -11,8 +11,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from mentorship.models import Goal, Meeting, MenteeProfile, MentorProfile, Pairing, Person, Program
+from mentorship.models import Goal, Program
 from mentorship.services.roster.rows import Answers, GoalRow, MeetingRow, PairingRow
+from mentorship.services.roster.stored import (
+    StoredMeeting,
+    StoredMentee,
+    StoredMentor,
+    StoredPairing,
+    StoredPerson,
+)
 
 CATEGORIES = ("programs", "people", "mentors", "mentees", "pairings", "meetings", "goals")
 ACTIONS = ("create", "update", "unchanged")
@@ -40,18 +47,18 @@ class Ref(Generic[T]):
 
 
 @dataclass(eq=False)
-class PersonRef(Ref[Person]):
+class PersonRef(Ref[StoredPerson]):
     # Where the file first gave this person's self-identification, and the answers (one set per person).
     selfid: tuple[str, Answers] | None = None
 
 
 @dataclass(eq=False)
-class MenteeRef(Ref[MenteeProfile]):
+class MenteeRef(Ref[StoredMentee]):
     program: Ref[Program] | None = None
 
 
 @dataclass(eq=False)
-class PairingRef(Ref[Pairing]):
+class PairingRef(Ref[StoredPairing]):
     start: dt.date = dt.date.min
     end: dt.date | None = None
     kind: str = "career"
@@ -73,7 +80,7 @@ class CreateProgram:
 class SetFields:
     """Set attributes of a stored program, person or pairing."""
 
-    record: Program | Person | Pairing
+    record: Program | StoredPerson | StoredPairing
     changes: dict[str, Any]
 
 
@@ -95,7 +102,7 @@ class SetSelfIdentification:
 
 @dataclass
 class CreateMentor:
-    ref: Ref[MentorProfile]
+    ref: Ref[StoredMentor]
     person: PersonRef
     fields: dict[str, Any]
     program: Ref[Program] | None
@@ -109,25 +116,25 @@ class CreateMentee:
     fields: dict[str, Any]
     program: Ref[Program]
     interests: list[str]
-    preferred: list[Ref[MentorProfile]] | None
-    excluded: list[Ref[MentorProfile]] | None
+    preferred: list[Ref[StoredMentor]] | None
+    excluded: list[Ref[StoredMentor]] | None
 
 
 @dataclass
 class UpdateProfile:
     """Change a stored mentor or mentee profile; None leaves that part as it is."""
 
-    profile: MentorProfile | MenteeProfile
+    profile: StoredMentor | StoredMentee
     fields: dict[str, Any]
     program: Ref[Program] | None = None
     interests: list[str] | None = None
-    preferred: list[Ref[MentorProfile]] | None = None
-    excluded: list[Ref[MentorProfile]] | None = None
+    preferred: list[Ref[StoredMentor]] | None = None
+    excluded: list[Ref[StoredMentor]] | None = None
 
 
 @dataclass
 class UpdateMeeting:
-    meeting: Meeting
+    meeting: StoredMeeting
     changes: dict[str, Any]
     topics: list[str] | None
 
@@ -149,8 +156,8 @@ class NewPairing:
     """A pairing to insert in bulk once every person and profile exists."""
 
     ref: PairingRef
-    mentor: Ref[MentorProfile]
-    mentee: Ref[MenteeProfile]
+    mentor: Ref[StoredMentor]
+    mentee: Ref[StoredMentee]
     row: PairingRow
 
 
@@ -166,7 +173,7 @@ class NewMeeting:
 class NewGoal:
     """A goal to add to the mentee's plan of its year (the plan is made if the mentee has none)."""
 
-    mentee: Ref[MenteeProfile]
+    mentee: Ref[StoredMentee]
     row: GoalRow
 
 

@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Any
 
 from mentorship.access import Scope
-from mentorship.models import MentorProfile, Program, SelfIdentification
+from mentorship.models import Program
 from mentorship.services import people as people_service
 from mentorship.services.roster.cells import At, RowCheck, quote
 from mentorship.services.roster.plan import (
@@ -28,10 +28,10 @@ from mentorship.services.roster.plan import (
     SetSelfIdentification,
 )
 from mentorship.services.roster.rows import Answers, ParsedRoster, PersonRow
-from mentorship.services.roster.stored import Stored
+from mentorship.services.roster.stored import Stored, StoredAnswers, StoredMentor
 
 
-def stored_answers(selfid: SelfIdentification | None) -> Answers:
+def stored_answers(selfid: StoredAnswers | None) -> Answers:
     """A stored self-identification in the shape of a row's answers."""
     if selfid is None:
         return {
@@ -76,7 +76,7 @@ class Planner:
         self.plan = Plan()
         self.programs: dict[str, Ref[Program]] = {}
         self.people: dict[str, PersonRef] = {}
-        self.mentors: dict[str, Ref[MentorProfile]] = {}
+        self.mentors: dict[str, Ref[StoredMentor]] = {}
         self.mentees: dict[str, MenteeRef] = {}
 
     def check(self, at: At) -> RowCheck:

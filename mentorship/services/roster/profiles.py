@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mentorship.models import MenteeProfile, MentorProfile, Program
+from mentorship.models import Program
 from mentorship.services.roster.cells import RowCheck
 from mentorship.services.roster.plan import (
     CreateMentee,
@@ -19,6 +19,7 @@ from mentorship.services.roster.plan import (
 )
 from mentorship.services.roster.planner import Planner
 from mentorship.services.roster.rows import MenteeRow, MentorRow, PersonRow
+from mentorship.services.roster.stored import StoredMentee, StoredMentor
 
 
 class ProfilePlanner:
@@ -37,7 +38,7 @@ class ProfilePlanner:
             self.plan_mentee(mentee)
 
     def enrolment_dates_ok(
-        self, row: RowCheck, person: PersonRow, existing: MentorProfile | MenteeProfile | None
+        self, row: RowCheck, person: PersonRow, existing: StoredMentor | StoredMentee | None
     ) -> None:
         """The row's (or the stored) dates: left on or after enrolled (a new profile enrols today)."""
         enrolled_on = person.enrolled_on or (existing.enrolled_on if existing else self.planner.today)
@@ -70,7 +71,7 @@ class ProfilePlanner:
         self.enrolment_dates_ok(row, mentor, existing)
         if not row.ok:
             return
-        ref: Ref[MentorProfile] = Ref(obj=existing, label=person.label, row=mentor.at.number)
+        ref: Ref[StoredMentor] = Ref(obj=existing, label=person.label, row=mentor.at.number)
         self.planner.mentors[email] = ref
         fields = {
             "mentor_type": mentor_type,
@@ -96,7 +97,7 @@ class ProfilePlanner:
         category: str,
         person: PersonRef,
         ref: Ref[Any],
-        existing: MentorProfile | MenteeProfile,
+        existing: StoredMentor | StoredMentee,
         fields: dict[str, Any],
         program: Ref[Program] | None,
         data: PersonRow,
@@ -111,7 +112,7 @@ class ProfilePlanner:
         if interests:
             changes.append("interests")
         lists: list[str] = []
-        if isinstance(existing, MenteeProfile) and isinstance(data, MenteeRow):
+        if isinstance(existing, StoredMentee) and isinstance(data, MenteeRow):
             lists = self.changed_lists(existing, data)
         changes += lists
         self.planner.plan_selfid(row, person, data.selfid, changes)
@@ -195,11 +196,11 @@ class ProfilePlanner:
             return
         self.plan_update(row, "mentees", person, ref, existing, fields, program, mentee)
 
-    def mentor_ref(self, email: str) -> Ref[MentorProfile]:
+    def mentor_ref(self, email: str) -> Ref[StoredMentor]:
         """The mentor `email` names: from the Mentors sheet, else the stored one."""
         return self.planner.mentors.get(email) or Ref(obj=self.stored.people[email].mentor)
 
-    def mentor_lists(self, mentee: MenteeRow) -> dict[str, list[Ref[MentorProfile]] | None]:
+    def mentor_lists(self, mentee: MenteeRow) -> dict[str, list[Ref[StoredMentor]] | None]:
         """A mentee row's preferred and do-not-match mentors (None where the row leaves them blank)."""
         return {
             "preferred": None
@@ -210,7 +211,7 @@ class ProfilePlanner:
             else [self.mentor_ref(e) for e in mentee.do_not_match],
         }
 
-    def changed_lists(self, existing: MenteeProfile, mentee: MenteeRow) -> list[str]:
+    def changed_lists(self, existing: StoredMentee, mentee: MenteeRow) -> list[str]:
         """The columns of the mentee's mentor lists that the row changes."""
         changed = []
         for column, wanted, current in (
@@ -220,8 +221,6 @@ class ProfilePlanner:
             if wanted is None:
                 continue
             targets = [self.mentor_ref(e) for e in wanted]
-            if any(t.obj is None for t in targets) or {id(t.obj) for t in targets} != {
-                id(m) for m in current
-            }:
+            if any(t.obj is None for t in targets) or {t.obj.id for t in targets if t.obj} != set(current):
                 changed.append(column)
         return changed

@@ -12,15 +12,27 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from mentorship.extensions import db
-from mentorship.models import Goal, Meeting, MeetingTopic, MenteeProfile, Pairing, Program
+from mentorship.models import (
+    Goal,
+    Meeting,
+    MeetingTopic,
+    MenteeProfile,
+    MentorProfile,
+    Pairing,
+    Person,
+    Program,
+    SelfIdentification,
+)
 from mentorship.models import Plan as PlanRecord
 from mentorship.services import meetings as meeting_rules
 from mentorship.services import people as people_service
 from mentorship.services.roster.bulk import allocate_ids, insert_rows, is_bulk, table, write_people
 from mentorship.services.roster.plan import (
     CreateProgram,
+    PersonRef,
     Plan,
     Ref,
     SetFields,
@@ -29,14 +41,16 @@ from mentorship.services.roster.plan import (
     UpdateMeeting,
     UpdateProfile,
 )
+from mentorship.services.roster.stored import StoredPairing, StoredPerson, chunks
 
 
 def write(plan: Plan, *, today: dt.date, now: dt.datetime) -> None:
     """Apply `plan`: a new profile without a date is enrolled `today`; records are stamped `now`."""
     with db.session.no_autoflush:
+        records = _records_updated(plan)
         for step in plan.steps:
             if not is_bulk(step):
-                _apply(step, now)
+                _apply(step, records, now)
         _prepare_bulk_insert(now)
     db.session.flush()  # new programs have their keys; stored records are updated
     write_people(plan, today, now)
@@ -113,23 +127,62 @@ def _write_goals(plan: Plan, now: dt.datetime) -> None:
 
 
 def _obj(ref: Ref[Any]) -> Any:
-    """The ORM record behind `ref`: stored, or a program created by an earlier step."""
+    """The program behind `ref`: stored, or created by an earlier step."""
     if ref.obj is None:
         raise LookupError(f"{ref.label or 'a record'} was planned but not created")
     return ref.obj
 
 
-def _apply(step: Step, now: dt.datetime) -> None:
+# What an update of each stored record changes, loaded with it.
+LOADS: dict[type[Any], list[Any]] = {
+    Person: [selectinload(Person.self_identification).selectinload(SelfIdentification.races)],
+    MentorProfile: [selectinload(MentorProfile.interest_rows)],
+    MenteeProfile: [selectinload(MenteeProfile.interest_rows)],
+    Pairing: [],
+    Meeting: [selectinload(Meeting.topic_rows)],
+}
+Records = dict[tuple[type[Any], int], Any]
+
+
+def _records_updated(plan: Plan) -> Records:
+    """The ORM records of the stored people, profiles, pairings and meetings the plan updates, by model
+    and key: the plan compared plain rows (stored.py); only what changes goes through the ORM."""
+    wanted: dict[type[Any], set[int]] = defaultdict(set)
+    for step in plan.steps:
+        match step:
+            case SetFields(record=StoredPerson() | StoredPairing() as record):
+                wanted[record.model].add(record.id)
+            case SetSelfIdentification(person=PersonRef(obj=StoredPerson() as person)):
+                wanted[Person].add(person.id)
+            case UpdateProfile(profile=profile):
+                wanted[profile.model].add(profile.id)
+            case UpdateMeeting(meeting=meeting):
+                wanted[Meeting].add(meeting.id)
+    records: Records = {}
+    for model, ids in wanted.items():
+        for chunk in chunks(sorted(ids)):
+            query = select(model).where(model.id.in_(chunk)).options(*LOADS[model])
+            records.update(((model, obj.id), obj) for obj in db.session.execute(query).scalars())
+    return records
+
+
+def _apply(step: Step, records: Records, now: dt.datetime) -> None:
     match step:
         case CreateProgram(ref=ref, name=name, specialty=specialty, kind=kind):
             ref.obj = Program(name=name, specialty=specialty, kind=kind or "residency")
             db.session.add(ref.obj)
-        case SetFields(record=record, changes=changes):
+        case SetFields(record=Program() as program, changes=changes):
             for name, value in changes.items():
-                setattr(record, name, value)
-        case SetSelfIdentification(person=person, answers=answers, description=description):
-            people_service.set_self_identification(_obj(person), gender_description=description, **answers)
-        case UpdateProfile(profile=profile):
+                setattr(program, name, value)
+        case SetFields(record=StoredPerson() | StoredPairing() as record, changes=changes):
+            for name, value in changes.items():
+                setattr(records[(record.model, record.id)], name, value)
+        case SetSelfIdentification(person=PersonRef(obj=StoredPerson() as person)):
+            people_service.set_self_identification(
+                records[(Person, person.id)], gender_description=step.description, **step.answers
+            )
+        case UpdateProfile(profile=stored):
+            profile = records[(stored.model, stored.id)]
             # Its mentor lists are written with the new mentors they may name (bulk.write_people).
             for name, value in step.fields.items():
                 setattr(profile, name, value)
@@ -140,7 +193,8 @@ def _apply(step: Step, now: dt.datetime) -> None:
                     people_service.set_mentee_interests(profile, step.interests)
                 else:
                     people_service.set_mentor_interests(profile, step.interests)
-        case UpdateMeeting(meeting=meeting, changes=changes, topics=topics):
+        case UpdateMeeting(meeting=stored, changes=changes, topics=topics):
+            meeting = records[(Meeting, stored.id)]
             for name, value in changes.items():
                 setattr(meeting, name, value)
             if topics is not None:
