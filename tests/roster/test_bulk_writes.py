@@ -191,8 +191,7 @@ def canonical() -> dict[str, Any]:
 
     def plain(value: Any) -> Any:
         if isinstance(value, dt.date):
-            # given_on is the real date of the import (people.set_self_identification's default).
-            return "today" if value == dt.date.today() else value.isoformat()
+            return value.isoformat()
         if isinstance(value, tuple | list):
             return [plain(v) for v in value]
         if isinstance(value, dict):
@@ -204,7 +203,12 @@ def canonical() -> dict[str, Any]:
         selfid = person.self_identification
         state["people"][person.email].update(
             created_at=person.created_at,
-            given_on=selfid.given_on if selfid else None,
+            # The real date of the import (people.set_self_identification's default), not TODAY.
+            given_on=None
+            if selfid is None
+            else "today"
+            if selfid.given_on == dt.date.today()
+            else selfid.given_on,
             gender_description=selfid.gender_description if selfid else None,
         )
     state["meeting_stamps"] = sorted(
@@ -223,7 +227,7 @@ def canonical() -> dict[str, Any]:
         (e.action, e.details)
         for e in db.session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars()
     ]
-    return plain(json.loads(json.dumps(plain(state), default=str)))
+    return plain(state)
 
 
 def run_both() -> dict[str, Any]:
