@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -16,11 +16,11 @@ from mentorship.forms import as_id
 from mentorship.services import export_jobs, exports
 from mentorship.services.academic_year import year_of
 from mentorship.services.meetings import utcnow
-from mentorship.services.metrics import glossary, network
+from mentorship.services.metrics import glossary
 from mentorship.services.metrics.queries import programs_in_scope
 from mentorship.services.report_data import figures
 from mentorship.services.report_data.request import REPORTS, ReportSettings
-from mentorship.services.report_data.years import STATUS_LABELS, network_of, trend
+from mentorship.services.report_data.years import STATUS_LABELS, dashboard
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -85,7 +85,13 @@ FIGURE_LISTS = {
 def figure_link(key: str, year: int, program_id: int | None) -> str:
     """The address of the list behind figure `key` (a Summary column or status flag) of a year and program."""
     endpoint, extra = FIGURE_LISTS.get(key, ("pairings.index", {"status": key}))
-    return url_for(endpoint, year=year, program=program_id or "", **extra)
+    # A page links some 500 figures to a handful of lists: each list's path is built once per request, and
+    # the arguments, whole numbers and the fixed names above, need no quoting.
+    paths = g.setdefault("figure_paths", {})
+    if endpoint not in paths:
+        paths[endpoint] = url_for(endpoint)
+    query = f"year={int(year)}&program={int(program_id) if program_id else ''}"
+    return "&".join([f"{paths[endpoint]}?{query}", *(f"{k}={v}" for k, v in extra.items())])
 
 
 def _scope_ids(program_ids):
@@ -106,15 +112,10 @@ def index():
             "dashboard/index.html", error=str(exc), years=years, programs={}, year=current, program=None
         ), 400
     settings = ReportSettings.from_config(config)
-    trend_years = trend(year, _scope_ids(program_ids), dt.date.today(), settings)
-    now = trend_years[-1]
-    summary = now.summary()
-    total = summary[-1]
-    figures_ = network.network_figures(now.ay, now.as_of, _scope_ids(program_ids))
-    networks = {r.program_id: network_of(now, r.program_id, figures_) for r in summary}
-    statuses = now.status_counts()
-    trend_rows = [(y.ay.label, y.total()) for y in trend_years]
-    trend_years_ = [y.ay.year for y in trend_years]
+    shown = dashboard(year, _scope_ids(program_ids), dt.date.today(), settings)
+    summary = shown.summary
+    statuses = shown.statuses
+    trend_rows = [(ay.label, row) for ay, row in shown.trend]
     labels = [label for label, _row in trend_rows]
     charts_ = {
         "trend": charts.lines(
@@ -144,19 +145,19 @@ def index():
         programs=allowed,
         year=year,
         program=picked,
-        ay=now.ay,
-        as_of=now.as_of,
+        ay=shown.ay,
+        as_of=shown.as_of,
         summary=summary,
-        total=total,
-        networks=networks,
+        total=summary[-1],
+        networks=shown.networks,
         statuses=statuses,
         trend_rows=trend_rows,
-        trend_years=trend_years_,
+        trend_years=[ay.year for ay, _row in shown.trend],
         link=figure_link,
         charts=charts_,
         reports=REPORTS,
         settings=settings,
-        year_to_date=now.as_of < now.ay.end,
+        year_to_date=shown.as_of < shown.ay.end,
         definitions=glossary.BY_KEY,
     )
 

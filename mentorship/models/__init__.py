@@ -8,7 +8,7 @@ from mentorship.models.exports import ExportJob
 from mentorship.models.mail import OutboundEmail
 from mentorship.models.matching import MatchRun
 from mentorship.models.meetings import LogLink, LogLinkUse, Meeting, MeetingTopic
-from mentorship.models.metrics import PairingYearTotal
+from mentorship.models.metrics import DataVersion, PairingYearTotal
 from mentorship.models.pairings import Pairing, PulseCheck, Reminder
 from mentorship.models.people import (
     MenteeInterest,
@@ -39,6 +39,7 @@ __all__ = [
     "AccountInvitation",
     "ApiToken",
     "CalendarFeed",
+    "DataVersion",
     "AuditEvent",
     "Event",
     "ExportJob",

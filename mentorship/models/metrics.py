@@ -1,10 +1,11 @@
-"""Totals kept for the metrics: each pairing's counted meetings per academic year (docs/architecture.md)."""
+"""Kept for the metrics: each pairing's counted meetings per academic year, and the version of the data the
+figures come from (docs/architecture.md)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Integer
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mentorship.extensions import Model
@@ -26,3 +27,15 @@ class PairingYearTotal(Model):
     minutes: Mapped[int] = mapped_column(Integer)
     first_held: Mapped[dt.date] = mapped_column(Date)
     last_held: Mapped[dt.date] = mapped_column(Date)
+
+
+class DataVersion(Model):
+    """One row: a number raised by every transaction that changes data a figure is computed from, so that
+    figures computed once can be served again while it stands (services.metrics.versions). `token` is new
+    whenever the row is made again (an emptied database), so a number is never reused for other data."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+    number: Mapped[int] = mapped_column(BigInteger)

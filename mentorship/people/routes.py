@@ -176,10 +176,8 @@ def show(person_id: int):
     pairings = history(person, visible)
     stories = story_context(pairings)
     show_demographics = people_service.shows_self_identification(person, current_user)
-    if show_demographics:
-        db.session.commit()
     is_staff_view = staff_can_see_person(current_user, person.id)
-    return render_template(
+    page = render_template(
         "people/show.html",
         network=_network(person, is_staff_view),
         person=person,
@@ -192,6 +190,11 @@ def show(person_id: int):
         invitations=invitations.with_status(person, utcnow()) if is_staff_view else [],
         urim=people_service.effective_urim(person.self_identification, current_app.config["URIM_CATEGORIES"]),
     )
+    if show_demographics:
+        # The view of the self-identification is audited once the page is made: a commit before it would
+        # expire every pairing loaded for the page and reload each one as the template reads it.
+        db.session.commit()
+    return page
 
 
 def _network(person: Person, is_staff_view: bool) -> dict | None:

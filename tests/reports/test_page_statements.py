@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from mentorship.extensions import db
+from mentorship.services import people as people_service
 
 TODAY = dt.date.today()
 YEAR = TODAY.year if TODAY.month >= 7 else TODAY.year - 1
@@ -52,3 +53,18 @@ def test_staff_pages_run_the_same_statements_on_small_and_large_data(f, pair, lo
     _grow(f, pair, 12)
     large = _statements(browser, pages, count_queries)
     assert large == small
+
+
+def test_a_person_page_showing_demographics_runs_the_same_statements_on_small_and_large_data(
+    f, pair, login, count_queries
+):
+    # Its view is audited; committing that audit must not make the page reload its pairings one by one.
+    f.meeting(pair.pairing, TODAY - dt.timedelta(days=40), minutes=45, topics=["research"])
+    people_service.set_self_identification(pair.mentor.person, gender="woman", races=["asian"])
+    admin = f.user(f.person("admin@example.org", "Ada", "Admin"), is_admin=True, view_demographics=True)
+    db.session.commit()
+    browser = login(admin)
+    pages = {"person page (mentor)": f"/people/{pair.mentor.person_id}"}
+    small = _statements(browser, pages, count_queries)
+    _grow(f, pair, 12)
+    assert _statements(browser, pages, count_queries) == small

@@ -1,12 +1,14 @@
-"""The Summary KPIs as workbook rows, and the five-year trend the dashboard and the annual review show."""
+"""The Summary KPIs as workbook rows, the five-year trend the dashboard and the annual review show, and the
+dashboard's figures, computed once per version of the data (services.metrics.versions)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from dataclasses import dataclass
 
-from mentorship.services.academic_year import academic_year, report_date
-from mentorship.services.metrics import network
+from mentorship.services.academic_year import AcademicYear, academic_year, report_date
+from mentorship.services.metrics import network, versions
 from mentorship.services.metrics.definitions import STATUS_LABELS, SummaryRow, YearMetrics
 from mentorship.services.metrics.network import NetworkFigures, NetworkSummary
 from mentorship.services.metrics.queries import years_metrics
@@ -14,7 +16,7 @@ from mentorship.services.report_data.request import ReportSettings
 from reports.kpis import KpiRow
 
 TREND_YEARS = 5
-__all__ = ["STATUS_LABELS", "TREND_YEARS", "kpi_row", "network_of", "trend"]
+__all__ = ["STATUS_LABELS", "TREND_YEARS", "Dashboard", "dashboard", "kpi_row", "network_of", "trend"]
 
 
 def kpi_row(label: str, row: SummaryRow, network: NetworkSummary) -> KpiRow:
@@ -58,3 +60,39 @@ def trend(
             continue
         spans.append((ay, report_date(ay, today)))
     return years_metrics(spans, settings.metrics, program_ids)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """What the dashboard shows for one year and scope: the year's Summary rows (programs, then the total),
+    their network summaries by program id, the pairings by status, and each year of the trend's total row."""
+
+    ay: AcademicYear
+    as_of: dt.date
+    summary: list[SummaryRow]
+    networks: dict[int | None, NetworkSummary]
+    statuses: dict[str, int]
+    trend: list[tuple[AcademicYear, SummaryRow]]
+
+
+def dashboard(
+    year: int, program_ids: Collection[int] | None, today: dt.date, settings: ReportSettings
+) -> Dashboard:
+    """The dashboard's figures, computed again only when the data, the day, the scope or a setting differ."""
+    scope = None if program_ids is None else tuple(sorted(program_ids))
+    return versions.kept(
+        "dashboard", (year, scope, today, settings), lambda: _dashboard(year, scope, today, settings)
+    )
+
+
+def _dashboard(
+    year: int, program_ids: Collection[int] | None, today: dt.date, settings: ReportSettings
+) -> Dashboard:
+    years = trend(year, program_ids, today, settings)
+    now = years[-1]
+    summary = now.summary()
+    figures = network.network_figures(now.ay, now.as_of, program_ids)
+    networks = {row.program_id: network_of(now, row.program_id, figures) for row in summary}
+    return Dashboard(
+        now.ay, now.as_of, summary, networks, now.status_counts(), [(y.ay, y.total()) for y in years]
+    )

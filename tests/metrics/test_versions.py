@@ -1,0 +1,180 @@
+"""The dashboard's figures are served again only while the data they come from is unchanged."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import cast
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Table, delete, insert, update
+
+from mentorship.extensions import db
+from mentorship.models import DataVersion, Meeting
+from mentorship.services import audit
+from mentorship.services.metrics import versions
+from mentorship.services.metrics.definitions import MetricSettings
+from mentorship.services.report_data import years
+from mentorship.services.report_data.request import ReportSettings
+
+TODAY = dt.date.today()
+YEAR = TODAY.year if TODAY.month >= 7 else TODAY.year - 1
+SETTINGS = ReportSettings(MetricSettings(4, 60), 5, 7, (), ("research",))
+MEETINGS = cast(Table, Meeting.__table__)
+
+
+def shown(program_ids=None) -> years.Dashboard:
+    return years.dashboard(YEAR, program_ids, TODAY, SETTINGS)
+
+
+def fresh(program_ids=None) -> years.Dashboard:
+    return years._dashboard(YEAR, program_ids, TODAY, SETTINGS)
+
+
+def held(figures: years.Dashboard) -> int:
+    return figures.summary[-1].meetings
+
+
+def test_figures_are_served_again_with_one_statement_while_nothing_changes(pair, f, count_queries):
+    f.meeting(pair.pairing, TODAY - dt.timedelta(days=3))
+    db.session.commit()
+    first = shown()
+    statements, again = count_queries(shown)
+    assert statements == 1  # the version, nothing else
+    assert again is first
+
+
+def test_a_meeting_logged_deleted_or_imported_is_in_the_next_figures(pair, f):
+    f.meeting(pair.pairing, TODAY - dt.timedelta(days=3))
+    db.session.commit()
+    assert held(shown()) == 1
+    meeting = f.meeting(pair.pairing, TODAY - dt.timedelta(days=2))
+    db.session.commit()
+    assert held(shown()) == 2
+    meeting.deleted_at = dt.datetime(2026, 1, 1)  # an ORM edit (the soft delete)
+    db.session.commit()
+    assert held(shown()) == 1
+    db.session.execute(  # the roster import's bulk insert
+        insert(MEETINGS),
+        [
+            {
+                "pairing_id": pair.pairing.id,
+                "date": TODAY - dt.timedelta(days=1),
+                "duration_minutes": 30,
+                "modality": "in_person",
+                "status": "held",
+                "logged_as": "import",
+                "created_at": dt.datetime(2026, 1, 1),
+            }
+        ],
+    )
+    db.session.commit()
+    assert held(shown()) == 2
+    db.session.execute(update(Meeting).values(status="cancelled"))
+    db.session.commit()
+    assert held(shown()) == 0
+    assert shown() == fresh()
+
+
+def test_writes_no_figure_reads_and_rolled_back_writes_keep_the_version(pair, f):
+    f.meeting(pair.pairing, TODAY - dt.timedelta(days=3))
+    db.session.commit()
+    before = versions.current()
+    audit.record(None, "test.nothing", None)
+    db.session.commit()
+    assert versions.current() == before
+    f.meeting(pair.pairing, TODAY - dt.timedelta(days=2))
+    db.session.flush()
+    db.session.rollback()
+    assert versions.current() == before
+    f.meeting(pair.pairing, TODAY - dt.timedelta(days=1))
+    db.session.commit()
+    token, number = versions.current()
+    assert (token, number) == (before[0], before[1] + 1)
+
+
+def test_an_emptied_database_never_reuses_a_version(pair, f):
+    f.meeting(pair.pairing, TODAY - dt.timedelta(days=3))
+    db.session.commit()
+    first = versions.current()
+    db.session.execute(delete(DataVersion))  # the version row itself is not data a figure reads
+    db.session.commit()
+    assert versions.current() is None
+    assert held(shown()) == 1  # no version yet: computed, not kept
+    f.meeting(pair.pairing, TODAY - dt.timedelta(days=2))
+    db.session.commit()
+    token, number = versions.current()
+    assert number == 1 and token != first[0]
+
+
+def test_the_dashboard_page_shows_a_meeting_logged_after_it_was_seen(pair, f, login):
+    admin = f.user(f.person("admin@example.org", "Ada", "Admin"), is_admin=True)
+    db.session.commit()
+    browser = login(admin)
+    assert browser.get("/dashboard/").status_code == 200
+    assert held(shown()) == 0
+    f.meeting(pair.pairing, TODAY - dt.timedelta(days=1))
+    db.session.commit()
+    assert browser.get("/dashboard/").status_code == 200
+    assert held(shown()) == 1
+    assert shown() == fresh()
+
+
+operation = st.one_of(
+    st.tuples(st.just("log"), st.integers(0, 1), st.integers(0, 400)),
+    st.tuples(st.just("soft_delete"), st.integers(0, 20)),
+    st.tuples(st.just("hard_delete"), st.integers(0, 20)),
+    st.tuples(st.just("import"), st.integers(0, 1), st.integers(0, 400)),
+    st.tuples(st.just("end"), st.integers(0, 1)),
+    st.tuples(st.just("enrol")),
+    st.tuples(st.just("audit")),
+    st.tuples(st.just("rollback"), st.integers(0, 1)),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(operations=st.lists(operation, min_size=1, max_size=12))
+def test_served_figures_always_equal_a_recomputation(f, operations):
+    db.session.rollback()
+    program = f.program()
+    pairings = [f.pairing(start_date=TODAY - dt.timedelta(days=500)) for _ in range(2)]
+    db.session.commit()
+    meetings: list[Meeting] = []
+    for op in operations:
+        name = op[0]
+        if name == "log":
+            meetings.append(f.meeting(pairings[op[1]], TODAY - dt.timedelta(days=op[2])))
+        elif name in {"soft_delete", "hard_delete"} and meetings:
+            meeting = meetings.pop(op[1] % len(meetings))
+            if name == "soft_delete":
+                meeting.deleted_at = dt.datetime(2026, 1, 1)
+            else:
+                db.session.delete(meeting)
+        elif name == "import":
+            db.session.execute(
+                insert(MEETINGS),
+                [
+                    {
+                        "pairing_id": pairings[op[1]].id,
+                        "date": TODAY - dt.timedelta(days=op[2]),
+                        "duration_minutes": 45,
+                        "modality": "virtual",
+                        "status": "held",
+                        "logged_as": "import",
+                        "created_at": dt.datetime(2026, 1, 1),
+                    }
+                ],
+            )
+        elif name == "end":
+            pairings[op[1]].end_date = TODAY - dt.timedelta(days=1)
+        elif name == "enrol":
+            f.mentee(prog=program)
+        elif name == "audit":
+            audit.record(None, "test.nothing", None)
+        if name == "rollback" and op[1]:
+            db.session.rollback()
+            meetings = [m for m in meetings if m in db.session]
+        else:
+            db.session.commit()
+        assert shown() == fresh()
+        assert shown([program.id]) == fresh([program.id])
