@@ -1,9 +1,9 @@
 """Flask-Migrate, set up without importing it until a migration runs.
 
-Importing Flask-Migrate imports Alembic and its dialects, a third of the CPU time of a bare `flask --help`,
-while only the `flask db` commands and the migrations use them; every other command, page and worker
-creates the app too. So create_app puts a stand-in where Flask-Migrate keeps its settings, and a `db`
-command that imports Flask-Migrate's command group only when `flask db …` is asked for (its help included).
+Importing Flask-Migrate imports Alembic and its dialects (about a tenth of a second of CPU), which only the
+`flask db` commands and the migrations use, while every command, page and worker creates the app. So
+create_app puts a stand-in where Flask-Migrate keeps its settings, and a `db` command that imports
+Flask-Migrate's command group only when `flask db …` is asked for (its help included).
 """
 
 from __future__ import annotations

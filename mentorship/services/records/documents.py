@@ -63,7 +63,7 @@ def verify_url(config: Mapping[str, Any], code: str) -> str:
 
 def pdf_of(record: MentorRecord, issued: Any, config: Mapping[str, Any]) -> bytes:
     """The PDF of `record`, carrying the code of its issued row."""
-    from reports import record_pdf  # imported here: ReportLab would add a tenth of a second to every start
+    from reports import record_pdf  # imported here: ReportLab would slow every start of the app
 
     code = issue.code_of(issued, config["SECRET_KEY"])
     details = [d for d in (record.rank, record.department) if d] + [record.email]
