@@ -84,14 +84,14 @@ def create_app(config_class: type = Config) -> Flask:
     trust_proxies(app)
     check_review_months(app)
 
-    from mentorship import models  # noqa: F401  (registers the tables)
-    from mentorship.extensions import bootstrap, csrf, db, limiter, login_manager, mail, migrate
+    from mentorship import migrations, models  # noqa: F401  (models registers the tables)
+    from mentorship.extensions import bootstrap, csrf, db, limiter, login_manager, mail
     from mentorship.services.metrics import kept, versions
 
     db.init_app(app)
     kept.install()  # the per-year meeting totals follow every meeting write (docs/architecture.md)
     versions.install()  # and figures computed once are served again until the data changes
-    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    migrations.init_app(app, db)
     login_manager.init_app(app)
     csrf.init_app(app)
     bootstrap.init_app(app)

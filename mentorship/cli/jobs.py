@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from rq import SimpleWorker
 
 from mentorship.cli import fail
 from mentorship.services import jobs
@@ -19,6 +18,8 @@ def worker(burst: bool) -> None:
     """Run the jobs of the JOBS_QUEUE queue on REDIS_URL until stopped (Ctrl-C or SIGTERM)."""
     if not current_app.config.get("REDIS_URL"):
         fail("REDIS_URL is not set: without Redis, jobs run inside the web process and need no worker.")
+    from rq import SimpleWorker  # imported here: every command's start imports this module
+
     # SimpleWorker runs each job in this process, in its own app context: a forking worker would hand the
     # parent's database connections to its children.
     SimpleWorker([jobs.job_queue()], connection=jobs.redis_connection()).work(burst=burst)

@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
@@ -14,9 +15,13 @@ from flask.cli import AppGroup
 from mentorship.cli import echo_introductions, fail
 from mentorship.extensions import db
 from mentorship.services import introductions
-from mentorship.services import roster as roster_service
 from mentorship.services.meetings import utcnow
 from reports.roster_template import build_template
+
+# The roster service (the import's reader and writer, and what they import) is imported by the commands that
+# use it: every command's start imports this module.
+if TYPE_CHECKING:
+    from mentorship.services import roster as roster_service
 
 group = AppGroup("roster", help="Write the import template and import rosters from .xlsx or .csv files.")
 
@@ -29,6 +34,8 @@ def template(path: str) -> None:
     """Write the import template (instructions, five sheets, examples, drop-downs) to PATH.xlsx."""
     if Path(path).suffix.lower() != ".xlsx":
         fail("The template is an Excel workbook: give a path ending in .xlsx.")
+    from mentorship.services import roster as roster_service
+
     try:
         Path(path).write_bytes(build_template(roster_service.SHEETS, current_app.config["MEETING_TOPICS"]))
     except OSError as exc:
@@ -48,6 +55,8 @@ def template(path: str) -> None:
 )
 def import_(paths: tuple[str, ...], dry_run: bool, notify: bool) -> None:
     """Import one .xlsx workbook or one or more .csv files (mentors.csv, mentees.csv, ...), all or nothing."""
+    from mentorship.services import roster as roster_service
+
     try:
         roster = roster_service.read_paths(paths, current_app.config["IMPORT_MAX_BYTES"])
         # A progress bar on a terminal; nothing extra on stderr when output is captured (cron, CI).
@@ -84,6 +93,8 @@ def import_(paths: tuple[str, ...], dry_run: bool, notify: bool) -> None:
 
 
 def _print_result(result: roster_service.ImportResult) -> None:
+    from mentorship.services import roster as roster_service
+
     name = result.filename
     if result.dry_run:
         click.echo(f"Dry run of {name}: no problems found; nothing was imported.")

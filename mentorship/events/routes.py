@@ -7,7 +7,6 @@ check in. Links from emails and the QR code open a page; only its POST writes (d
 
 from __future__ import annotations
 
-import segno
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
@@ -249,6 +248,8 @@ def _check_in_url(event: Event) -> str:
 
 
 def _qr(event: Event, scale: int) -> Markup:
+    import segno  # imported here: only an event's check-in page draws a code
+
     # segno writes the SVG itself (no user text in it): safe to inline, and no CDN or script is needed.
     svg = segno.make(_check_in_url(event), error="m").svg_inline(scale=scale, title="Check-in code")
     return Markup(svg)  # noqa: S704 (segno's own markup, the address is url_for's)

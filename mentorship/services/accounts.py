@@ -27,12 +27,6 @@ from mentorship.services.people import (
     rename_person,
 )
 
-# Every page asks for the user's roles (menu, access checks): load the profiles they come from with the user.
-USER_WITH_ROLES = (
-    joinedload(User.person).joinedload(Person.mentor),
-    joinedload(User.person).joinedload(Person.mentee),
-    selectinload(User.programs),
-)
 MIN_PASSWORD_SCORE = 2  # zxcvbn: 0-1 are guessed by a common-password list or a simple pattern
 # A password reset this soon after an email change also tells the previous address.
 RECENT_EMAIL_CHANGE = dt.timedelta(hours=24)
@@ -201,7 +195,14 @@ def load_session(session_id: str, *, now: dt.datetime | None = None, idle_days: 
             UserSession.ended_at.is_(None),
             UserSession.last_seen_at > now - dt.timedelta(days=idle_days),
         )
-        .options(*USER_WITH_ROLES)
+        # Every page asks for the user's roles (menu, access checks): load the profiles they come from with
+        # the user. Built here, not at import: a loader option configures every mapper, which `flask --help`
+        # and most commands never need.
+        .options(
+            joinedload(User.person).joinedload(Person.mentor),
+            joinedload(User.person).joinedload(Person.mentee),
+            selectinload(User.programs),
+        )
     ).first()
     if row is None:
         return None

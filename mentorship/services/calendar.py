@@ -15,9 +15,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from icalendar import Calendar, Event, Timezone, vCalAddress
+# icalendar is imported by the functions that write a file: create_app checks TIMEZONE with `zone`, and
+# every command would otherwise pay for the library's import.
+if TYPE_CHECKING:
+    from icalendar import Event, Timezone, vCalAddress
 
 PRODID = "-//GME Office//Mentorship Program Manager//EN"
 METHODS = ("REQUEST", "PUBLISH", "CANCEL")
@@ -83,6 +87,8 @@ def _check(event: CalendarEvent, method: str) -> None:
 
 
 def _address(person: CalendarPerson, **params: str) -> vCalAddress:
+    from icalendar import vCalAddress
+
     address = vCalAddress(f"mailto:{person.email}")
     if person.name:
         address.params["CN"] = person.name
@@ -91,6 +97,8 @@ def _address(person: CalendarPerson, **params: str) -> vCalAddress:
 
 
 def _vevent(event: CalendarEvent, tz: ZoneInfo, stamp: dt.datetime) -> Event:
+    from icalendar import Event
+
     vevent = Event()
     vevent.add("uid", event.uid)
     vevent.add("dtstamp", stamp.astimezone(dt.UTC))
@@ -134,6 +142,8 @@ def calendar_bytes(
     tz = zone(timezone)
     for event in events:
         _check(event, method)
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -148,6 +158,8 @@ def calendar_bytes(
 
 
 def _timezone(tz: ZoneInfo, tzid: str, events: Sequence[CalendarEvent], stamp: dt.datetime) -> Timezone:
+    from icalendar import Timezone
+
     # Only the rules of the years the events fall in (and one either side), not 1970-2038: the file
     # stays a few hundred bytes and every client still resolves each time exactly.
     years = [event.starts_at.astimezone(tz).year for event in events] or [stamp.astimezone(tz).year]

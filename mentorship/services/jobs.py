@@ -21,15 +21,22 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, after_this_request, current_app, has_request_context
-from redis import Redis
-from rq import Queue
-from rq.job import Job as RQJob
-from rq.job import JobStatus
 
 from mentorship.extensions import db
+
+# RQ and Redis are imported where a queue is used: every page and command imports this module, and only a
+# deployment with REDIS_URL ever needs them.
+if TYPE_CHECKING:
+    from redis import Redis
+    from rq import Queue
+
+# RQ's JobStatus values, as plain strings so that a job run without a queue needs no RQ.
+QUEUED = "queued"
+SCHEDULED = "scheduled"
+FINISHED = "finished"
 
 
 @dataclass(frozen=True)
@@ -73,12 +80,16 @@ def run(path: str, *args: Any) -> Any:
 
 def redis_connection(app: Flask | None = None) -> Redis:
     """A connection to the app's Redis (REDIS_URL must be set)."""
+    from redis import Redis
+
     config = (app or current_app).config
     return Redis.from_url(config["REDIS_URL"], socket_connect_timeout=5)
 
 
 def job_queue(app: Flask | None = None) -> Queue:
     """The app's RQ queue (JOBS_QUEUE on REDIS_URL)."""
+    from rq import Queue
+
     config = (app or current_app).config
     return Queue(config["JOBS_QUEUE"], connection=redis_connection(app))
 
@@ -112,7 +123,7 @@ def enqueue(path: str, *args: Any, description: str | None = None) -> Job:
 
         else:
             put()
-        return Job(id=job_id, status=JobStatus.QUEUED.value)
+        return Job(id=job_id, status=QUEUED)
     if in_request:
 
         @after_this_request
@@ -125,14 +136,16 @@ def enqueue(path: str, *args: Any, description: str | None = None) -> Job:
             response.call_on_close(done.result)
             return response
 
-        return Job(id=job_id, status=JobStatus.SCHEDULED.value)
-    return Job(id=job_id, status=JobStatus.FINISHED.value, result=run(path, *args))
+        return Job(id=job_id, status=SCHEDULED)
+    return Job(id=job_id, status=FINISHED, result=run(path, *args))
 
 
 def status(job_id: str) -> Job | None:
     """The job `job_id` as Redis knows it, from any instance; None without REDIS_URL or when unknown."""
     if not current_app.config.get("REDIS_URL"):
         return None
+    from rq.job import Job as RQJob
+
     try:
         job = RQJob.fetch(job_id, connection=redis_connection())
     except Exception:  # rq raises NoSuchJobError, redis its own errors: both mean "not known here"

@@ -60,8 +60,10 @@ def test_every_command_and_option_is_documented(app):
     missing, checked = [], 0
     for name, command in sorted(app.cli.commands.items()):
         for sub, leaf in _leaves(command):
-            if not leaf.callback.__module__.startswith("mentorship."):
-                continue  # Flask's and Flask-Migrate's own commands are documented by them
+            # Flask's and Flask-Migrate's own commands are documented by them; `db` is a stand-in without a
+            # callback until it hands over to Flask-Migrate's group (mentorship/migrations.py).
+            if leaf.callback is None or not leaf.callback.__module__.startswith("mentorship."):
+                continue
             invocation = f"flask {name} {sub}".strip()
             checked += 1
             options = [

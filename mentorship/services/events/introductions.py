@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -90,6 +89,9 @@ def validate(mentee: MenteeProfile, data: IntroductionInput) -> None:
     email = _clean(data.contact_email)
     if not email:
         raise InvalidIntroduction("Enter the outside contact's email.", "contact_email")
+    # Imported here, as WTForms' Email() does: compiling its patterns would slow every start.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:

@@ -20,7 +20,7 @@ from mentorship.services.academic_year import AcademicYear, academic_year
 from mentorship.services.metrics.definitions import MetricSettings
 from mentorship.services.records import credit, issue, queries
 from mentorship.services.records.figures import MentorRecord, Totals
-from reports import mentor_records, record_pdf
+from reports import mentor_records
 from reports.xlsx import Cover
 
 PDF = "application/pdf"
@@ -63,6 +63,8 @@ def verify_url(config: Mapping[str, Any], code: str) -> str:
 
 def pdf_of(record: MentorRecord, issued: Any, config: Mapping[str, Any]) -> bytes:
     """The PDF of `record`, carrying the code of its issued row."""
+    from reports import record_pdf  # imported here: ReportLab would slow every start of the app
+
     code = issue.code_of(issued, config["SECRET_KEY"])
     details = [d for d in (record.rank, record.department) if d] + [record.email]
     return record_pdf.build(
