@@ -22,7 +22,6 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table, event, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from mentorship.extensions import db
@@ -68,12 +67,18 @@ def current() -> tuple[str, int] | None:
 
 def raise_version(session: Session) -> None:
     """Raise the version in the session's transaction (made with a new token if the row is missing)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(VERSION).values(id=ROW_ID, token=uuid.uuid4().hex, number=1)
-    session.execute(
-        statement.on_conflict_do_update(index_elements=[VERSION.c.id], set_={"number": VERSION.c.number + 1})
-    )
+    # Each dialect's upsert, imported when first used: only the database in use pays for its dialect.
+    values = {"id": ROW_ID, "token": uuid.uuid4().hex, "number": 1}
+    raised = {"number": VERSION.c.number + 1}
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        statement: Any = postgresql.insert(VERSION).values(**values)
+    else:
+        from sqlalchemy.dialects import sqlite
+
+        statement = sqlite.insert(VERSION).values(**values)
+    session.execute(statement.on_conflict_do_update(index_elements=[VERSION.c.id], set_=raised))
 
 
 def kept(name: str, key: Hashable, compute: Callable[[], T]) -> T:
