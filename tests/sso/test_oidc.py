@@ -11,9 +11,10 @@ import requests
 from sqlalchemy import select
 
 from mentorship.extensions import db
-from mentorship.models import AuditEvent, UserSession
+from mentorship.models import UserSession
 from tests.conftest import free_port
 from tests.sso import provider as idp
+from tests.sso import refusals, signed_in_as
 
 
 @pytest.fixture
@@ -47,17 +48,6 @@ def finish(client, callback: str):
     return response
 
 
-def signed_in_as(client) -> str | None:
-    page = client.get("/auth/password")
-    return None if page.status_code != 200 else page.get_data(as_text=True)
-
-
-def _refusals() -> list[AuditEvent]:
-    return list(
-        db.session.execute(select(AuditEvent).where(AuditEvent.action == "auth.sso_refused")).scalars()
-    )
-
-
 def test_the_login_page_offers_the_button(client, oidc):
     page = client.get("/auth/login").get_data(as_text=True)
     assert "Sign in with Test Hospital" in page and "/auth/oidc/login" in page
@@ -86,7 +76,7 @@ def test_a_bad_id_token_is_refused(client, pair, oidc, fault):
     assert signed_in_as(client) is None
     page = client.get("/auth/login").get_data(as_text=True)
     assert "did not work" in page
-    assert [e.details["reason"] for e in _refusals()] == ["invalid_answer"]
+    assert [e.details["reason"] for e in refusals()] == ["invalid_answer"]
 
 
 def _csrf(client) -> str:
@@ -125,7 +115,7 @@ def test_unknown_or_unverified_emails_are_refused_and_audited(
     assert "/auth/login" in response.headers["Location"]
     assert signed_in_as(client) is None
     assert message in client.get("/auth/login").get_data(as_text=True)
-    (event,) = _refusals()
+    (event,) = refusals()
     assert event.details["reason"] == reason and event.details["provider"] == "oidc"
 
 
