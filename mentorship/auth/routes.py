@@ -8,8 +8,9 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
+from mentorship.auth import start_session
 from mentorship.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from mentorship.extensions import db, limiter
 from mentorship.forms import show_error
@@ -67,16 +68,7 @@ def login():
             form.password.errors.append(_passwords_off())
             return render_template("auth/login.html", form=form)
         if right:
-            # A fresh cookie session: nothing kept from before sign-in (a fixed session, a stale upload).
-            session.clear()
-            accounts.sign_in(
-                user,
-                user_agent=request.user_agent.string,
-                address=request.remote_addr,
-                idle_days=current_app.config["SESSION_IDLE_DAYS"],
-            )
-            login_user(user)
-            db.session.commit()
+            start_session(user)
             return redirect(safe_next(request.args.get("next")))
         current_app.logger.warning("Failed sign-in for %s from %s", form.email.data, request.remote_addr)
         form.password.errors.append("The email or password is not right.")

@@ -4,11 +4,11 @@ start a session in exactly the same way."""
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, request, session, url_for
-from flask_login import login_user
+from flask import current_app, flash, redirect, url_for
 
+from mentorship.auth import start_session
 from mentorship.extensions import db
-from mentorship.services import accounts, sso
+from mentorship.services import sso
 
 PROTOCOLS = {"oidc": "OpenID Connect", "saml": "SAML"}
 # An answer whose signature, audience, times or form did not pass (which check failed goes to the log only).
@@ -45,13 +45,5 @@ def finish(provider: str, email: object, verified: object):
     except sso.SsoRefused as exc:
         db.session.rollback()
         return refuse(provider, str(exc), exc.reason, email)
-    session.clear()  # a fresh cookie session, as the password sign-in makes
-    accounts.sign_in(
-        user,
-        user_agent=request.user_agent.string,
-        address=request.remote_addr,
-        idle_days=current_app.config["SESSION_IDLE_DAYS"],
-    )
-    login_user(user)
-    db.session.commit()
+    start_session(user)
     return redirect(url_for("main.home"))

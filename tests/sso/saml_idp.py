@@ -4,7 +4,8 @@ It reads the AuthnRequest from the app's redirect, and answers with a response w
 (xmlsec1, as a real IdP does). `fault` makes the answer wrong the way a broken or hostile IdP, or someone in
 between, would: "tampered" (the email changed after signing), "unsigned", "audience" (for another service
 provider), "expired", "not_yet_valid", "other_key" (signed by a key the metadata does not name),
-"no_email" (no email attribute, and a NameID that is not an email).
+"no_email" (no email attribute, and a NameID that is not an email). With `encrypt_to`, the assertion is
+signed and encrypted by pysaml2 itself, as Shibboleth does by default.
 
 `serve(port)` puts its single sign-on endpoint on a loopback port for the browser test: it answers the
 redirect with the HTTP-POST binding's page, which posts the response to the app's ACS.
@@ -15,7 +16,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,7 +30,8 @@ from saml2.metadata import create_metadata_string
 from saml2.saml import NAMEID_FORMAT_EMAILADDRESS, NAMEID_FORMAT_PERSISTENT, NameID
 from saml2.server import Server
 from saml2.sigver import pre_signature_part
-from werkzeug.serving import make_server
+
+from tests.sso import serving
 
 ENTITY_ID = "https://idp.example.org/idp/shibboleth"
 MAIL = "urn:oid:0.9.2342.19200300.100.1.3"  # `mail`, as Shibboleth releases it
@@ -75,6 +76,7 @@ class IdP:
         self.sso_url = sso_url
         self.email: str | None = "mentor@example.org"
         self.fault: str | None = None
+        self.encrypt_to: str | None = None  # a certificate file: sign, then encrypt the assertion to it
         self.server: Server | None = None
         self.metadata = create_metadata_string(None, config=self._config()).decode()
 
@@ -116,15 +118,16 @@ class IdP:
             name_id = NameID(format=NAMEID_FORMAT_PERSISTENT, text="opaque-4711")
         else:
             name_id = NameID(format=NAMEID_FORMAT_EMAILADDRESS, text=email or "")
+        what = (identity, in_response_to, destination, audience)
+        details = {"name_id": name_id, "authn": {"class_ref": PASSWORD_CONTEXT}}
+        if self.encrypt_to is not None:  # pysaml2's own signing and encryption, as Shibboleth answers
+            cert = Path(self.encrypt_to).read_text()
+            encrypted = self.server.create_authn_response(
+                *what, **details, sign_assertion=True, encrypt_assertion=True, encrypt_cert_assertion=cert
+            )
+            return base64.b64encode(str(encrypted).encode()).decode()
         response = self.server.create_authn_response(
-            identity,
-            in_response_to,
-            destination,
-            audience,
-            name_id=name_id,
-            authn={"class_ref": PASSWORD_CONTEXT},
-            sign_assertion=False,
-            sign_response=False,
+            *what, **details, sign_assertion=False, sign_response=False
         )
         assertion = response.assertion
         conditions = assertion.conditions
@@ -164,17 +167,12 @@ class IdP:
                 "<!doctype html><html lang='en'><head><title>Test IdP</title></head><body><main>"
                 f"<form method='post' action='{html.escape(args['destination'])}'>"
                 f"<input type='hidden' name='SAMLResponse' value='{saml_response}'>"
-                "<button type='submit'>Continue to the mentorship program</button></form></main></body></html>"
+                "<button type='submit'>Continue to the mentorship program</button>"
+                "</form></main></body></html>"
             )
 
-        server = make_server("127.0.0.1", port, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
+        with serving(app, port):
             yield self
-        finally:
-            server.shutdown()
-            thread.join(timeout=10)
 
 
 def _pem_body(cert_path: str) -> str:

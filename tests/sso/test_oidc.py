@@ -13,8 +13,8 @@ from sqlalchemy import select
 from mentorship.extensions import db
 from mentorship.models import UserSession
 from tests.conftest import free_port
+from tests.sso import passwords_are_off, refusals, signed_in_as
 from tests.sso import provider as idp
-from tests.sso import refusals, signed_in_as
 
 
 @pytest.fixture
@@ -119,20 +119,8 @@ def test_unknown_or_unverified_emails_are_refused_and_audited(
     assert event.details["reason"] == reason and event.details["provider"] == "oidc"
 
 
-def test_sso_only_turns_passwords_off_except_for_admins(client, app, pair, f, oidc, monkeypatch, login):
-    from tests.conftest import Browser, csrf_from
-    from tests.factories import PASSWORD
-
-    admin = f.user(f.person("admin@example.org", "Ad", "Min"), is_admin=True)
-    db.session.commit()
-    monkeypatch.setitem(app.config, "SSO_ONLY", True)
-    token = csrf_from(client.get("/auth/login").get_data(as_text=True))
-    refused = client.post(
-        "/auth/login", data={"email": "mentor@example.org", "password": PASSWORD, "csrf_token": token}
-    )
-    assert refused.status_code == 200 and "Passwords are turned off" in refused.get_data(as_text=True)
-    assert signed_in_as(client) is None
-    Browser(app.test_client()).login(admin)  # admins keep their password
+def test_sso_only_turns_passwords_off_except_for_admins(client, app, pair, f, oidc, monkeypatch):
+    assert "“Sign in with Test Hospital”" in passwords_are_off(app, client, f, monkeypatch)
     finish(client, start(client))  # and everyone signs in with the institution
     assert signed_in_as(client) is not None
 

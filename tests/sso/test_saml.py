@@ -19,9 +19,8 @@ from config import TestConfig
 from mentorship import create_app
 from mentorship.extensions import db
 from mentorship.models import UserSession
-from tests.conftest import Browser, csrf_from
-from tests.factories import PASSWORD
-from tests.sso import refusals, signed_in_as
+from tests.conftest import csrf_from
+from tests.sso import passwords_are_off, refusals, signed_in_as
 from tests.sso import saml_idp as idp_module
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,6 +107,21 @@ def test_sign_in_with_the_email_any_case(client, pair, saml):
     assert refusals() == []
 
 
+def test_an_encrypted_assertion_is_decrypted_with_our_key(client, pair, app, monkeypatch, tmp_path, saml):
+    db.session.commit()
+    key, cert = idp_module.key_pair(tmp_path, "sp")
+    monkeypatch.setitem(app.config, "SAML_SP_CERT", cert)
+    monkeypatch.setitem(app.config, "SAML_SP_KEY", key)
+    saml.trust(client.get("/auth/saml/metadata").get_data(as_text=True))  # metadata with our certificate
+    saml.encrypt_to = cert
+    answer = start(client, saml)
+    assert b"EncryptedAssertion" in base64.b64decode(
+        answer
+    ) and b"mentor@example.org" not in base64.b64decode(answer)
+    post(client, answer)
+    assert signed_in_as(client) is not None
+
+
 def test_the_email_in_the_nameid_is_enough(client, pair, saml, monkeypatch, app):
     db.session.commit()
     monkeypatch.setitem(app.config, "SAML_EMAIL_ATTRIBUTE", ("not-sent",))
@@ -179,9 +193,7 @@ def test_unknown_or_missing_emails_are_refused_and_audited(client, pair, saml, e
         base64.b64encode(b"<Response").decode(),
         base64.b64encode(b"plain text").decode(),
         base64.b64encode(b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]><x>&a;</x>").decode(),
-        base64.b64encode(
-            "<ns0:Response xmlns:ns0='urn:oasis:names:tc:SAML:2.0:protocol'/>".encode()
-        ).decode(),
+        base64.b64encode(b"<ns0:Response xmlns:ns0='urn:oasis:names:tc:SAML:2.0:protocol'/>").decode(),
     ],
     ids=["empty", "not-base64", "broken-xml", "not-xml", "entities", "empty-response"],
 )
@@ -210,18 +222,7 @@ def test_unreadable_idp_metadata_is_a_message_not_a_500(client, saml, app, monke
 
 
 def test_sso_only_turns_passwords_off_except_for_admins(client, app, pair, f, saml, monkeypatch):
-    admin = f.user(f.person("admin@example.org", "Ad", "Min"), is_admin=True)
-    db.session.commit()
-    monkeypatch.setitem(app.config, "SSO_ONLY", True)
-    token = csrf_from(client.get("/auth/login").get_data(as_text=True))
-    refused = client.post(
-        "/auth/login", data={"email": "mentor@example.org", "password": PASSWORD, "csrf_token": token}
-    )
-    page = refused.get_data(as_text=True)
-    assert refused.status_code == 200 and "Passwords are turned off" in page
-    assert "“Sign in with Test Hospital”" in page
-    assert signed_in_as(client) is None
-    Browser(app.test_client()).login(admin)  # admins keep their password
+    assert "“Sign in with Test Hospital”" in passwords_are_off(app, client, f, monkeypatch)
     post(client, start(client, saml))  # and everyone signs in with the institution
     assert signed_in_as(client) is not None
 
