@@ -29,7 +29,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, request, ur
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from mentorship.extensions import csrf
+from mentorship.extensions import csrf, limiter
 from mentorship.sso import signin
 
 bp = Blueprint("saml", __name__, url_prefix="/auth/saml")
@@ -210,17 +210,27 @@ def login():
     try:
         client, idp = _client()
         request_id, info = client.prepare_for_authenticate(entityid=idp, binding=BINDING_HTTP_REDIRECT)
-    except Exception as exc:  # noqa: BLE001 (unreadable metadata, a URL that does not answer: pysaml2 raises many kinds)
+    except Exception as exc:  # noqa: BLE001 (unreadable metadata, a URL not answering: many kinds)
         return _not_set_up(exc)
     response = redirect(dict(info["headers"])["Location"])
     response.set_cookie(COOKIE, _serializer().dumps(request_id), max_age=REQUEST_SECONDS, **_cookie_options())
     return response
 
 
+def _address_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]
+
+
+def _refused(response) -> bool:
+    # Refused answers count against the address, as failed password sign-ins do; a sign-in goes home.
+    return response.headers.get("Location", "").endswith(url_for("auth.login"))
+
+
 # The IdP's answer is a cross-site POST that carries no CSRF token. What stops a forged or planted answer is
 # what CSRF tokens stop elsewhere: the answer must be signed by the IdP and be the answer to the request this
 # browser started (its id in the signed request cookie, used once).
 @bp.post("/acs")
+@limiter.limit(_address_limit, deduct_when=_refused)  # each answer costs an xmlsec1 run and an audit row
 @csrf.exempt
 def acs():
     """The assertion consumer service: check the IdP's answer and sign the person in, or refuse."""
@@ -250,7 +260,9 @@ def _answer(request_id: str | None):
         )
     except UnsolicitedResponse:
         return signin.refuse("saml", NOT_STARTED_HERE, "unsolicited")
-    except Exception as exc:  # noqa: BLE001 (bad base64, broken XML, a bad signature, a time or audience check: pysaml2 raises dozens of kinds)
+    except Exception as exc:  # noqa: BLE001 (pysaml2 raises dozens of kinds)
+        # Bad base64, broken XML, a bad or missing signature, an audience or time check: the kind only, as
+        # messages may quote the answer.
         current_app.logger.warning("SAML answer refused: %s", type(exc).__name__)
         return signin.refuse("saml", signin.UNCHECKED, "invalid_answer")
     if answer is None or answer.assertion is None or _issuers(answer) != {idp}:
@@ -261,9 +273,10 @@ def _answer(request_id: str | None):
 
 
 def _issuers(answer: Any) -> set[str]:
-    """Who issued the response and its assertion (the signature was checked against the assertion's)."""
+    """Who issued the assertion (whose signature was checked) and the response, if it names one (optional)."""
     assertion_issuer = answer.assertion.issuer
-    return {answer.issuer(), (assertion_issuer.text or "").strip() if assertion_issuer is not None else ""}
+    named = {answer.issuer(), (assertion_issuer.text or "").strip() if assertion_issuer is not None else ""}
+    return named - {""}
 
 
 def _email(assertion: Any) -> str | None:

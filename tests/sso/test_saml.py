@@ -139,6 +139,19 @@ def test_a_bad_answer_is_refused(client, pair, saml, fault):
     assert_refused(client, response, "the answer could not be checked", "invalid_answer")
 
 
+def test_the_request_cookie_goes_only_to_the_acs_and_comes_back_over_https(client, app, saml, monkeypatch):
+    monkeypatch.setitem(app.config, "SESSION_COOKIE_SECURE", True)
+    cookie = client.get("/auth/saml/login").headers["Set-Cookie"]
+    for part in ("saml_request=", "Path=/auth/saml/acs", "Secure", "HttpOnly", "SameSite=None"):
+        assert part in cookie
+    assert "saml_request=;" in client.post("/auth/saml/acs").headers["Set-Cookie"]  # used once
+
+
+def test_refused_answers_are_throttled_per_address(client, app, saml, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_ADDRESS_RATE_LIMIT", "2 per minute")
+    assert [client.post("/auth/saml/acs").status_code for _ in range(3)] == [302, 302, 429]
+
+
 def test_a_replayed_answer_is_refused(client, app, pair, saml):
     db.session.commit()
     answer = start(client, saml)
