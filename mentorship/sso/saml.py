@@ -58,6 +58,7 @@ def entity_id(config: Mapping[str, Any]) -> str:
 
 
 def acs_url(config: Mapping[str, Any]) -> str:
+    """Where the IdP posts its answer."""
     # From BASE_URL, never the request's Host header: the audience and destination checks compare with it.
     return config["BASE_URL"].rstrip("/") + "/auth/saml/acs"
 
