@@ -17,6 +17,12 @@ DEFAULT_TOPICS = (
     "networking;leadership;teaching;board preparation;other"
 )
 
+# The attributes an email comes in: LDAP's `mail` (by name and by OID), a plain `email`, and Entra ID's claim.
+DEFAULT_SAML_EMAIL_ATTRIBUTES = (
+    "mail;email;urn:oid:0.9.2342.19200300.100.1.3;"
+    "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"
+)
+
 DEFAULT_AGENDAS = {
     "career": "Introduce yourselves: training so far, interests, life outside work;"
     "What the mentee hopes to get from this year;How and how often you will meet;"
@@ -174,6 +180,14 @@ class Config:
     OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID") or None
     OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET") or None
     OIDC_NAME = os.environ.get("OIDC_NAME", "your institution")
+    # Institution sign-in with SAML 2.0 (docs/sso.md); off while SAML_IDP_METADATA is empty. The settings
+    # are checked when the app starts (mentorship/sso/saml.py, check_settings).
+    SAML_IDP_METADATA = os.environ.get("SAML_IDP_METADATA") or None  # a file, or an https:// URL
+    SAML_SP_ENTITY_ID = os.environ.get("SAML_SP_ENTITY_ID") or None  # default: BASE_URL/auth/saml/metadata
+    SAML_SP_CERT = os.environ.get("SAML_SP_CERT") or None  # for IdPs that encrypt assertions
+    SAML_SP_KEY = os.environ.get("SAML_SP_KEY") or None
+    SAML_NAME = os.environ.get("SAML_NAME", "your institution")
+    SAML_EMAIL_ATTRIBUTE = _list("SAML_EMAIL_ATTRIBUTE", DEFAULT_SAML_EMAIL_ATTRIBUTES)
     SSO_ONLY = _bool("SSO_ONLY", False)  # passwords off for everyone but admins
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")  # per personal access token
     # Reverse proxies in front of the app (0: none): their X-Forwarded-* headers are then believed.

@@ -15,6 +15,7 @@ from config import Config
 from mentorship.development import serve_this_computer_only
 from mentorship.services import calendar
 from mentorship.services.records import credit
+from mentorship.sso import saml
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -69,6 +70,7 @@ def create_app(config_class: type = Config) -> Flask:
         raise RuntimeError(str(error)) from None
     if app.config.get("OIDC_ISSUER") and not app.config.get("OIDC_CLIENT_ID"):
         raise RuntimeError("OIDC_ISSUER is set without OIDC_CLIENT_ID (docs/sso.md).")
+    saml.check_settings(app.config)
     try:
         credit.parse(app.config["MENTOR_CREDIT_RULE"])
     except credit.CreditRuleError as error:

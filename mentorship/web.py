@@ -64,6 +64,7 @@ def blueprints() -> list[Blueprint]:
     from mentorship.reminders.routes import bp as reminders
     from mentorship.roster.routes import bp as roster
     from mentorship.sso.routes import bp as sso
+    from mentorship.sso.saml import bp as saml
 
     return [
         admin,
@@ -85,6 +86,7 @@ def blueprints() -> list[Blueprint]:
         reminders,
         roster,
         sso,
+        saml,
     ]
 
 

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
-from flask import current_app
-from flask_login import LoginManager
+from flask import current_app, request, session
+from flask_login import LoginManager, login_user
 
+from mentorship.extensions import db
 from mentorship.models import User
 from mentorship.services import accounts
+
+
+def start_session(user: User) -> None:
+    """Sign `user` in on this browser, by password or by the institution: a fresh cookie session (nothing
+    kept from before sign-in: a fixed session, a stale upload), a server-side session row, committed."""
+    session.clear()
+    accounts.sign_in(
+        user,
+        user_agent=request.user_agent.string,
+        address=request.remote_addr,
+        idle_days=current_app.config["SESSION_IDLE_DAYS"],
+    )
+    login_user(user)
+    db.session.commit()
 
 
 def init_login(login_manager: LoginManager) -> None:

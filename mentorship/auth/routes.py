@@ -8,13 +8,15 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
+from mentorship.auth import start_session
 from mentorship.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from mentorship.extensions import db, limiter
 from mentorship.forms import show_error
 from mentorship.services import ServiceError, accounts, invitations, mail
 from mentorship.services.meetings import utcnow
+from mentorship.sso import signin
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -63,28 +65,21 @@ def login():
             # Passwords are off for everyone but admins (their way in when the institution's sign-in fails).
             # Every refusal reads the same, a wrong admin password included, so nobody learns who is an admin.
             current_app.logger.warning("Refused password sign-in (SSO only) from %s", request.remote_addr)
-            form.password.errors.append(_PASSWORDS_OFF.format(name=current_app.config["OIDC_NAME"]))
+            form.password.errors.append(_passwords_off())
             return render_template("auth/login.html", form=form)
         if right:
-            # A fresh cookie session: nothing kept from before sign-in (a fixed session, a stale upload).
-            session.clear()
-            accounts.sign_in(
-                user,
-                user_agent=request.user_agent.string,
-                address=request.remote_addr,
-                idle_days=current_app.config["SESSION_IDLE_DAYS"],
-            )
-            login_user(user)
-            db.session.commit()
+            start_session(user)
             return redirect(safe_next(request.args.get("next")))
         current_app.logger.warning("Failed sign-in for %s from %s", form.email.data, request.remote_addr)
         form.password.errors.append("The email or password is not right.")
     return render_template("auth/login.html", form=form)
 
 
-_PASSWORDS_OFF = (
-    "Passwords are turned off here, but for the office's administrators: use “Sign in with {name}”."
-)
+def _passwords_off() -> str:
+    """The refusal of a password under SSO_ONLY, pointing to the institution's sign-in buttons."""
+    names = signin.button_names() or [current_app.config["OIDC_NAME"]]
+    buttons = " or ".join(f"“Sign in with {name}”" for name in names)
+    return f"Passwords are turned off here, but for the office's administrators: use {buttons}."
 
 
 def _passwords_off_for(user) -> bool:
@@ -163,7 +158,7 @@ def set_password(purpose: str, token: str):
         flash(str(exc), "danger")
         return redirect(url_for("auth.forgot_password"))
     if _passwords_off_for(user):  # an invitation or reset sent before SSO_ONLY was turned on
-        flash(_PASSWORDS_OFF.format(name=current_app.config["OIDC_NAME"]), "info")
+        flash(_passwords_off(), "info")
         return redirect(url_for("auth.login"))
     form = SetPasswordForm()
     if form.validate_on_submit():

@@ -1,1 +1,1 @@
-"""Institution sign-in: OpenID Connect (docs/sso.md)."""
+"""Institution sign-in: OpenID Connect (routes.py) and SAML 2.0 (saml.py), docs/sso.md."""

@@ -14,12 +14,11 @@ from typing import Any
 import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
-from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
-from flask_login import current_user, login_user
+from flask import Blueprint, abort, current_app, redirect, url_for
+from flask_login import current_user
 from joserfc.errors import JoseError
 
-from mentorship.extensions import db
-from mentorship.services import accounts, sso
+from mentorship.sso import signin
 
 bp = Blueprint("sso", __name__, url_prefix="/auth/oidc")
 
@@ -48,14 +47,6 @@ def _client() -> Any:
     return clients[key]
 
 
-def _refuse(message: str, reason: str, email: object = None):
-    sso.record_refusal("oidc", reason, email)
-    db.session.commit()
-    current_app.logger.warning("Refused OpenID Connect sign-in (%s)", reason)
-    flash(message, "danger")
-    return redirect(url_for("auth.login"))
-
-
 @bp.route("/login")
 def login():
     if not enabled():
@@ -78,28 +69,11 @@ def callback():
         )
     except (AuthlibBaseError, JoseError) as exc:
         current_app.logger.warning("OpenID Connect answer refused: %s", exc)
-        return _refuse(
-            "Sign-in with your institution did not work (the answer could not be checked). Try again.",
-            "invalid_answer",
-        )
+        return signin.refuse("oidc", signin.UNCHECKED, "invalid_answer")
     except requests.RequestException as exc:
         current_app.logger.warning("OpenID Connect provider unreachable: %s", exc)
-        return _refuse(
-            "Your institution's sign-in could not be reached. Try again in a moment.", "unreachable"
+        return signin.refuse(
+            "oidc", "Your institution's sign-in could not be reached. Try again in a moment.", "unreachable"
         )
     claims = token.get("userinfo") or {}
-    try:
-        user = sso.match_user(claims.get("email"), claims.get("email_verified"))
-    except sso.SsoRefused as exc:
-        db.session.rollback()
-        return _refuse(str(exc), exc.reason, claims.get("email"))
-    session.clear()  # a fresh cookie session, as the password sign-in makes
-    accounts.sign_in(
-        user,
-        user_agent=request.user_agent.string,
-        address=request.remote_addr,
-        idle_days=current_app.config["SESSION_IDLE_DAYS"],
-    )
-    login_user(user)
-    db.session.commit()
-    return redirect(url_for("main.home"))
+    return signin.finish("oidc", claims.get("email"), claims.get("email_verified"))

@@ -23,6 +23,11 @@ ROWS = [
     # Institution sign-in: off (404) while OIDC_ISSUER is not set, as in this table's app (tests/sso run it).
     ("/auth/oidc/login", "GET", "/auth/oidc/login", "404 404 404 404 404 404 404 404 404"),
     ("/auth/oidc/callback", "GET", "/auth/oidc/callback?code=x&state=y", "404 404 404 404 404 404 404 404 404"),
+    # SAML: off (404) while SAML_IDP_METADATA is not set, as here (tests/sso/test_saml.py runs it on). When on,
+    # all three are open to anyone, signed in or not: they are the way in, and the ACS is checked by the
+    # IdP's signature and this browser's one-time request id, not by a session.
+    ("/auth/saml/metadata", "GET", "/auth/saml/metadata", "404 404 404 404 404 404 404 404 404"),
+    ("/auth/saml/login", "GET", "/auth/saml/login", "404 404 404 404 404 404 404 404 404"),
     ("/auth/forgot", "GET", "/auth/forgot", "200 200 200 200 200 200 200 200 200"),
     ("/auth/password", "GET", "/auth/password", "  L 200 200 200 200 200 200 200 200"),
     ("/auth/password/<any(invite, reset):purpose>/<token>", "GET", "/auth/password/invite/{invite_token}", "200 200 200 200 200 200 200 200 200"),
@@ -253,6 +258,7 @@ ROWS = [
     ("/events/<int:event_id>/cancel#b", "POST", "/events/{event_b}/cancel", "  L 403 403 403 403 404 404   R   R"),
     ("/events/<int:event_id>/cancel", "POST", "/events/{event_a}/cancel", "  L 403 403 403 403   R   R 404   R"),
     ("/people/<int:person_id>/erase", "POST", "/people/{mentee_a_person}/erase", "  L 403 403 403 403 403 403 403   R"),
+    ("/auth/saml/acs", "POST", "/auth/saml/acs", "404 404 404 404 404 404 404 404 404", {"SAMLResponse": "PHg+PC94Pg=="}),
     ("/auth/logout", "POST", "/auth/logout", "  L   L   L   L   L   L   L   L   L"),
 ]
 # fmt: on

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-import threading
 import time
 from contextlib import contextmanager
 from urllib.parse import urlencode
@@ -20,7 +19,8 @@ from urllib.parse import urlencode
 from flask import Flask, abort, jsonify, redirect, request
 from joserfc import jwt
 from joserfc.jwk import RSAKey
-from werkzeug.serving import make_server
+
+from tests.sso import serving
 
 CLIENT_ID = "mentorship-test"
 CLIENT_SECRET = "test-secret-of-the-client"
@@ -125,11 +125,5 @@ class Provider:
 def running(port: int):
     """A Provider served on 127.0.0.1:`port` for the `with` block."""
     provider = Provider(port)
-    server = make_server("127.0.0.1", port, provider.app(), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(provider.app(), port):
         yield provider
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)

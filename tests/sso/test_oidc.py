@@ -11,8 +11,9 @@ import requests
 from sqlalchemy import select
 
 from mentorship.extensions import db
-from mentorship.models import AuditEvent, UserSession
+from mentorship.models import UserSession
 from tests.conftest import free_port
+from tests.sso import passwords_are_off, refusals, signed_in_as
 from tests.sso import provider as idp
 
 
@@ -47,17 +48,6 @@ def finish(client, callback: str):
     return response
 
 
-def signed_in_as(client) -> str | None:
-    page = client.get("/auth/password")
-    return None if page.status_code != 200 else page.get_data(as_text=True)
-
-
-def _refusals() -> list[AuditEvent]:
-    return list(
-        db.session.execute(select(AuditEvent).where(AuditEvent.action == "auth.sso_refused")).scalars()
-    )
-
-
 def test_the_login_page_offers_the_button(client, oidc):
     page = client.get("/auth/login").get_data(as_text=True)
     assert "Sign in with Test Hospital" in page and "/auth/oidc/login" in page
@@ -86,7 +76,7 @@ def test_a_bad_id_token_is_refused(client, pair, oidc, fault):
     assert signed_in_as(client) is None
     page = client.get("/auth/login").get_data(as_text=True)
     assert "did not work" in page
-    assert [e.details["reason"] for e in _refusals()] == ["invalid_answer"]
+    assert [e.details["reason"] for e in refusals()] == ["invalid_answer"]
 
 
 def _csrf(client) -> str:
@@ -125,24 +115,12 @@ def test_unknown_or_unverified_emails_are_refused_and_audited(
     assert "/auth/login" in response.headers["Location"]
     assert signed_in_as(client) is None
     assert message in client.get("/auth/login").get_data(as_text=True)
-    (event,) = _refusals()
+    (event,) = refusals()
     assert event.details["reason"] == reason and event.details["provider"] == "oidc"
 
 
-def test_sso_only_turns_passwords_off_except_for_admins(client, app, pair, f, oidc, monkeypatch, login):
-    from tests.conftest import Browser, csrf_from
-    from tests.factories import PASSWORD
-
-    admin = f.user(f.person("admin@example.org", "Ad", "Min"), is_admin=True)
-    db.session.commit()
-    monkeypatch.setitem(app.config, "SSO_ONLY", True)
-    token = csrf_from(client.get("/auth/login").get_data(as_text=True))
-    refused = client.post(
-        "/auth/login", data={"email": "mentor@example.org", "password": PASSWORD, "csrf_token": token}
-    )
-    assert refused.status_code == 200 and "Passwords are turned off" in refused.get_data(as_text=True)
-    assert signed_in_as(client) is None
-    Browser(app.test_client()).login(admin)  # admins keep their password
+def test_sso_only_turns_passwords_off_except_for_admins(client, app, pair, f, oidc, monkeypatch):
+    assert "“Sign in with Test Hospital”" in passwords_are_off(app, client, f, monkeypatch)
     finish(client, start(client))  # and everyone signs in with the institution
     assert signed_in_as(client) is not None
 
