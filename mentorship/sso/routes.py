@@ -5,18 +5,17 @@ session cookie and, on the way back, exchanges the code and checks the ID token:
 provider's published keys, the issuer (the configured OIDC_ISSUER, not only what discovery says), the
 audience (our client id), the expiry and the nonce of this sign-in. The state is removed as it is read, so
 a callback cannot be replayed.
+
+Authlib, joserfc and requests (some 300 modules) are imported by the functions that use them, so that
+starting the app or a command does not pay for a sign-in that may never be configured.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import requests
-from authlib.common.errors import AuthlibBaseError
-from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, abort, current_app, redirect, url_for
 from flask_login import current_user
-from joserfc.errors import JoseError
 
 from mentorship.sso import signin
 
@@ -32,6 +31,8 @@ def enabled() -> bool:
 
 def _client() -> Any:
     """The Authlib client of the configured provider, made once per issuer and client id."""
+    from authlib.integrations.flask_client import OAuth
+
     config = current_app.config
     key = (config["OIDC_ISSUER"], config["OIDC_CLIENT_ID"])
     clients = current_app.extensions.setdefault("mentorship_oidc", {})
@@ -60,6 +61,10 @@ def login():
 def callback():
     if not enabled():
         abort(404)
+    import requests
+    from authlib.common.errors import AuthlibBaseError
+    from joserfc.errors import JoseError
+
     client = _client()
     issuer = current_app.config["OIDC_ISSUER"].rstrip("/")
     try:
