@@ -1,6 +1,12 @@
 """The data model, one module per aggregate (docs/architecture.md)."""
 
-from mentorship.models.accounts import AccountInvitation, User, UserSession, coordinator_programs
+from mentorship.models.accounts import (
+    AccountInvitation,
+    SamlRequestUse,
+    User,
+    UserSession,
+    coordinator_programs,
+)
 from mentorship.models.api import ApiToken, CalendarFeed
 from mentorship.models.audit import AuditEvent
 from mentorship.models.events import Event, Introduction, Invitation, event_programs
@@ -72,6 +78,7 @@ __all__ = [
     "Reminder",
     "RosterUpload",
     "RosterUploadFile",
+    "SamlRequestUse",
     "SelfIdentification",
     "User",
     "UserSession",

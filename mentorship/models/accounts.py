@@ -130,3 +130,13 @@ class AccountInvitation(Model):
 
     person: Mapped[Person] = relationship()
     invited_by: Mapped[User | None] = relationship()
+
+
+class SamlRequestUse(Model):
+    """A SAML sign-in request that has had its answer: a second answer to it is refused on every instance,
+    even from a browser that copied the first one's request cookie. Rows older than a sign-in are pruned."""
+
+    __tablename__ = "saml_request_uses"
+
+    request_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    used_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)

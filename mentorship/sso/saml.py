@@ -5,7 +5,8 @@ HTTP-Redirect binding and takes the answer by HTTP-POST at /auth/saml/acs. An an
 if its assertion is signed by the one identity provider of SAML_IDP_METADATA (an unsigned assertion is
 refused even inside a signed response), is meant for us (audience, destination), is within its validity
 times (a minute of clock difference allowed) and answers the request this browser started: pysaml2 checks
-the InResponseTo of the response and of its assertion against that request id, which is used once.
+the InResponseTo of the response and of its assertion against that request id, which is used once (the
+database records each request answered, so a copy of the cookie does not make it twice).
 
 The request id is kept in a cookie of its own, signed with SECRET_KEY and sent only to the ACS URL, not in
 the session: the identity provider's answer is a cross-site POST, and browsers do not send the session's
@@ -17,6 +18,7 @@ pysaml2 is imported inside the functions that use it, so that starting the app o
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import shutil
@@ -28,8 +30,11 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 
-from mentorship.extensions import csrf, limiter
+from mentorship.extensions import csrf, db, limiter
+from mentorship.models import SamlRequestUse
 from mentorship.sso import signin
 
 bp = Blueprint("saml", __name__, url_prefix="/auth/saml")
@@ -254,6 +259,8 @@ def _answer(request_id: str | None):
         client, idp = _client()
     except Exception as exc:  # noqa: BLE001 (as in login)
         return _not_set_up(exc)
+    if request_id is not None and not _first_answer(request_id):
+        return signin.refuse("saml", NOT_STARTED_HERE, "replayed")
     outstanding = {request_id: url_for("main.home")} if request_id else {}
     try:
         answer = client.parse_authn_request_response(
@@ -271,6 +278,23 @@ def _answer(request_id: str | None):
         return signin.refuse("saml", signin.UNCHECKED, "invalid_answer")
     # The IdP's signed assertion vouches for the email, as a verified email claim does in OpenID Connect.
     return signin.finish("saml", _email(answer.assertion), True)
+
+
+def _first_answer(request_id: str) -> bool:
+    """Record that the request has had its answer; False if it had one before (here or on another instance).
+
+    The request cookie is deleted by the first answer, but a copy of it (with a captured answer) would do
+    again within REQUEST_SECONDS: the database says once for every instance."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    db.session.execute(
+        delete(SamlRequestUse).where(SamlRequestUse.used_at < now - dt.timedelta(seconds=2 * REQUEST_SECONDS))
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(SamlRequestUse(request_id=request_id, used_at=now))
+    except IntegrityError:  # the same request answered at the same moment elsewhere
+        return False
+    return True
 
 
 def _issuers(answer: Any) -> set[str]:

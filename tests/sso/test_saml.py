@@ -167,6 +167,24 @@ def test_a_replayed_answer_is_refused(client, app, pair, saml):
     assert [e.details["reason"] for e in refusals()] == ["unsolicited", "unsolicited"]
 
 
+def test_an_answer_replayed_with_a_copy_of_the_request_cookie_is_refused(client, app, pair, saml):
+    # Someone who captured both the answer and the browser's request cookie tries it again, elsewhere.
+    db.session.commit()
+    answer = start(client, saml)
+    cookie = client.get_cookie("saml_request", path="/auth/saml/acs")
+    assert cookie is not None
+    post(client, answer)
+    assert signed_in_as(client) is not None
+    thief = app.test_client()
+    thief.set_cookie("saml_request", cookie.value, path="/auth/saml/acs")
+    refused = post(thief, answer)
+    assert refused.headers["Location"].endswith("/auth/login")
+    assert signed_in_as(thief) is None
+    assert "or it was used already" in thief.get("/auth/login").get_data(as_text=True)
+    assert [e.details["reason"] for e in refusals()] == ["replayed"]
+    assert len(db.session.execute(select(UserSession)).scalars().all()) == 1  # the person's own sign-in
+
+
 def test_an_unsolicited_answer_is_refused(client, pair, saml):
     db.session.commit()
     answer = saml.respond(

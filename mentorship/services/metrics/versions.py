@@ -50,6 +50,7 @@ UNREAD = frozenset(
         "reminders",
         "roster_upload_files",
         "roster_uploads",
+        "saml_request_uses",
         "user_sessions",
         "users",
     }
