@@ -62,8 +62,10 @@ def cost_matrix(table: ScoreTable, objective: str) -> tuple[np.ndarray, np.ndarr
         per_pair = np.where(sub, -(units * (len(rows) + 1) + 1), 0)
     else:
         raise ValueError(f"unknown objective {objective!r}")
-    cost = per_pair[:, slot_mentor].astype(np.float64)
-    return cost, rows, cols[slot_mentor], sub[:, slot_mentor]
+    # Converted before the slots are expanded (the integers are exact in float64): one pass over the
+    # larger matrix instead of two.
+    cost = per_pair.astype(np.float64).take(slot_mentor, axis=1)
+    return cost, rows, cols[slot_mentor], sub.take(slot_mentor, axis=1)
 
 
 def assign(table: ScoreTable, objective: str | None = None) -> list[tuple[int, int]]:

@@ -243,10 +243,14 @@ def _slug(value: str | None) -> str | None:
 
 def _codes(values: Iterable[str | None], table: dict[str, int]) -> np.ndarray:
     """Integer codes for strings (shared table across calls); -1 for blank."""
+    known: dict[str | None, int] = {}  # each distinct spelling slugged once: thousands of people, few labels
     out = []
     for value in values:
-        key = _slug(value)
-        out.append(-1 if key is None else table.setdefault(key, len(table)))
+        code = known.get(value)
+        if code is None:
+            key = _slug(value)
+            code = known[value] = -1 if key is None else table.setdefault(key, len(table))
+        out.append(code)
     return np.array(out, dtype=np.int64)
 
 
@@ -257,6 +261,34 @@ def _pairs_matrix(n: int, m: int, pairs: Iterable[tuple[int, int]]) -> np.ndarra
         rows, cols = zip(*pairs, strict=True)
         matrix[list(rows), list(cols)] = True
     return matrix
+
+
+# The combinations of a pair's components, as `score` numbers them: shared interests (min(shared, wanted)
+# of wanted, 4 × 4), fit (2), preferred (2), concordance (met of requested, 3 × 3).
+_COMBINATIONS = 4 * 4 * 2 * 2 * 3 * 3
+
+
+def _units_by_combination(mentors: tuple[MentorIn, ...], weights: Weights) -> np.ndarray:
+    """Score units of every combination of components for every mentor, flat, mentor by mentor."""
+    grid = np.indices((4, 4, 2, 2, 3, 3)).reshape(6, -1)
+    wanted, shared, fit, preferred, requested, met = (x[:, None] for x in grid)
+    c_interests = np.divide(shared.astype(np.float64), wanted, out=np.zeros(wanted.shape), where=wanted > 0)
+    c_concordance = np.divide(
+        met.astype(np.float64), requested, out=np.zeros(requested.shape), where=requested > 0
+    )
+    capacity = np.array([max(x.capacity, 1) for x in mentors], dtype=np.float64)
+    load = np.array([x.load for x in mentors], dtype=np.float64)
+    c_spread = np.clip(1 - load / capacity, 0, 1)[None, :]
+    total = weights.total or 1.0
+    raw = (
+        weights.interests * c_interests
+        + weights.fit * fit.astype(np.float64)
+        + weights.preference * preferred.astype(bool)
+        + weights.concordance * c_concordance
+        + weights.spread * c_spread
+    ) / total
+    units = np.rint(np.clip(raw, 0, 1) * SCORE_UNITS).astype(np.int64)
+    return np.ascontiguousarray(units.T).ravel()
 
 
 def score(problem: Problem, weights: Weights, *, show_concordance: bool = True) -> ScoreTable:
@@ -289,10 +321,7 @@ def score(problem: Problem, weights: Weights, *, show_concordance: bool = True) 
     a[e_rows, e_cols] = 1
     b[r_rows, r_cols] = 1
     shared = np.rint(a @ b.T).astype(np.int64)
-    wanted = np.minimum(a.sum(axis=1), 3)  # sharing three interests (or all of fewer) is full marks
-    c_interests = np.divide(
-        np.minimum(shared, wanted[:, None]), wanted[:, None], out=np.zeros((n, m)), where=wanted[:, None] > 0
-    )
+    wanted = np.minimum(a.sum(axis=1), 3).astype(np.int64)  # sharing three (or all of fewer) is full marks
 
     # Fit with the mentee's program: specialty, else department, else a near-peer of the same program.
     table: dict[str, int] = {}
@@ -307,7 +336,6 @@ def score(problem: Problem, weights: Weights, *, show_concordance: bool = True) 
     other_program = (
         np.zeros((n, m), dtype=bool) if problem.near_peer_any_program else near_peer & ~fit_program
     )
-    c_fit = (fit_specialty | fit_department | fit_program).astype(np.float64)
 
     preferred = _pairs_matrix(
         n, m, ((i, col[k]) for i, x in enumerate(mentees) for k in x.preferred if k in col)
@@ -329,23 +357,20 @@ def score(problem: Problem, weights: Weights, *, show_concordance: bool = True) 
     u_mentor = np.array([x.urim is True for x in mentors], dtype=bool)[None, :]
     met_urim = wants_u & u_mentee & u_mentor
     requested = wants_g.astype(np.int64) + wants_u
-    c_concordance = np.divide(
-        met_gender.astype(np.float64) + met_urim, requested, out=np.zeros((n, m)), where=requested > 0
-    )
 
-    capacity = np.array([max(x.capacity, 1) for x in mentors], dtype=np.float64)
-    load = np.array([x.load for x in mentors], dtype=np.float64)
-    c_spread = np.clip(1 - load / capacity, 0, 1)[None, :]
-
-    total = weights.total or 1.0
-    raw = (
-        weights.interests * c_interests
-        + weights.fit * c_fit
-        + weights.preference * preferred
-        + weights.concordance * c_concordance
-        + weights.spread * c_spread
-    ) / total
-    units = np.rint(np.clip(raw, 0, 1) * SCORE_UNITS).astype(np.int64)
+    # Every pair's components take one of a few values per mentor: its score is looked up in a table of
+    # those combinations for its mentor, computed with the same floating-point operations in the same
+    # order, so a pair scores to the last bit what the whole-matrix formula gave, at a fraction of the cost.
+    combination = np.minimum(shared, wanted[:, None])
+    combination += 4 * wanted[:, None]
+    combination *= 2
+    combination += fit_specialty | fit_department | fit_program
+    combination *= 2
+    combination += preferred
+    combination *= 9
+    combination += 3 * requested + met_gender + met_urim
+    combination += (np.arange(m, dtype=np.int64) * _COMBINATIONS)[None, :]
+    units = _units_by_combination(mentors, weights).take(combination)
 
     person_mentee = np.array([x.person_id for x in mentees], dtype=np.int64)[:, None]
     person_mentor = np.array([x.person_id for x in mentors], dtype=np.int64)[None, :]
