@@ -214,3 +214,30 @@ def test_a_larger_problem_past_the_forced_checks_limit_is_unchanged():
     assert sum("suggested to another mentee" in s.reason for s in suggestions) > assignment.MAX_FORCED_CHECKS
     assert_same(problem, scoring.Weights(), True)
     assert_same(problem, scoring.Weights(objective="score"), False)
+
+
+def test_more_interest_names_than_one_word_of_bits_holds():
+    rng = random.Random(5)
+    topics = [f"topic {t}" for t in range(150)]
+    mentors = tuple(
+        scoring.MentorIn(
+            id=j,
+            person_id=500 + j,
+            email=f"r{j}@x.org",
+            interests=tuple(rng.sample(topics, rng.randint(0, 40))),
+        )
+        for j in range(1, 16)
+    )
+    mentees = tuple(
+        scoring.MenteeIn(
+            id=i,
+            person_id=i,
+            email=f"e{i}@x.org",
+            pgy=1,
+            interests=tuple(rng.sample(topics, rng.randint(0, 40))),
+        )
+        for i in range(1, 31)
+    )
+    problem = scoring.Problem(mentees, mentors)
+    assert scoring.score(problem, scoring.Weights()).shared.max() > 3
+    assert_same(problem, scoring.Weights(), True)

@@ -254,6 +254,19 @@ def _codes(values: Iterable[str | None], table: dict[str, int]) -> np.ndarray:
     return np.array(out, dtype=np.int64)
 
 
+def _bits(interests: Iterable[str], names: dict[str, int]) -> int:
+    """The interests as a set of bits, numbered in `names` (shared across calls)."""
+    bits = 0
+    for name in interests:
+        bits |= 1 << names.setdefault(name, len(names))
+    return bits
+
+
+def _word(bits: list[int], word: int) -> np.ndarray:
+    """Bits `word` to `word + 63` of each set of bits, as uint64."""
+    return np.array([(x >> word) & 0xFFFF_FFFF_FFFF_FFFF for x in bits], dtype=np.uint64)
+
+
 def _pairs_matrix(n: int, m: int, pairs: Iterable[tuple[int, int]]) -> np.ndarray:
     matrix = np.zeros((n, m), dtype=bool)
     pairs = list(pairs)
@@ -305,23 +318,18 @@ def score(problem: Problem, weights: Weights, *, show_concordance: bool = True) 
     n, m = len(mentees), len(mentors)
     col = {mentor.id: j for j, mentor in enumerate(mentors)}
 
-    # Shared interests: one-hot matrices multiplied (n×V)·(V×m).
+    # Shared interests: each person's interests as bits, one 64-bit word per 64 interest names, and the
+    # shared ones counted with popcount (a one-hot matrix product went through multithreaded BLAS, whose
+    # threads spent more CPU waiting for each other than multiplying).
     names: dict[str, int] = {}
-    e_rows, e_cols, r_rows, r_cols = [], [], [], []
-    for i, mentee in enumerate(mentees):
-        for name in set(mentee.interests):
-            e_rows.append(i)
-            e_cols.append(names.setdefault(name, len(names)))
-    for j, mentor in enumerate(mentors):
-        for name in set(mentor.interests):
-            r_rows.append(j)
-            r_cols.append(names.setdefault(name, len(names)))
-    a = np.zeros((n, len(names)), dtype=np.float32)
-    b = np.zeros((m, len(names)), dtype=np.float32)
-    a[e_rows, e_cols] = 1
-    b[r_rows, r_cols] = 1
-    shared = np.rint(a @ b.T).astype(np.int64)
-    wanted = np.minimum(a.sum(axis=1), 3).astype(np.int64)  # sharing three (or all of fewer) is full marks
+    mentee_bits = [_bits(x.interests, names) for x in mentees]
+    mentor_bits = [_bits(x.interests, names) for x in mentors]
+    shared = np.zeros((n, m), dtype=np.int64)
+    for word in range(0, len(names), 64):
+        mine, theirs = _word(mentee_bits, word), _word(mentor_bits, word)
+        shared += np.bitwise_count(mine[:, None] & theirs[None, :])
+    # Sharing three interests (or all of fewer) is full marks.
+    wanted = np.array([min(bits.bit_count(), 3) for bits in mentee_bits], dtype=np.int64)
 
     # Fit with the mentee's program: specialty, else department, else a near-peer of the same program.
     table: dict[str, int] = {}
