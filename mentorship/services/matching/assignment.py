@@ -38,12 +38,7 @@ class Suggestion:
     reason: str
 
 
-def cost_matrix(
-    table: ScoreTable,
-    objective: str,
-    feasible: np.ndarray | None = None,
-    free: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def cost_matrix(table: ScoreTable, objective: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The slot-expanded cost matrix (finite everywhere) and its row, slot-to-mentor and feasibility maps.
 
     Participation first: a feasible pair costs -(BIG + score units) with BIG larger than any total of
@@ -51,11 +46,9 @@ def cost_matrix(
     so the solver never gains by using them and any it uses are dropped afterwards.
     Score first: a feasible pair costs -(score units × K + 1) with K larger than the number of mentees,
     so the total score decides and the number matched only breaks ties.
-    `feasible` and `free` (places per mentor column) default to the table's.
     """
-    feasible = table.feasible if feasible is None else feasible
-    if free is None:
-        free = np.array([m.free for m in table.problem.mentors], dtype=np.int64)
+    feasible = table.feasible
+    free = np.array([m.free for m in table.problem.mentors], dtype=np.int64)
     rows = np.flatnonzero(feasible.any(axis=1))
     cols = np.flatnonzero(feasible.any(axis=0))
     sub = feasible[np.ix_(rows, cols)]
@@ -69,21 +62,15 @@ def cost_matrix(
         per_pair = np.where(sub, -(units * (len(rows) + 1) + 1), 0)
     else:
         raise ValueError(f"unknown objective {objective!r}")
-    cost = per_pair[:, slot_mentor].astype(np.float64)
-    return cost, rows, cols[slot_mentor], sub[:, slot_mentor]
+    # Converted before the slots are expanded (the integers are exact in float64): one pass over the
+    # larger matrix instead of two.
+    cost = per_pair.astype(np.float64).take(slot_mentor, axis=1)
+    return cost, rows, cols[slot_mentor], sub.take(slot_mentor, axis=1)
 
 
-def assign(
-    table: ScoreTable,
-    objective: str | None = None,
-    feasible: np.ndarray | None = None,
-    free: np.ndarray | None = None,
-) -> list[tuple[int, int]]:
-    """An optimal list of (mentee row, mentor column) pairs for `objective` (default: the weights'),
-    optionally with other feasibility and free places (see `cost_matrix`)."""
-    cost, rows, slot_col, slot_feasible = cost_matrix(
-        table, objective or table.weights.objective, feasible, free
-    )
+def assign(table: ScoreTable, objective: str | None = None) -> list[tuple[int, int]]:
+    """An optimal list of (mentee row, mentor column) pairs for `objective` (default: the weights')."""
+    cost, rows, slot_col, slot_feasible = cost_matrix(table, objective or table.weights.objective)
     if cost.size == 0:
         return []
     r, c = optimize.linear_sum_assignment(cost)
@@ -121,8 +108,9 @@ def suggest_from(table: ScoreTable, objective: str | None = None) -> list[Sugges
     return out
 
 
-# Each "given to another mentee" note re-solves the problem once with that pair forced; beyond this many
-# notes in a run the note says only that the optimum placed the mentor elsewhere.
+# Beyond this many "given to another mentee" notes in a run the note says only that the optimum placed the
+# mentor elsewhere. The limit dates from when each note re-solved the whole problem; it stays so that the
+# reasons of a run stay what they were.
 MAX_FORCED_CHECKS = 40
 
 
@@ -131,7 +119,6 @@ class _Preferences:
 
     def __init__(self, table: ScoreTable, objective: str, pairs: list[tuple[int, int]]):
         self.table, self.objective = table, objective
-        self.matched = len(pairs)
         self.col = {m.id: j for j, m in enumerate(table.problem.mentors)}
         self.free = np.array([m.free for m in table.problem.mentors], dtype=np.int64)
         self.used = (
@@ -139,6 +126,9 @@ class _Preferences:
             if pairs
             else np.zeros_like(self.free)
         )
+        self.mentor_of = np.full(len(table.problem.mentees), -1, dtype=np.int64)  # -1: unmatched
+        for i, j in pairs:
+            self.mentor_of[i] = j
         self.checks = 0
 
     def notes(self, i: int, j: int | None) -> list[str]:
@@ -182,13 +172,44 @@ class _Preferences:
         if self.checks >= MAX_FORCED_CHECKS:
             return "in the best overall assignment"
         self.checks += 1
-        feasible = self.table.feasible.copy()
-        feasible[i, :] = False
-        free = self.free.copy()
-        free[k] -= 1
-        if free[k] == 0:
-            feasible[:, k] = False
-        forced = 1 + len(assign(self.table, self.objective, feasible, free))
-        if forced < self.matched:
+        if self._forcing_loses_a_mentee(i, k):
             return "so that more mentees have a mentor"
         return "so that the suggestions score higher in total"
+
+    def _forcing_loses_a_mentee(self, i: int, k: int) -> bool:
+        """Whether pairing mentee row i with mentor column k leaves fewer mentees matched in all than the
+        optimum, i.e. whether the problem without row i and with one place fewer at k matches at least two
+        fewer than the optimum.
+
+        The participation optimum is a maximum matching, so this is a question about matching sizes only,
+        answered without solving again: take the optimum, drop row i's pair and, if k is then over its one
+        place fewer, one of k's pairs. At most one dropped: with (i, k) added nobody is lost. Two dropped:
+        by Berge's theorem one more mentee can be placed exactly when an augmenting path exists, which a
+        breadth-first search over mentor columns finds in a few whole-row NumPy steps (re-solving cost as
+        much as the assignment, for every note).
+        """
+        feasible, mentor_of = self.table.feasible, self.mentor_of.copy()
+        load, places = self.used.copy(), self.free.copy()
+        places[k] -= 1
+        lost = 0
+        if mentor_of[i] >= 0:
+            load[mentor_of[i]] -= 1
+            lost += 1
+        mentor_of[i] = -2  # row i is out of the problem: neither free nor anyone's mentee
+        if load[k] > places[k]:
+            mentor_of[np.flatnonzero(mentor_of == k)[0]] = -1
+            load[k] -= 1
+            lost += 1
+        if lost < 2:
+            return False
+        rows = mentor_of == -1  # mentees without a mentor: where augmenting paths start
+        seen_rows, seen_cols = rows.copy(), np.zeros(len(places), dtype=bool)
+        spare = load < places
+        while rows.any():
+            cols = feasible[rows].any(axis=0) & ~seen_cols
+            if (cols & spare).any():
+                return False
+            seen_cols |= cols
+            rows = np.isin(mentor_of, np.flatnonzero(cols)) & ~seen_rows
+            seen_rows |= rows
+        return True

@@ -243,11 +243,28 @@ def _slug(value: str | None) -> str | None:
 
 def _codes(values: Iterable[str | None], table: dict[str, int]) -> np.ndarray:
     """Integer codes for strings (shared table across calls); -1 for blank."""
+    known: dict[str | None, int] = {}  # each distinct spelling slugged once: thousands of people, few labels
     out = []
     for value in values:
-        key = _slug(value)
-        out.append(-1 if key is None else table.setdefault(key, len(table)))
+        code = known.get(value)
+        if code is None:
+            key = _slug(value)
+            code = known[value] = -1 if key is None else table.setdefault(key, len(table))
+        out.append(code)
     return np.array(out, dtype=np.int64)
+
+
+def _bits(interests: Iterable[str], names: dict[str, int]) -> int:
+    """The interests as a set of bits, numbered in `names` (shared across calls)."""
+    bits = 0
+    for name in interests:
+        bits |= 1 << names.setdefault(name, len(names))
+    return bits
+
+
+def _word(bits: list[int], word: int) -> np.ndarray:
+    """Bits `word` to `word + 63` of each set of bits, as uint64."""
+    return np.array([(x >> word) & 0xFFFF_FFFF_FFFF_FFFF for x in bits], dtype=np.uint64)
 
 
 def _pairs_matrix(n: int, m: int, pairs: Iterable[tuple[int, int]]) -> np.ndarray:
@@ -257,6 +274,34 @@ def _pairs_matrix(n: int, m: int, pairs: Iterable[tuple[int, int]]) -> np.ndarra
         rows, cols = zip(*pairs, strict=True)
         matrix[list(rows), list(cols)] = True
     return matrix
+
+
+# The combinations of a pair's components, as `score` numbers them: shared interests (min(shared, wanted)
+# of wanted, 4 × 4), fit (2), preferred (2), concordance (met of requested, 3 × 3).
+_COMBINATIONS = 4 * 4 * 2 * 2 * 3 * 3
+
+
+def _units_by_combination(mentors: tuple[MentorIn, ...], weights: Weights) -> np.ndarray:
+    """Score units of every combination of components for every mentor, flat, mentor by mentor."""
+    grid = np.indices((4, 4, 2, 2, 3, 3)).reshape(6, -1)
+    wanted, shared, fit, preferred, requested, met = (x[:, None] for x in grid)
+    c_interests = np.divide(shared.astype(np.float64), wanted, out=np.zeros(wanted.shape), where=wanted > 0)
+    c_concordance = np.divide(
+        met.astype(np.float64), requested, out=np.zeros(requested.shape), where=requested > 0
+    )
+    capacity = np.array([max(x.capacity, 1) for x in mentors], dtype=np.float64)
+    load = np.array([x.load for x in mentors], dtype=np.float64)
+    c_spread = np.clip(1 - load / capacity, 0, 1)[None, :]
+    total = weights.total or 1.0
+    raw = (
+        weights.interests * c_interests
+        + weights.fit * fit.astype(np.float64)
+        + weights.preference * preferred.astype(bool)
+        + weights.concordance * c_concordance
+        + weights.spread * c_spread
+    ) / total
+    units = np.rint(np.clip(raw, 0, 1) * SCORE_UNITS).astype(np.int64)
+    return np.ascontiguousarray(units.T).ravel()
 
 
 def score(problem: Problem, weights: Weights, *, show_concordance: bool = True) -> ScoreTable:
@@ -273,26 +318,18 @@ def score(problem: Problem, weights: Weights, *, show_concordance: bool = True) 
     n, m = len(mentees), len(mentors)
     col = {mentor.id: j for j, mentor in enumerate(mentors)}
 
-    # Shared interests: one-hot matrices multiplied (n×V)·(V×m).
+    # Shared interests: each person's interests as bits, one 64-bit word per 64 interest names, and the
+    # shared ones counted with popcount (a one-hot matrix product went through multithreaded BLAS, whose
+    # threads spent more CPU waiting for each other than multiplying).
     names: dict[str, int] = {}
-    e_rows, e_cols, r_rows, r_cols = [], [], [], []
-    for i, mentee in enumerate(mentees):
-        for name in set(mentee.interests):
-            e_rows.append(i)
-            e_cols.append(names.setdefault(name, len(names)))
-    for j, mentor in enumerate(mentors):
-        for name in set(mentor.interests):
-            r_rows.append(j)
-            r_cols.append(names.setdefault(name, len(names)))
-    a = np.zeros((n, len(names)), dtype=np.float32)
-    b = np.zeros((m, len(names)), dtype=np.float32)
-    a[e_rows, e_cols] = 1
-    b[r_rows, r_cols] = 1
-    shared = np.rint(a @ b.T).astype(np.int64)
-    wanted = np.minimum(a.sum(axis=1), 3)  # sharing three interests (or all of fewer) is full marks
-    c_interests = np.divide(
-        np.minimum(shared, wanted[:, None]), wanted[:, None], out=np.zeros((n, m)), where=wanted[:, None] > 0
-    )
+    mentee_bits = [_bits(x.interests, names) for x in mentees]
+    mentor_bits = [_bits(x.interests, names) for x in mentors]
+    shared = np.zeros((n, m), dtype=np.int64)
+    for word in range(0, len(names), 64):
+        mine, theirs = _word(mentee_bits, word), _word(mentor_bits, word)
+        shared += np.bitwise_count(mine[:, None] & theirs[None, :])
+    # Sharing three interests (or all of fewer) is full marks.
+    wanted = np.array([min(bits.bit_count(), 3) for bits in mentee_bits], dtype=np.int64)
 
     # Fit with the mentee's program: specialty, else department, else a near-peer of the same program.
     table: dict[str, int] = {}
@@ -307,7 +344,6 @@ def score(problem: Problem, weights: Weights, *, show_concordance: bool = True) 
     other_program = (
         np.zeros((n, m), dtype=bool) if problem.near_peer_any_program else near_peer & ~fit_program
     )
-    c_fit = (fit_specialty | fit_department | fit_program).astype(np.float64)
 
     preferred = _pairs_matrix(
         n, m, ((i, col[k]) for i, x in enumerate(mentees) for k in x.preferred if k in col)
@@ -329,23 +365,20 @@ def score(problem: Problem, weights: Weights, *, show_concordance: bool = True) 
     u_mentor = np.array([x.urim is True for x in mentors], dtype=bool)[None, :]
     met_urim = wants_u & u_mentee & u_mentor
     requested = wants_g.astype(np.int64) + wants_u
-    c_concordance = np.divide(
-        met_gender.astype(np.float64) + met_urim, requested, out=np.zeros((n, m)), where=requested > 0
-    )
 
-    capacity = np.array([max(x.capacity, 1) for x in mentors], dtype=np.float64)
-    load = np.array([x.load for x in mentors], dtype=np.float64)
-    c_spread = np.clip(1 - load / capacity, 0, 1)[None, :]
-
-    total = weights.total or 1.0
-    raw = (
-        weights.interests * c_interests
-        + weights.fit * c_fit
-        + weights.preference * preferred
-        + weights.concordance * c_concordance
-        + weights.spread * c_spread
-    ) / total
-    units = np.rint(np.clip(raw, 0, 1) * SCORE_UNITS).astype(np.int64)
+    # Every pair's components take one of a few values per mentor: its score is looked up in a table of
+    # those combinations for its mentor, computed with the same floating-point operations in the same
+    # order, so a pair scores to the last bit what the whole-matrix formula gave, at a fraction of the cost.
+    combination = np.minimum(shared, wanted[:, None])
+    combination += 4 * wanted[:, None]
+    combination *= 2
+    combination += fit_specialty | fit_department | fit_program
+    combination *= 2
+    combination += preferred
+    combination *= 9
+    combination += 3 * requested + met_gender + met_urim
+    combination += (np.arange(m, dtype=np.int64) * _COMBINATIONS)[None, :]
+    units = _units_by_combination(mentors, weights).take(combination)
 
     person_mentee = np.array([x.person_id for x in mentees], dtype=np.int64)[:, None]
     person_mentor = np.array([x.person_id for x in mentors], dtype=np.int64)[None, :]
