@@ -13,7 +13,7 @@ from mentorship.extensions import db
 from mentorship.services import exports
 from mentorship.services.people import set_self_identification
 from mentorship.services.suppression import tables
-from mentorship.services.suppression.tables import load_year, year_tables
+from mentorship.services.suppression.tables import load_year, network_tables, year_tables
 from reports.xlsx import neutralise
 from tests.conftest import _empty_tables
 from tests.metrics.old_rule import decide_as_before
@@ -49,7 +49,8 @@ def _published(app, today=D):
     req, observations = exports.published_demographics(app.config, YEAR, today)
     s = req.settings
     truth = {}
-    for table in year_tables(load_year(req.ay, req.as_of, s.metrics, s.urim_categories)):
+    people = load_year(req.ay, req.as_of, s.metrics, s.urim_categories)
+    for table in (*year_tables(people), *network_tables(people)):
         lay = table.layout
         for (g, column), n in table.values().items():
             truth[(*lay.key, neutralise(lay.column_name(column)), lay.groups[g])] = n
