@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from mentorship.extensions import db
 from mentorship.models import User, coordinator_programs
-from mentorship.services.suppression.grid import INSTITUTION_NAME, Cell, Layout, Shown, Table
+from mentorship.services.suppression.grid import COMPLEMENTARY, INSTITUTION_NAME, Cell, Layout, Shown, Table
 from mentorship.services.suppression.rebuild import Inconsistent, Pinned, describe_pinned, pinned_cells
 from mentorship.services.suppression.tables import (
     CONCORDANCE,
@@ -125,8 +125,10 @@ def _shares(
     found: list[Observation] = [(key, group, program, mentees)]
     for name in names:
         rate = row[header[name]] if header[name] < len(row) else None  # trailing blanks are not read
+        count: Shown = COMPLEMENTARY  # a blank share hides its count: the test looks for it too
         if isinstance(mentees, int) and isinstance(rate, int | float) and not isinstance(rate, bool):
-            found.append((key, network_label(group, SHARE_HEADERS[name]), program, round(rate * mentees)))
+            count = round(rate * mentees)
+        found.append((key, network_label(group, SHARE_HEADERS[name]), program, count))
     return found
 
 

@@ -64,8 +64,6 @@ def decide_around(table: Table, start: dict[Cell, Shown], fixed: frozenset[Cell]
     nothing to them: that is for the pattern of `fixed` to prevent, and the check reports it.
     """
     lay, shown, values = table.layout, dict(start), table.values()
-    if not lay.classes:
-        return Published(lay, shown)  # nobody counts in the table: nothing to rebuild
     floor: dict[Cell, int] | None = None
 
     def others_hidden() -> dict[Cell, tuple[Shown]]:

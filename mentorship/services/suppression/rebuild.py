@@ -129,8 +129,8 @@ def pinned_cells(
         for c, seen in observed.items()
         if any(isinstance(s, str) for s in seen) and (only is None or c in only)
     ]
-    if not targets:
-        return {}
+    if not targets or not layout.classes:
+        return {}  # nothing hidden, or nobody counts in the table (every cell is 0)
     inc = incidence(layout)
     a_ub, b_ub, a_eq, b_eq = _constraints(inc, observed, min_cell)
     low = dict.fromkeys(targets, math.inf)
