@@ -182,7 +182,7 @@ def build(data: InclusivityData) -> bytes:
 
     groups = Table(GROUP_COLUMNS, cells(data.groups, GROUP_COLUMNS))
     ws, (placed,) = write_sheet(wb, "Mentee groups", [groups])
-    series = ("coverage", "engaged_share", "at_event_share")
+    series: tuple[str, ...] = ("coverage", "engaged_share", "at_event_share")
     _charts(ws, placed, data.groups, GROUP_COLUMNS, "% with a mentor, % engaged, % at an event", series)
 
     ws, (placed,) = write_sheet(wb, "Pools", [Table(POOL_COLUMNS, cells(data.pools, POOL_COLUMNS))])

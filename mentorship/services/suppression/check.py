@@ -126,7 +126,9 @@ def _shares(
     for name in names:
         rate = row[header[name]] if header[name] < len(row) else None  # trailing blanks are not read
         count: Shown = COMPLEMENTARY  # a blank share hides its count: the test looks for it too
-        if isinstance(mentees, int) and isinstance(rate, int | float) and not isinstance(rate, bool):
+        if mentees == 0:
+            count = 0  # nobody in the group: nobody at an event either
+        elif isinstance(mentees, int) and isinstance(rate, int | float) and not isinstance(rate, bool):
             count = round(rate * mentees)
         found.append((key, network_label(group, SHARE_HEADERS[name]), program, count))
     return found

@@ -317,7 +317,9 @@ def _network_pattern(table: Table, counts: tuple[tuple[Cell, Shown], ...], min_c
             shown[(row, column)] = mentees[(g, column)]
         else:
             count = mentees[(g, column)]
-            shown[(row, column)] = value if isinstance(count, int) and count >= min_cell else COMPLEMENTARY
+            # A group shown empty has nobody at an event either: known, so not a cell to protect.
+            show = isinstance(count, int) and (count >= min_cell or count == 0)
+            shown[(row, column)] = value if show else COMPLEMENTARY
             continue
         fixed.add((row, column))
     return decide_around(table, shown, frozenset(fixed), min_cell)
