@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from reports.inclusivity import GroupRow
+from reports.inclusivity import NETWORK_COLUMNS, GroupRow
 from reports.kpis import KpiRow, kpi_columns
 from reports.xlsx import (
     Column,
@@ -58,6 +58,7 @@ INCLUSIVITY_COLUMNS = [
     Column("Mentees enrolled", "int", field="mentees"),
     Column("% with a mentor", "pct", field="coverage"),
     Column("% engaged", "pct", field="engaged_share"),
+    *NETWORK_COLUMNS,
 ]
 
 

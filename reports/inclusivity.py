@@ -28,7 +28,8 @@ Count = int | str  # a published count, or the mark that hides it ("<5", or the 
 
 
 class GroupRow(NamedTuple):
-    """Mentees of one group: enrolled, % with a mentor, median meetings, % engaged, median days to meet."""
+    """Mentees of one group: enrolled, % with a mentor, median meetings, % engaged, median days to meet, and
+    the shares at an event, introduced and with an introduction met."""
 
     program: str
     dimension: str
@@ -38,6 +39,9 @@ class GroupRow(NamedTuple):
     median_meetings: float | None
     engaged_share: float | None
     median_days_to_first_meeting: float | None
+    at_event_share: float | None
+    introduced_share: float | None
+    introduction_met_share: float | None
 
 
 class PoolRow(NamedTuple):
@@ -86,6 +90,13 @@ class InclusivityData:
     concordance_text: list[str]
 
 
+# The networking shares of a group (the annual review shows them too); `flask report check-suppression`
+# reads their counts back by these headers.
+NETWORK_COLUMNS = [
+    Column("% at an event", "pct", field="at_event_share"),
+    Column("% introduced", "pct", field="introduced_share"),
+    Column("% with an introduction met", "pct", field="introduction_met_share"),
+]
 GROUP_COLUMNS = [
     Column("Program", width=28, field="program"),
     Column("Dimension", width=30, field="dimension"),
@@ -95,6 +106,7 @@ GROUP_COLUMNS = [
     Column("Median meetings per pairing", "number", field="median_meetings"),
     Column("% engaged", "pct", field="engaged_share"),
     Column("Median days to first meeting", "number", field="median_days_to_first_meeting"),
+    *NETWORK_COLUMNS,
 ]
 POOL_COLUMNS = [
     Column("Program", width=28, field="program"),
@@ -125,7 +137,8 @@ SHEETS = [
     (
         "Mentee groups",
         "Per dimension and group: mentees enrolled, % with a mentor, median meetings per "
-        "pairing, % engaged, median days to first meeting; charts per dimension.",
+        "pairing, % engaged, median days to first meeting, % at an event, % introduced, % with an "
+        "introduction met; charts per dimension.",
     ),
     ("Pools", "Mentor pool composition beside mentee pool composition."),
     ("Mentor load", "Mentees per mentor and share of capacity used, by mentor group."),
@@ -169,8 +182,8 @@ def build(data: InclusivityData) -> bytes:
 
     groups = Table(GROUP_COLUMNS, cells(data.groups, GROUP_COLUMNS))
     ws, (placed,) = write_sheet(wb, "Mentee groups", [groups])
-    series = ("coverage", "engaged_share")
-    _charts(ws, placed, data.groups, GROUP_COLUMNS, "% with a mentor and % engaged", series)
+    series: tuple[str, ...] = ("coverage", "engaged_share", "at_event_share")
+    _charts(ws, placed, data.groups, GROUP_COLUMNS, "% with a mentor, % engaged, % at an event", series)
 
     ws, (placed,) = write_sheet(wb, "Pools", [Table(POOL_COLUMNS, cells(data.pools, POOL_COLUMNS))])
     series = ("mentor_share", "mentee_share")

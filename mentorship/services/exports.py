@@ -18,7 +18,7 @@ from mentorship.services.report_data.engagement import engagement_data
 from mentorship.services.report_data.inclusivity import inclusivity_data
 from mentorship.services.report_data.request import ReportRequest, ReportSettings
 from mentorship.services.suppression import check
-from mentorship.services.suppression.tables import load_year, year_tables
+from mentorship.services.suppression.tables import load_year, network_tables, year_tables
 from reports import annual_review, engagement, inclusivity
 from reports.xlsx import neutralise
 
@@ -92,9 +92,10 @@ def check_suppression(
     req, observations = published_demographics(config, year, today)
     s = req.settings
     people = load_year(req.ay, req.as_of, s.metrics, s.urim_categories)
-    layouts = [t.layout for t in year_tables(people)]
+    tables = [*year_tables(people), *network_tables(people)]
+    observations += check.network_totals(tables)
     names = {neutralise(name): pid for pid, name in programs_in_scope(None).items()}
-    return req, check.check(layouts, observations, s.min_cell_size, names)
+    return req, check.check([t.layout for t in tables], observations, s.min_cell_size, names)
 
 
 def filename(report: str, year: int, program_ids: Collection[int] | None) -> str:

@@ -1,8 +1,11 @@
 """Rows of the inclusivity workbook and of the annual review's inclusivity summary (docs/privacy.md).
 
 Every count comes from the year's one suppression pattern; a rate or median is shown only when its count is
-shown and it rests on at least MIN_CELL_SIZE people. Rows are per program or for the institution, never for
-a set of programs: a scope of several programs gets each program's rows.
+shown and it rests on at least MIN_CELL_SIZE people. The networking shares (at an event, introduced, with an
+introduction met) give their counts away over a shown group, so those counts are cells of the year's
+networking tables, and a share is shown only where that table shows its count (tables.network_pattern).
+Rows are per program or for the institution, never for a set of programs: a scope of several programs gets
+each program's rows.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 from mentorship import vocab
 from mentorship.services.metrics.definitions import share
 from mentorship.services.metrics.groups import CONCORDANCE_MET, CONCORDANCE_NOT_PAIRED, group_stats
+from mentorship.services.metrics.network import summarize
 from mentorship.services.suppression.grid import INSTITUTION, INSTITUTION_NAME, Shown
 from mentorship.services.suppression.tables import (
     CONCORDANCE,
@@ -23,6 +27,8 @@ from mentorship.services.suppression.tables import (
     MENTEES,
     MENTOR_DIMENSIONS,
     MENTORS,
+    NETWORK,
+    NETWORK_MEASURES,
     YearPattern,
     YearPeople,
     concordance_parts,
@@ -77,13 +83,17 @@ def group_rows(
     m = pattern.min_cell
     mentees = year.mentees_of(column)
     rows = []
+    width = 1 + len(NETWORK_MEASURES)
     for dimension in dimensions:
         shown = pattern.published(MENTEES, DIMENSION_LABELS[dimension]).column(column)
+        reached = pattern.published(NETWORK, DIMENSION_LABELS[dimension]).column(column)
         members: dict[str | None, list[int]] = defaultdict(list)
         for person in mentees:
             members[person.groups[dimension]].append(person.mentee_id)
-        for code, count in zip(year.groups(dimension), shown, strict=True):
+        for i, (code, count) in enumerate(zip(year.groups(dimension), shown, strict=True)):
             s = group_stats(members.get(code, []), year.pairings)
+            n = summarize(members.get(code, []), year.network)
+            at_event, introduced, met = reached[width * i + 1 : width * (i + 1)]
             rows.append(
                 GroupRow(
                     _program(year, column),
@@ -94,6 +104,9 @@ def group_rows(
                     _figure(s.median_meetings, count, s.pairing_people, m),
                     _figure(s.engaged_share, count, s.pairing_people, m),
                     _figure(s.median_days_to_first_meeting, count, s.first_meeting_people, m),
+                    _figure(share(n.mentees_at_event, n.mentees), at_event, n.mentees, m),
+                    _figure(share(n.mentees_introduced, n.mentees), introduced, n.mentees, m),
+                    _figure(share(n.mentees_introduction_met, n.mentees), met, n.mentees, m),
                 )
             )
     return rows

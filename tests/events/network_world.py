@@ -22,7 +22,7 @@ from mentorship.models import Event, Introduction, Invitation
 d = dt.date
 
 
-def _event(title, kind, start, programs, invitations, cancelled=False):
+def event(title, kind, start, programs, invitations, cancelled=False):
     event = Event(
         title=title,
         kind=kind,
@@ -49,7 +49,7 @@ def _event(title, kind, start, programs, invitations, cancelled=False):
     return event
 
 
-def _intro(mentee, by, created, outcome, mentor=None, contact=None):
+def intro(mentee, by, created, outcome, mentor=None, contact=None):
     name, email = contact or (None, None)
     db.session.add(
         Introduction(
@@ -72,7 +72,7 @@ def add_network(objs: dict) -> None:
     moore, nash = o["m1"].person, o["m2"].person
     alpha, beta, gamma = o["alpha"], o["beta"], o["gamma"]
     at = dt.datetime.combine
-    _event(
+    event(
         "Orientation",
         "orientation",
         at(d(2024, 8, 15), dt.time(17)),
@@ -85,16 +85,16 @@ def add_network(objs: dict) -> None:
             (moore, "going", True, True),
         ],
     )
-    _event("Journal club", "journal_club", at(d(2024, 9, 5), dt.time(12)), [gamma], [])
-    _event("Winter social", "social", at(d(2024, 12, 12), dt.time(18)), [], [(fay, "going", False, True)])
-    _event(
+    event("Journal club", "journal_club", at(d(2024, 9, 5), dt.time(12)), [gamma], [])
+    event("Winter social", "social", at(d(2024, 12, 12), dt.time(18)), [], [(fay, "going", False, True)])
+    event(
         "Research night",
         "research_symposium",
         at(d(2025, 2, 20), dt.time(18)),
         [alpha],
         [(ada, "going", True, True), (ben, "waitlisted", True, True), (nash, None, True, False)],
     )
-    _event(
+    event(
         "Cancelled talk",
         "other",
         at(d(2025, 1, 10), dt.time(12)),
@@ -102,14 +102,14 @@ def add_network(objs: dict) -> None:
         [(ada, "going", True, True)],
         True,
     )
-    _event(
+    event(
         "Spring panel", "career_panel", at(d(2025, 4, 20), dt.time(12)), [beta], [(dee, "going", True, True)]
     )
-    _intro(o["a1"], o["m1"], d(2024, 10, 1), "met", mentor=o["m2"])
-    _intro(o["a1"], o["m1"], d(2024, 11, 1), "met", contact=("Zoe Zhu", "zoe.zhu@elsewhere.edu"))
-    _intro(o["a1"], o["m2"], d(2024, 12, 1), "met", mentor=o["m1"])
-    _intro(o["a2"], o["m1"], d(2025, 1, 5), "no_response", contact=("Zoe Zhu", "ZOE.ZHU@elsewhere.edu"))
-    _intro(o["b1"], o["m3"], d(2024, 6, 1), "met", mentor=o["m3"])
+    intro(o["a1"], o["m1"], d(2024, 10, 1), "met", mentor=o["m2"])
+    intro(o["a1"], o["m1"], d(2024, 11, 1), "met", contact=("Zoe Zhu", "zoe.zhu@elsewhere.edu"))
+    intro(o["a1"], o["m2"], d(2024, 12, 1), "met", mentor=o["m1"])
+    intro(o["a2"], o["m1"], d(2025, 1, 5), "no_response", contact=("Zoe Zhu", "ZOE.ZHU@elsewhere.edu"))
+    intro(o["b1"], o["m3"], d(2024, 6, 1), "met", mentor=o["m3"])
     db.session.flush()
 
 

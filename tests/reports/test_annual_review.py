@@ -73,7 +73,10 @@ def test_topic_mix_and_inclusivity_summary(workbook):
         "Mentees enrolled",
         "% with a mentor",
         "% engaged",
-        *[None] * 9,  # the sheet is as wide as its trend table
+        "% at an event",
+        "% introduced",
+        "% with an introduction met",
+        *[None] * 6,  # the sheet is as wide as its trend table
     )
 
 
@@ -102,8 +105,8 @@ def test_inclusivity_summary_cell_by_cell(workbook, sheet, name, shows):
     dimensions = ["Gender"] * 5 + ["URiM"] * 3 + ["International medical graduate"] * 3
     dimensions += ["First-generation"] * 3
     groups = GENDER_ROWS + ANSWER_ROWS * 3
-    expected = [(name, d, g, n, None, None) for d, g, n in zip(dimensions, groups, shows, strict=True)]
-    assert [r[:6] for r in rows[incl + 2 :]] == expected  # every rate blank: no group of 5
+    expected = [(name, d, g, n, *[None] * 5) for d, g, n in zip(dimensions, groups, shows, strict=True)]
+    assert [r[:9] for r in rows[incl + 2 :]] == expected  # every rate blank: no group of 5
 
 
 def test_no_formulas(workbook):

@@ -58,10 +58,18 @@ def test_groups_with_suppression(workbook):
     rows = values(workbook["Mentee groups"])
     assert rows[0] == (
         "Program", "Dimension", "Group", "Mentees enrolled", "% with a mentor", "Median meetings per pairing",
-        "% engaged", "Median days to first meeting",
+        "% engaged", "Median days to first meeting", "% at an event", "% introduced",
+        "% with an introduction met",
     )  # fmt: skip
     assert {r[0] for r in rows[1:]} == {"Institution"}  # every program: the institution's figures
-    by = {(r[1], r[2]): r[3:] for r in rows[1:]}
+    by = {(r[1], r[2]): r[3:8] for r in rows[1:]}
+    # No events or introductions: the shares are 0 where a group of 5 or more is shown, else blank.
+    networking = {(r[1], r[2]): r[8:] for r in rows[1:]}
+    assert {k for k, v in networking.items() if v != (None,) * 3} == {
+        ("URiM", "Yes"),
+        ("First-generation", "Not disclosed"),
+    }
+    assert networking[("URiM", "Yes")] == networking[("First-generation", "Not disclosed")] == (0, 0, 0)
     # 5 women, 4 men, 4 not disclosed (2 prefer not/blank, 1 blank, the requester) of 13. The old rule
     # showed "5, <5, <5": 13 - 5 = 8 = 4 + 4, both exact. Now the women are hidden too, with their figures.
     assert by[("Gender", "Woman")] == ("*", None, None, None, None)

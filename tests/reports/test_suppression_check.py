@@ -10,12 +10,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mentorship.extensions import db
+from mentorship.models import Invitation
 from mentorship.services import exports
 from mentorship.services.people import set_self_identification
 from mentorship.services.suppression import tables
-from mentorship.services.suppression.tables import load_year, year_tables
+from mentorship.services.suppression.tables import load_year, network_tables, year_tables
 from reports.xlsx import neutralise
 from tests.conftest import _empty_tables
+from tests.events import network_world
 from tests.metrics.old_rule import decide_as_before
 from tests.reports.helpers import load, request, values
 
@@ -49,7 +51,8 @@ def _published(app, today=D):
     req, observations = exports.published_demographics(app.config, YEAR, today)
     s = req.settings
     truth = {}
-    for table in year_tables(load_year(req.ay, req.as_of, s.metrics, s.urim_categories)):
+    people = load_year(req.ay, req.as_of, s.metrics, s.urim_categories)
+    for table in (*year_tables(people), *network_tables(people)):
         lay = table.layout
         for (g, column), n in table.values().items():
             truth[(*lay.key, neutralise(lay.column_name(column)), lay.groups[g])] = n
@@ -104,6 +107,8 @@ PROGRAM = st.fixed_dictionaries(
         "pgy": st.lists(st.integers(1, 3), min_size=60, max_size=60),
         "mentors": st.lists(st.tuples(st.sampled_from(GENDERS), st.sampled_from(ANSWERS)), max_size=8),
         "concordance": st.lists(st.booleans(), min_size=60, max_size=60),
+        # Per mentee: at an event, and introductions (0 none, 1 one not met, 2 one met).
+        "network": st.lists(st.tuples(st.booleans(), st.integers(0, 2)), min_size=60, max_size=60),
     }
 )
 
@@ -116,6 +121,8 @@ def _answers(sizes: list[int], total: int) -> list:
 
 
 def _institution(f, spec: list[dict]) -> None:
+    event = network_world.event("Night", "social", dt.datetime(2024, 9, 1, 18), [], [])
+    introducer = f.mentor(f.person(f"mentor{next(_emails)}@example.org", "Intro", "Ducer"))
     for n, program_spec in enumerate(spec):
         program = f.program(f"Program {n}")
         genders = [g for g, k in zip(GENDERS, program_spec["gender"], strict=True) for _ in range(k)]
@@ -138,6 +145,16 @@ def _institution(f, spec: list[dict]) -> None:
             )
             for i in range(total)
         ]
+        for mentee, (attended, introduced) in zip(mentees, program_spec["network"], strict=False):
+            if attended:
+                db.session.add(
+                    Invitation(event=event, person=mentee.person, token=f"t{mentee.id}", attended=True)
+                )
+            if introduced:
+                outcome = "met" if introduced == 2 else "not_yet"
+                network_world.intro(
+                    mentee, introducer, dt.date(2024, 10, 1), outcome, contact=("Co", "co@x.org")
+                )
         for j, (gender, urim_answer) in enumerate(program_spec["mentors"]):
             mentor = f.mentor(f.person(f"mentor{next(_emails)}@example.org", "Fac", "Ulty"))
             set_self_identification(mentor.person, gender=gender, urim=urim_answer)
@@ -158,9 +175,16 @@ def test_random_institutions_every_output_every_scope(app, f, spec):
     _req, result = exports.check_suppression(app.config, YEAR, D)
     assert result.ok, (result.pinned, result.problems)
     seen, truth = _published(app)
+    shares = {tables.network_label(g, m): g for g in {k[3] for k in seen} for m in tables.NETWORK_MEASURES}
     for key, shown in seen.items():
         assert all(s == truth[key] for s in shown if isinstance(s, int)), key  # true counts only
-        if 0 < truth[key] < 5:
+        if key[3] in shares:
+            # The count a share gives away is known only over a shown group of at least 5 people (or of
+            # none: 0 of 0).
+            group = seen[(*key[:3], shares[key[3]])]
+            big = all(isinstance(n, int) and (n >= 5 or n == 0) for n in group)
+            assert all(isinstance(s, str) for s in shown) or big, key
+        elif 0 < truth[key] < 5:
             assert all(isinstance(s, str) for s in shown), key  # never shown
 
 

@@ -12,13 +12,16 @@ earlier of D and the end of Y):
   counts once (an enrolled mentor is one person, an outside contact is their email).
 - **Mentees at an event**: the share of the mentees enrolled in Y with at least one event attended;
   **events attended per mentee**: events attended by the mentees enrolled in Y, divided by their number.
+- **Mentees introduced** and **mentees with an introduction met**: the shares of the mentees enrolled in Y
+  with at least one introduction, and with at least one introduction met (the inclusivity workbook shows
+  these three shares by group).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -39,6 +42,21 @@ class NetworkFigures:
     introductions_met: int = 0
     distinct_connections: int = 0
 
+    @property
+    def at_event(self) -> bool:
+        """At least one event attended."""
+        return self.events_attended > 0
+
+    @property
+    def introduced(self) -> bool:
+        """At least one introduction."""
+        return self.introductions > 0
+
+    @property
+    def introduction_met(self) -> bool:
+        """At least one introduction met (an introduction met is one of the introductions)."""
+        return self.introductions_met > 0
+
 
 @dataclass(frozen=True)
 class NetworkSummary:
@@ -47,6 +65,8 @@ class NetworkSummary:
     mentees: int
     mentees_at_event: int
     events_attended: int
+    mentees_introduced: int
+    mentees_introduction_met: int
 
     @property
     def mentees_at_event_share(self) -> float | None:
@@ -69,14 +89,16 @@ def connections(met: Iterable[str], introduced_met: Iterable[str]) -> int:
     return len(set(met) | set(introduced_met))
 
 
-def summarize(mentee_ids: Iterable[int], figures: dict[int, NetworkFigures]) -> NetworkSummary:
+def summarize(mentee_ids: Iterable[int], figures: Mapping[int, NetworkFigures]) -> NetworkSummary:
     """The network summary of these enrolled mentees."""
     ids = list(mentee_ids)
     of = [figures.get(m, NetworkFigures()) for m in ids]
     return NetworkSummary(
         mentees=len(ids),
-        mentees_at_event=sum(1 for f in of if f.events_attended > 0),
+        mentees_at_event=sum(f.at_event for f in of),
         events_attended=sum(f.events_attended for f in of),
+        mentees_introduced=sum(f.introduced for f in of),
+        mentees_introduction_met=sum(f.introduction_met for f in of),
     )
 
 

@@ -20,6 +20,10 @@ def notes(min_cell: int) -> list[str]:
         "published: not from the totals of a breakdown, nor from the institution's figure minus the other "
         f"programs' (complementary suppression). A {COMPLEMENTARY} can stand for any number, 0 and small "
         f"counts included (a program with a single mentee shows {COMPLEMENTARY} rather than {mark}).",
+        "% at an event, % introduced and % with an introduction met are shares of the group's mentees "
+        "enrolled in the year with at least one event attended, introduction, or introduction met. Beside "
+        "each program's totals (the engagement workbook lists every mentee's), a share could place a hidden "
+        "group's people: such shares are left blank too.",
         "The counts to hide are chosen once per academic year, for every program and the institution "
         "together: every report of the year, for any programs, hides the same ones.",
         "Demographic figures are shown for one program or the whole institution, never summed over a set "

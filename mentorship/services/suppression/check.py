@@ -1,9 +1,10 @@
 """`flask report check-suppression`: read what a year's workbooks publish and look for rebuildable cells.
 
 The workbooks are read back from their bytes: every table whose header has "Program" and "Group" (or
-"Request") holds demographic counts, one row per program (or the institution) and group. What the
-workbooks show is put together per cell and handed to the rebuilding test (rebuild.py) with the public
-layout of each table (docs/privacy.md).
+"Request") holds demographic counts, one row per program (or the institution) and group. A networking share
+shown beside a shown count of mentees gives its own count away (share x count): those counts are read back
+into the networking table of the dimension. What the workbooks show is put together per cell and handed to
+the rebuilding test (rebuild.py) with the public layout of each table (docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -17,12 +18,25 @@ from sqlalchemy import select
 
 from mentorship.extensions import db
 from mentorship.models import User, coordinator_programs
-from mentorship.services.suppression.grid import INSTITUTION_NAME, Cell, Layout, Shown
+from mentorship.services.suppression.grid import COMPLEMENTARY, INSTITUTION_NAME, Cell, Layout, Shown, Table
 from mentorship.services.suppression.rebuild import Inconsistent, Pinned, describe_pinned, pinned_cells
-from mentorship.services.suppression.tables import CONCORDANCE, CONCORDANCE_GROUPS, MENTEES, MENTORS
+from mentorship.services.suppression.tables import (
+    CONCORDANCE,
+    CONCORDANCE_GROUPS,
+    MENTEES,
+    MENTORS,
+    NETWORK,
+    NETWORK_ALL,
+    NETWORK_MEASURES,
+    network_label,
+)
+from reports.inclusivity import NETWORK_COLUMNS
+from reports.xlsx import neutralise
 
 # Headers of the count columns of the workbooks' demographic tables, and the kind of table each counts.
 COUNT_HEADERS = {"Mentees enrolled": MENTEES, "Mentees": MENTEES, "Mentors": MENTORS}
+# Headers of the networking shares, and the measure of the networking table each is the share of.
+SHARE_HEADERS = dict(zip((c.header for c in NETWORK_COLUMNS), NETWORK_MEASURES, strict=True))
 
 Observation = tuple[tuple[str, str], str, str, Shown]  # ((kind, dimension), group, program, shown)
 
@@ -89,12 +103,48 @@ def _row_cells(header: Mapping[str, int], row: tuple) -> list[Observation]:
         counts = [(group, row[header[group]]) for group in CONCORDANCE_GROUPS if group in header]
     else:
         key_dimension, group = str(row[header["Dimension"]]), str(row[header["Group"]])
-        return [
+        found = [
             ((kind, key_dimension), group, program, shown)
             for name, kind in COUNT_HEADERS.items()
             if name in header and (shown := _shown(row[header[name]])) is not None
         ]
+        return found + _shares(header, row, (NETWORK, key_dimension), group, program)
     return [(key, group, program, shown) for group, v in counts if (shown := _shown(v)) is not None]
+
+
+def _shares(
+    header: Mapping[str, int], row: tuple, key: tuple[str, str], group: str, program: str
+) -> list[Observation]:
+    """The networking counts a row gives away: its mentees enrolled, and each share shown times that."""
+    names = [name for name in SHARE_HEADERS if name in header]
+    if not names or "Mentees enrolled" not in header:
+        return []
+    mentees = _shown(row[header["Mentees enrolled"]])
+    if mentees is None:
+        return []
+    found: list[Observation] = [(key, group, program, mentees)]
+    for name in names:
+        rate = row[header[name]] if header[name] < len(row) else None  # trailing blanks are not read
+        count: Shown = COMPLEMENTARY  # a blank share hides its count: the test looks for it too
+        if mentees == 0:
+            count = 0  # nobody in the group: nobody at an event either
+        elif isinstance(mentees, int) and isinstance(rate, int | float) and not isinstance(rate, bool):
+            count = round(rate * mentees)
+        found.append((key, network_label(group, SHARE_HEADERS[name]), program, count))
+    return found
+
+
+def network_totals(tables: Iterable[Table]) -> list[Observation]:
+    """The networking tables' totals of every program and the institution, as known: the engagement
+    workbook lists every mentee's events and introductions, so they are public whatever the workbooks show."""
+    totals = {network_label(NETWORK_ALL, m) for m in NETWORK_MEASURES}
+    return [
+        (lay.key, lay.groups[g], neutralise(lay.column_name(column)), value)
+        for t in tables
+        if (lay := t.layout).kind == NETWORK
+        for (g, column), value in t.values().items()
+        if lay.groups[g] in totals
+    ]
 
 
 @dataclass

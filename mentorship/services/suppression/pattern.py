@@ -56,30 +56,71 @@ def decide(table: Table, min_cell: int) -> Published:
     return Published(lay, shown)
 
 
+def decide_around(table: Table, start: dict[Cell, Shown], fixed: frozenset[Cell], min_cell: int) -> Published:
+    """The published form of `table` from `start`, hiding only shown counts outside `fixed` (step 2).
+
+    For a table some of whose cells are decided elsewhere (the networking table keeps the mentee counts
+    of their own table, tables.network_pattern). A cell pinned even with every other count hidden owes
+    nothing to them: that is for the pattern of `fixed` to prevent, and the check reports it.
+    """
+    lay, shown, values = table.layout, dict(start), table.values()
+    floor: dict[Cell, int] | None = None
+
+    def others_hidden() -> dict[Cell, tuple[Shown]]:
+        return {c: (s if c in fixed or not isinstance(s, int) else COMPLEMENTARY,) for c, s in shown.items()}
+
+    while pinned := pinned_cells(lay, _observed(shown), min_cell):
+        if floor is None:
+            floor = pinned_cells(lay, others_hidden(), min_cell)
+        if not (pinned := {c: v for c, v in pinned.items() if c not in floor}):
+            break
+        for n, cell in enumerate(pinned):
+            if n and not pinned_cells(lay, _observed(shown), min_cell, only=[cell]):
+                continue  # freed by what was hidden for an earlier cell of this round
+            # With no cheaper cover, every count that may be hidden is: that passes (see `floor`).
+            hide = _protection(table, shown, values, cell, min_cell, fixed) or [
+                c for c, s in shown.items() if isinstance(s, int) and c not in fixed
+            ]
+            for c in hide:
+                shown[c] = COMPLEMENTARY
+    return Published(lay, shown)
+
+
 def _protection(
-    table: Table, shown: dict[Cell, Shown], values: dict[Cell, int], cell: Cell, min_cell: int
+    table: Table,
+    shown: dict[Cell, Shown],
+    values: dict[Cell, int],
+    cell: Cell,
+    min_cell: int,
+    fixed: frozenset[Cell] = frozenset(),
 ) -> list[Cell] | None:
     """The shown cells to hide so that `cell` could be one more or one less; None when nothing will do.
 
     Unknowns: the table's people per class and part (y >= 0) and, for every shown count i, how far the
     other table moves it up (u_i) or down (d_i). Constraints: class sizes; u_i - d_i = cell_i(y) - value_i;
     "<5" cells between 1 and min_cell - 1; `cell` at its value +1 (or -1). Cost: sum of w_i (u_i + d_i).
+    Shown counts in `fixed` cannot be hidden: they hold at their value.
     """
     from scipy.optimize import linprog
 
     inc = incidence(table.layout)
     n = inc.unknowns
-    visible = [c for c, s in shown.items() if isinstance(s, int) and inc.cells[inc.index[c]].any()]
+    counted = [c for c, s in shown.items() if isinstance(s, int) and inc.cells[inc.index[c]].any()]
+    visible = [c for c in counted if c not in fixed]
+    held = [c for c in counted if c in fixed]
     k = len(visible)
     moves = np.hstack([np.eye(k), -np.eye(k)])
     eq = np.vstack(
         [
             np.hstack([inc.sizes, np.zeros((inc.sizes.shape[0], 2 * k))]),
+            np.hstack([inc.rows(held), np.zeros((len(held), 2 * k))]),
             np.hstack([inc.rows(visible), -moves]),
             np.hstack([inc.cells[inc.index[cell]], np.zeros(2 * k)]),
         ]
     )
-    eq_values = np.concatenate([inc.size_values, [float(values[c]) for c in visible], [0.0]])
+    eq_values = np.concatenate(
+        [inc.size_values, [float(values[c]) for c in held], [float(values[c]) for c in visible], [0.0]]
+    )
     small = [c for c, s in shown.items() if is_primary(s) and c != cell]
     rows = inc.rows(small)
     ub = np.hstack([np.vstack([rows, -rows]), np.zeros((2 * len(small), 2 * k))]) if small else None

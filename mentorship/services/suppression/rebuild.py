@@ -8,8 +8,8 @@ and MIN_CELL_SIZE - 1. Every solution of the program also gives the value of eve
 seen at two values that far apart is free without solving for it.
 
 NumPy and SciPy are imported on first use: they take about a second to load, and only reports need them. The
-matrices are dense: a table has a class per program (and one for mentors of no program), a few hundred
-unknowns.
+matrices are built dense (a table has a class per program, and one for mentors of no program: a few hundred
+unknowns, a networking table a thousand or so) and handed to the solver sparse.
 """
 
 from __future__ import annotations
@@ -129,10 +129,16 @@ def pinned_cells(
         for c, seen in observed.items()
         if any(isinstance(s, str) for s in seen) and (only is None or c in only)
     ]
-    if not targets:
-        return {}
+    if not targets or not layout.classes:
+        return {}  # nothing hidden, or nobody counts in the table (every cell is 0)
+    from scipy.sparse import csr_array
+
     inc = incidence(layout)
     a_ub, b_ub, a_eq, b_eq = _constraints(inc, observed, min_cell)
+    # Sparse once here rather than in every solve: linprog would convert the dense matrices each time, and
+    # for a networking table (thousands of cells, hundreds of solves) that conversion is most of the work.
+    a_ub, a_eq = (None if a is None else csr_array(a) for a in (a_ub, a_eq))
+    target_rows = inc.rows(targets)
     low = dict.fromkeys(targets, math.inf)
     high = dict.fromkeys(targets, -math.inf)
 
@@ -145,21 +151,19 @@ def pinned_cells(
             return False
         if result.status != 0:
             raise RuntimeError(f"linprog: {result.message}")
-        values = inc.cells @ result.x
-        for c in targets:
-            v = values[inc.index[c]]
+        values = target_rows @ result.x
+        for c, v in zip(targets, values.tolist(), strict=True):
             low[c], high[c] = min(low[c], v), max(high[c], v)
         return True
 
     if len(targets) > 2:
         # A few solutions pulled in opposite (fixed, pseudo-random) directions free most cells at once.
-        rows = inc.rows(targets)
         for signs in [
             np.ones(len(targets)),
             *np.random.default_rng(0).choice([-1.0, 1.0], (2, len(targets))),
         ]:
             for direction in (1.0, -1.0):
-                solve(direction * signs @ rows)
+                solve(direction * signs @ target_rows)
     found: dict[Cell, int] = {}
     for cell in targets:
         if spans_two_integers(low[cell], high[cell]):

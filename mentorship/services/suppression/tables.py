@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import select
 
@@ -19,13 +20,22 @@ from mentorship.extensions import db
 from mentorship.models import MenteeProfile, MentorProfile, Pairing
 from mentorship.services.academic_year import AcademicYear
 from mentorship.services.metrics import groups as metric_groups
-from mentorship.services.metrics import queries
+from mentorship.services.metrics import network, queries
 from mentorship.services.metrics.definitions import MetricSettings, PairingMetrics
 from mentorship.services.metrics.groups import MenteeIdentity
-from mentorship.services.suppression.grid import Layout, PeopleClass, Published, Table
-from mentorship.services.suppression.pattern import decide
+from mentorship.services.metrics.network import NetworkFigures
+from mentorship.services.suppression.grid import (
+    COMPLEMENTARY,
+    Cell,
+    Layout,
+    PeopleClass,
+    Published,
+    Shown,
+    Table,
+)
+from mentorship.services.suppression.pattern import decide, decide_around
 
-MENTEES, MENTORS, CONCORDANCE = "Mentees", "Mentors", "Concordance"
+MENTEES, MENTORS, CONCORDANCE, NETWORK = "Mentees", "Mentors", "Concordance", "Networking"
 DIMENSION_LABELS = {
     "gender": "Gender",
     "urim": "URiM",
@@ -51,6 +61,10 @@ CONCORDANCE_ROWS = (
     (metric_groups.CONCORDANCE_PAIRED, metric_groups.CONCORDANCE_MET),
     (metric_groups.CONCORDANCE_MET,),
 )
+# The networking table of a mentee dimension: per group, its mentees enrolled and how many of them were at an
+# event, introduced, and had an introduction met; then the same three over all its groups (NETWORK_ALL).
+NETWORK_MEASURES = ("at an event", "introduced", "introduction met")
+NETWORK_ALL = "All mentees"
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,7 @@ class YearPeople:
     pairings: tuple[PairingMetrics, ...]  # active in Y, of enrolled mentees
     mentors: tuple[MentorMember, ...]
     pgy_levels: tuple[str, ...]  # the PGY levels of the institution's mentees (at least two), in order
+    network: Mapping[int, NetworkFigures]  # per mentee id; mentees with none are left out
 
     def pool(self, column: int | None) -> list[MentorMember]:
         """Mentors enrolled in Y in the pool of a program (or of the institution, column None)."""
@@ -128,7 +143,10 @@ def load_year(
         # A breakdown of one group is its total: a second (empty) level gives a small count a place to hide.
         levels.append(levels[0] + 1 if levels[0] < 10 else levels[0] - 1)
     pgy = tuple(str(n) for n in sorted(levels))
-    return YearPeople(ay, as_of, tuple(year.programs.items()), tuple(mentees), pairings, mentors, pgy)
+    figures = network.network_figures(ay, as_of, None)
+    return YearPeople(
+        ay, as_of, tuple(year.programs.items()), tuple(mentees), pairings, mentors, pgy, figures
+    )
 
 
 def home_programs(ay: AcademicYear, order: list[int]) -> dict[int, int]:
@@ -217,6 +235,96 @@ def concordance_parts(year: YearPeople, kind: str) -> list[tuple[MenteeIdentity,
     return metric_groups.concordance_outcomes(kind, year.mentees, year.pairings, mentors)
 
 
+def network_label(group: str, measure: str) -> str:
+    """The name of a networking cell: "Woman: at an event"."""
+    return f"{group}: {measure}"
+
+
+def _network_rows(groups: int) -> tuple[tuple[int, ...], ...]:
+    """Each group has six parts, at an event (no, yes) by introductions (none, none met, one met or more)."""
+    rows: list[tuple[int, ...]] = []
+    for g in range(groups):
+        rows += [
+            tuple(6 * g + p for p in range(6)),
+            (6 * g + 3, 6 * g + 4, 6 * g + 5),
+            (6 * g + 1, 6 * g + 2, 6 * g + 4, 6 * g + 5),
+            (6 * g + 2, 6 * g + 5),
+        ]
+    return (*rows, *(tuple(p for r in rows[m::4] for p in r) for m in range(1, 4)))
+
+
+def network_part(group: int, figures: NetworkFigures) -> int:
+    """The part of the networking table a mentee of `group` with these figures is in."""
+    met = 2 if figures.introduction_met else int(figures.introduced)
+    return 6 * group + 3 * figures.at_event + met
+
+
+def network_tables(year: YearPeople) -> tuple[Table, ...]:
+    """The networking table of every mentee dimension, with the mentees' counts of that dimension."""
+    tables = []
+    for dimension in MENTEE_DIMENSIONS:
+        codes = year.groups(dimension)
+        index = {code: i for i, code in enumerate(codes)}
+        labels = [
+            name
+            for c in codes
+            for name in (
+                group_label(dimension, c),
+                *(network_label(group_label(dimension, c), m) for m in NETWORK_MEASURES),
+            )
+        ]
+        labels += [network_label(NETWORK_ALL, m) for m in NETWORK_MEASURES]
+        people = [
+            (
+                frozenset({m.program_id}),
+                network_part(index[m.groups[dimension]], year.network.get(m.mentee_id, NetworkFigures())),
+            )
+            for m in year.mentees
+        ]
+        rows = _network_rows(len(codes))
+        tables.append(
+            _table(NETWORK, DIMENSION_LABELS[dimension], tuple(labels), rows, year.programs, people, True)
+        )
+    return tuple(tables)
+
+
+def network_pattern(table: Table, counts: Published, min_cell: int) -> Published:
+    """The networking table as published, its mentee counts those of `counts` (the mentees' table).
+
+    A share shown over n people gives its count away (share x n), and no group has more mentees at an event
+    than mentees: with each program's totals (the engagement workbook names every mentee's figures), the
+    counts of groups whose shares are shown can pin a hidden group count. In a cycle of hidden cells (two
+    programs by two groups), a program whose hidden mentees all went to an event beside one whose hidden
+    mentees went to none leaves one solution. So the table holds both, a share starts shown where the rule
+    of every rate shows it (its group count shown, at least min_cell people), and more shares are hidden
+    until nothing suppressed can be rebuilt; the mentee counts and the totals are never changed.
+    """
+    return _network_pattern(table, tuple(counts.shown.items()), min_cell)
+
+
+@lru_cache(maxsize=256)
+def _network_pattern(table: Table, counts: tuple[tuple[Cell, Shown], ...], min_cell: int) -> Published:
+    mentees = dict(counts)
+    width = 1 + len(NETWORK_MEASURES)
+    totals = len(table.layout.groups) // width  # the index the totals' rows have as a group
+    shown: dict[Cell, Shown] = {}
+    fixed = set()
+    for (row, column), value in table.values().items():
+        g, measure = divmod(row, width)
+        if g == totals:
+            shown[(row, column)] = value  # published anyway, with each mentee's figures
+        elif measure == 0:
+            shown[(row, column)] = mentees[(g, column)]
+        else:
+            count = mentees[(g, column)]
+            # A group shown empty has nobody at an event either: known, so not a cell to protect.
+            show = isinstance(count, int) and (count >= min_cell or count == 0)
+            shown[(row, column)] = value if show else COMPLEMENTARY
+            continue
+        fixed.add((row, column))
+    return decide_around(table, shown, frozenset(fixed), min_cell)
+
+
 @dataclass(frozen=True)
 class YearPattern:
     """The one suppression pattern of a year: every demographic table as it may be shown."""
@@ -225,10 +333,13 @@ class YearPattern:
     tables: dict[tuple[str, str], Published]  # (kind, dimension label) -> published table
 
     def published(self, kind: str, dimension: str) -> Published:
-        """The published table of a kind ("Mentees", "Mentors", "Concordance") and dimension label."""
+        """The published table of a kind (MENTEES, MENTORS, CONCORDANCE, NETWORK) and dimension label."""
         return self.tables[(kind, dimension)]
 
 
 def year_pattern(year: YearPeople, min_cell: int) -> YearPattern:
     """Decide the year's pattern (the same data always give the same pattern)."""
-    return YearPattern(min_cell, {t.layout.key: decide(t, min_cell) for t in year_tables(year)})
+    tables = {t.layout.key: decide(t, min_cell) for t in year_tables(year)}
+    for t in network_tables(year):
+        tables[t.layout.key] = network_pattern(t, tables[(MENTEES, t.layout.dimension)], min_cell)
+    return YearPattern(min_cell, tables)
