@@ -138,8 +138,10 @@ def _metadata_version(source: str) -> object:
 
 
 def _client() -> tuple[Any, str]:
-    """pysaml2's client with the IdP's metadata loaded, and that IdP's entity id; kept until settings or
-    metadata change. Raises if the metadata cannot be read or does not describe exactly one IdP."""
+    """A pysaml2 client with the IdP's metadata loaded, and that IdP's entity id. The loaded configuration
+    is kept until settings or metadata change; the client is new for each request, as it keeps in memory
+    what every answer it parses says about the person (for a logout this app does not offer).
+    Raises if the metadata cannot be read or does not describe exactly one IdP."""
     from saml2.client import Saml2Client
     from saml2.config import SPConfig
 
@@ -153,13 +155,12 @@ def _client() -> tuple[Any, str]:
     if kept is None or kept[0] != key:
         sp_config = SPConfig()
         sp_config.load(_settings(config, with_idp=True))
-        client = Saml2Client(config=sp_config)
-        idps = list(client.metadata.identity_providers())
+        idps = list(sp_config.metadata.identity_providers())
         if len(idps) != 1:
             # Federation metadata lists many IdPs: any of them could then vouch for any email.
             raise ValueError(f"SAML_IDP_METADATA describes {len(idps)} identity providers, not one")
-        kept = current_app.extensions["mentorship_saml"] = (key, client, idps[0])
-    return kept[1], kept[2]
+        kept = current_app.extensions["mentorship_saml"] = (key, sp_config, idps[0])
+    return Saml2Client(config=kept[1]), kept[2]
 
 
 def _not_set_up(exc: Exception):
@@ -259,8 +260,10 @@ def _answer(request_id: str | None):
         client, idp = _client()
     except Exception as exc:  # noqa: BLE001 (as in login)
         return _not_set_up(exc)
-    if request_id is not None and not _first_answer(request_id):
-        return signin.refuse("saml", NOT_STARTED_HERE, "replayed")
+    if request_id is not None:
+        if not _first_answer(request_id):
+            return signin.refuse("saml", NOT_STARTED_HERE, "replayed")
+        db.session.commit()  # used up whatever the answer: a refusal below rolls its own work back
     outstanding = {request_id: url_for("main.home")} if request_id else {}
     try:
         answer = client.parse_authn_request_response(

@@ -93,6 +93,25 @@ def test_writes_no_figure_reads_and_rolled_back_writes_keep_the_version(pair, f)
     assert (token, number) == (before[0], before[1] + 1)
 
 
+def test_a_savepoint_neither_raises_the_version_early_nor_hides_the_change(pair, f):
+    f.meeting(pair.pairing, TODAY - dt.timedelta(days=3))
+    db.session.commit()
+    before = versions.current()
+    f.meeting(pair.pairing, TODAY - dt.timedelta(days=2))
+    with db.session.begin_nested():  # released: the version waits for the commit
+        audit.record(None, "test.nothing", None)
+    assert versions.current() == before
+    try:
+        with db.session.begin_nested():  # rolled back: the meeting before it is still written
+            audit.record(None, "test.nothing", None)
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    db.session.commit()
+    assert versions.current() == (before[0], before[1] + 1)
+    assert held(shown()) == 2 and shown() == fresh()
+
+
 def test_an_emptied_database_never_reuses_a_version(pair, f):
     f.meeting(pair.pairing, TODAY - dt.timedelta(days=3))
     db.session.commit()

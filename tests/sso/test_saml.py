@@ -185,6 +185,20 @@ def test_an_answer_replayed_with_a_copy_of_the_request_cookie_is_refused(client,
     assert len(db.session.execute(select(UserSession)).scalars().all()) == 1  # the person's own sign-in
 
 
+def test_a_refused_answer_uses_up_its_request_too(client, app, pair, saml):
+    # Refused as not enrolled, then replayed with a copy of the cookie once the office has enrolled them.
+    saml.email = "stranger@example.org"
+    db.session.commit()
+    answer = start(client, saml)
+    cookie = client.get_cookie("saml_request", path="/auth/saml/acs")
+    post(client, answer)
+    thief = app.test_client()
+    thief.set_cookie("saml_request", cookie.value, path="/auth/saml/acs")
+    post(thief, answer)
+    assert signed_in_as(thief) is None
+    assert [e.details["reason"] for e in refusals()] == ["not_enrolled", "replayed"]
+
+
 def test_an_unsolicited_answer_is_refused(client, pair, saml):
     db.session.commit()
     answer = saml.respond(

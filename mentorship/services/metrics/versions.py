@@ -118,13 +118,19 @@ def _on_execute(state: ORMExecuteState) -> None:
 
 
 def _before_commit(session: Session) -> None:
+    # A savepoint's release runs this hook too: the version is raised once, when the transaction commits.
+    if session.in_nested_transaction():
+        return
     session.flush()  # the commit's own flush comes after this hook: see what it writes first
     if session.info.pop(CHANGED, False):
         raise_version(session)
 
 
-def _after_rollback(session: Session) -> None:
-    session.info.pop(CHANGED, None)
+def _after_soft_rollback(session: Session, previous: Any) -> None:
+    # A savepoint rolled back leaves what the transaction wrote before it: only the transaction's own
+    # rollback forgets the change.
+    if not previous.nested:
+        session.info.pop(CHANGED, None)
 
 
 def install() -> None:
@@ -133,7 +139,7 @@ def install() -> None:
         ("before_flush", _before_flush),
         ("do_orm_execute", _on_execute),
         ("before_commit", _before_commit),
-        ("after_rollback", _after_rollback),
+        ("after_soft_rollback", _after_soft_rollback),
     ):
         if not event.contains(db.session, name, hook):
             event.listen(db.session, name, hook)
