@@ -91,8 +91,10 @@ def create_app(config_class: type = Config) -> Flask:
     from mentorship.services.metrics import kept, versions
 
     db.init_app(app)
+    # Figures computed once are served again until the data changes; its hooks come first, so that they
+    # see every statement before the kept totals' hook runs it.
+    versions.install()
     kept.install()  # the per-year meeting totals follow every meeting write (docs/architecture.md)
-    versions.install()  # and figures computed once are served again until the data changes
     migrations.init_app(app, db)
     login_manager.init_app(app)
     csrf.init_app(app)
