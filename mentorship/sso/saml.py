@@ -153,13 +153,26 @@ def _client() -> tuple[Any, str]:
     key = (source, _metadata_version(source), entity_id(config), acs_url(config), config.get("SAML_SP_CERT"))
     kept = current_app.extensions.get("mentorship_saml")
     if kept is None or kept[0] != key:
-        sp_config = SPConfig()
-        sp_config.load(_settings(config, with_idp=True))
-        idps = list(sp_config.metadata.identity_providers())
-        if len(idps) != 1:
-            # Federation metadata lists many IdPs: any of them could then vouch for any email.
-            raise ValueError(f"SAML_IDP_METADATA describes {len(idps)} identity providers, not one")
-        kept = current_app.extensions["mentorship_saml"] = (key, sp_config, idps[0])
+        try:
+            sp_config = SPConfig()
+            sp_config.load(_settings(config, with_idp=True))
+            idps = list(sp_config.metadata.identity_providers())
+            if len(idps) != 1:
+                # Federation metadata lists many IdPs: any of them could then vouch for any email.
+                raise ValueError(f"SAML_IDP_METADATA describes {len(idps)} identity providers, not one")
+        except Exception as exc:
+            if kept is None or kept[0][0] != source or kept[0][2:] != key[2:]:
+                raise
+            # The same metadata, read again (a refresh from its URL, or its file changed), did not load:
+            # the last good copy serves until the next refresh, rather than every sign-in failing.
+            current_app.logger.error(
+                "SAML metadata could not be read again (%s: %s); the last good copy is used",
+                type(exc).__name__,
+                exc,
+            )
+            kept = current_app.extensions["mentorship_saml"] = (key, kept[1], kept[2])
+        else:
+            kept = current_app.extensions["mentorship_saml"] = (key, sp_config, idps[0])
     return Saml2Client(config=kept[1]), kept[2]
 
 

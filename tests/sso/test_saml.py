@@ -6,6 +6,7 @@ every refusal is a message, an audit row and no session; SSO_ONLY works as with 
 from __future__ import annotations
 
 import base64
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -264,6 +265,19 @@ def test_unreadable_idp_metadata_is_a_message_not_a_500(client, saml, app, monke
     assert response.status_code == 302 and response.headers["Location"].endswith("/auth/login")
     assert "not set up right here" in client.get("/auth/login").get_data(as_text=True)
     assert [e.details["reason"] for e in refusals()] == ["not_set_up"]
+
+
+def test_metadata_that_cannot_be_read_again_leaves_the_last_good_copy(client, pair, saml, app, caplog):
+    metadata = Path(app.config["SAML_IDP_METADATA"])
+    assert start(client, saml)  # read once, good
+    metadata.write_text("<EntityDescriptor")  # a refresh that goes wrong
+    stat = metadata.stat()
+    os.utime(metadata, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    db.session.commit()
+    answer = start(client, saml)  # still sent to the IdP
+    post(client, answer)
+    assert signed_in_as(client) is not None
+    assert "the last good copy is used" in caplog.text
 
 
 def test_sso_only_turns_passwords_off_except_for_admins(client, app, pair, f, saml, monkeypatch):
