@@ -114,6 +114,13 @@ def test_staff_see_goal_text_only_with_view_plans(pair, f, login):
     assert login(pair.mentor_user).get(url).status_code == 404
 
 
+def test_a_mentees_page_links_staff_to_the_plan(pair, login):
+    url = f"/plans/mentee/{pair.mentee.id}"
+    staff_page = login(pair.coordinator).get(f"/people/{pair.mentee.person_id}").get_data(as_text=True)
+    assert f'href="{url}">Development plan</a>' in staff_page
+    assert login(pair.coordinator).get(url).status_code == 200  # the figures, without view_plans
+
+
 def test_the_grant_command_and_accounts_page_give_view_plans(pair, runner, login, f):
     result = runner.invoke(
         args=[
