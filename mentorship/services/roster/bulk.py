@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, insert, text
@@ -93,8 +94,7 @@ def write_people(plan: Plan, today: dt.date, now: dt.datetime) -> None:
     """
     steps = [step for step in plan.steps if is_bulk(step)]
     new_people = [step for step in steps if isinstance(step, CreatePerson)]
-    for step, person_id in zip(new_people, allocate_ids("people", len(new_people)), strict=True):
-        step.ref.id = person_id
+    _take_ids(new_people, "people")
     insert_rows(
         table(Person),
         [
@@ -108,9 +108,10 @@ def write_people(plan: Plan, today: dt.date, now: dt.datetime) -> None:
             for s in new_people
         ],
     )
-    _write_mentors([s for s in steps if isinstance(s, CreateMentor)], today)
+    mentors = [s for s in steps if isinstance(s, CreateMentor)]
+    _write_profiles(mentors, MentorProfile, MentorInterest, "mentor_id", today)
     mentees = [s for s in steps if isinstance(s, CreateMentee)]
-    _write_mentees(mentees, today)
+    _write_profiles(mentees, MenteeProfile, MenteeInterest, "mentee_id", today)
     _write_answers([s for s in steps if isinstance(s, SetSelfIdentification)])
     updated = [s for s in plan.steps if isinstance(s, UpdateProfile) and isinstance(s.profile, StoredMentee)]
     for association, new, stored in (
@@ -128,11 +129,23 @@ def write_people(plan: Plan, today: dt.date, now: dt.datetime) -> None:
         _write_list(association, new, stored)
 
 
-def _write_mentors(steps: list[CreateMentor], today: dt.date) -> None:
-    for step, mentor_id in zip(steps, allocate_ids("mentor_profiles", len(steps)), strict=True):
-        step.ref.id = mentor_id
+def _take_ids(steps: Sequence[CreatePerson | CreateMentor | CreateMentee], table_name: str) -> None:
+    """Give each new record its key up front, so that later rows can point at it."""
+    for step, key in zip(steps, allocate_ids(table_name, len(steps)), strict=True):
+        step.ref.id = key
+
+
+def _write_profiles(
+    steps: Sequence[CreateMentor | CreateMentee],
+    profile: type[MentorProfile | MenteeProfile],
+    interest: type[MentorInterest | MenteeInterest],
+    owner: str,
+    today: dt.date,
+) -> None:
+    """New mentor or mentee profiles and their interests (`owner`: the interest rows' profile column)."""
+    _take_ids(steps, profile.__tablename__)
     insert_rows(
-        table(MentorProfile),
+        table(profile),
         [
             {
                 "id": s.ref.id,
@@ -143,25 +156,7 @@ def _write_mentors(steps: list[CreateMentor], today: dt.date) -> None:
             for s in steps
         ],
     )
-    _write_interests(table(MentorInterest), "mentor_id", [(s.ref.key, s.interests) for s in steps])
-
-
-def _write_mentees(steps: list[CreateMentee], today: dt.date) -> None:
-    for step, mentee_id in zip(steps, allocate_ids("mentee_profiles", len(steps)), strict=True):
-        step.ref.id = mentee_id
-    insert_rows(
-        table(MenteeProfile),
-        [
-            {
-                "id": s.ref.id,
-                "person_id": s.person.key,
-                "program_id": s.program.key,
-                **{"enrolled_on": today, **s.fields},
-            }
-            for s in steps
-        ],
-    )
-    _write_interests(table(MenteeInterest), "mentee_id", [(s.ref.key, s.interests) for s in steps])
+    _write_interests(table(interest), owner, [(s.ref.key, s.interests) for s in steps])
 
 
 def _write_interests(target: Table, column: str, profiles: list[tuple[int, list[str]]]) -> None:
