@@ -15,8 +15,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 # Data, workbooks, PDFs, migrations, the job queue, SAML sign-in: each is imported by the code that uses it.
 HEAVY = (
-    "pandas", "numpy", "scipy", "openpyxl", "reportlab", "alembic", "rq", "redis", "saml2", "authlib",
-    "joserfc", "requests",
+    "pandas", "numpy", "scipy", "highspy", "openpyxl", "reportlab", "alembic", "rq", "redis", "saml2",
+    "authlib", "joserfc", "requests",
 )  # fmt: skip
 
 

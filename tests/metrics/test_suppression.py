@@ -3,6 +3,10 @@ linear program that tries to rebuild what it hides (docs/privacy.md)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -195,3 +199,17 @@ def test_random_concordance_nothing_can_be_rebuilt(columns):
     new = decide(table, 5)
     assert pinned_cells(table.layout, observed(new), 5) == {}
     assert all(new.shown[c] == v for c, v in table.values().items() if isinstance(new.shown[c], int))
+
+
+def test_the_solver_writes_nothing_on_standard_output():
+    # HiGHS prints a banner when a process makes its first solver; a command's output must not carry it.
+    code = (
+        "from tests.metrics.test_suppression import breakdown, decide\n"
+        "print(decide(breakdown({'Alpha': [10, 9, 1, 1, 0]}), 5).column(1))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(  # noqa: S603 (this interpreter, our own code)
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout == "[10, '*', '<5', '<5', 0]\n"
+    assert "HiGHS" not in done.stderr

@@ -7,7 +7,12 @@ leave a single whole number: a "<5" cell always counts then, and a "*" cell when
 and MIN_CELL_SIZE - 1. Every solution of the program also gives the value of every other cell, so a cell
 seen at two values that far apart is free without solving for it.
 
-NumPy and SciPy are imported on first use: they take about a second to load, and only reports need them. The
+The program of one observation is handed to HiGHS once and solved again for each objective: each solve starts
+from the last one's optimal basis, several times faster than a fresh `scipy.optimize.linprog` each time (a
+networking table takes hundreds of solves). Which optimum a solve returns never changes the answer: a cell is
+pinned or not by its smallest and largest values, which are unique.
+
+NumPy and HiGHS are imported on first use: they take about a second to load, and only reports need them. The
 matrices are built dense (a table has a class per program, and one for mentors of no program: a few hundred
 unknowns, a networking table a thousand or so) and handed to the solver sparse.
 """
@@ -15,6 +20,8 @@ unknowns, a networking table a thousand or so) and handed to the solver sparse.
 from __future__ import annotations
 
 import math
+import os
+import threading
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,9 +31,11 @@ from mentorship.lazy import lazy_module
 from mentorship.services.suppression.grid import COMPLEMENTARY, Cell, Layout, Shown
 
 if TYPE_CHECKING:
+    import highspy
     import numpy as np
 else:
     np = lazy_module("numpy")
+    highspy = lazy_module("highspy")
 
 EPS = 1e-6
 
@@ -87,20 +96,93 @@ def incidence(layout: Layout) -> Incidence:
     return Incidence(matrix, {cell: i for i, cell in enumerate(cells)}, sizes, values)
 
 
-def _constraints(inc: Incidence, observed: Mapping[Cell, Collection[Shown]], min_cell: int):
-    """(A_ub, b_ub, A_eq, b_eq) of what was observed: counts fixed, "<5" between 1 and min_cell - 1."""
+def _constraints(
+    inc: Incidence, observed: Mapping[Cell, Collection[Shown]], min_cell: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, lower, upper) of what was observed: sizes and counts fixed, "<5" from 1 to min_cell - 1."""
     fixed = [(c, float(s)) for c, seen in observed.items() for s in set(seen) if isinstance(s, int)]
     small = sorted(
         {c for c, seen in observed.items() if any(is_primary(s) for s in seen)}, key=lambda c: inc.index[c]
     )
-    a_eq = np.vstack([inc.sizes, inc.rows(c for c, _v in fixed)])
-    b_eq = np.concatenate([inc.size_values, [v for _c, v in fixed]])
-    if not small:
-        return None, None, a_eq, b_eq
-    rows = inc.rows(small)
-    a_ub = np.vstack([rows, -rows])
-    b_ub = np.array([min_cell - 1.0] * len(small) + [-1.0] * len(small))
-    return a_ub, b_ub, a_eq, b_eq
+    equal = np.concatenate([inc.size_values, [v for _c, v in fixed]])
+    rows = np.vstack([inc.sizes, inc.rows(c for c, _v in fixed), inc.rows(small)])
+    lower = np.concatenate([equal, np.ones(len(small))])
+    upper = np.concatenate([equal, np.full(len(small), min_cell - 1.0)])
+    return rows, lower, upper
+
+
+_first_solver = threading.Lock()
+_banner_shown = False
+
+
+def _new_solver() -> highspy.Highs:
+    """A silent HiGHS solver."""
+    global _banner_shown
+    with _first_solver:
+        if not _banner_shown:
+            # HiGHS prints its banner on standard output when a process makes its first solver, before any
+            # option can turn output off; a command's output (or a workbook written to it) must not carry it.
+            saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            try:
+                solver = highspy.Highs()
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
+                os.close(null)
+            _banner_shown = True
+        else:
+            solver = highspy.Highs()
+    solver.setOptionValue("output_flag", False)
+    # From the last optimum, a new objective leaves the basis primal feasible: primal simplex goes on from it.
+    solver.setOptionValue("simplex_strategy", 4)
+    return solver
+
+
+class _Program:
+    """The unknowns (people per class and part, never negative) under `rows`' bounds, one model in HiGHS."""
+
+    def __init__(self, rows: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        from scipy.sparse import csc_array
+
+        self.unknowns = rows.shape[1]
+        matrix = csc_array(rows)
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = self.unknowns, rows.shape[0]
+        lp.col_cost_ = np.zeros(self.unknowns)
+        lp.col_lower_ = np.zeros(self.unknowns)
+        lp.col_upper_ = np.full(self.unknowns, highspy.kHighsInf)
+        lp.row_lower_, lp.row_upper_ = lower, upper
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = (
+            matrix.indptr,
+            matrix.indices,
+            matrix.data,
+        )
+        self._columns = np.arange(self.unknowns, dtype=np.int32)
+        self._solver = _new_solver()
+        self._solver.passModel(lp)
+
+    def minimise(self, objective: np.ndarray) -> np.ndarray | None:
+        """Where `objective` is least (None when it has no least value); Inconsistent with no solution."""
+        status = highspy.HighsModelStatus
+        self._solver.changeColsCost(self.unknowns, self._columns, np.asarray(objective, dtype=float))
+        self._solver.run()
+        outcome = self._solver.getModelStatus()
+        if outcome == status.kUnboundedOrInfeasible:
+            # Presolve could not tell which: without an objective the question is only whether any table fits.
+            self._solver.changeColsCost(self.unknowns, self._columns, np.zeros(self.unknowns))
+            self._solver.run()
+            if self._solver.getModelStatus() == status.kOptimal:
+                return None
+            outcome = status.kInfeasible
+        if outcome == status.kInfeasible:
+            raise Inconsistent("infeasible")
+        if outcome == status.kUnbounded:
+            return None
+        if outcome != status.kOptimal:
+            raise RuntimeError(f"HiGHS: {self._solver.modelStatusToString(outcome)}")
+        return np.asarray(self._solver.getSolution().col_value)
 
 
 def spans_two_integers(low: float, high: float) -> bool:
@@ -122,8 +204,6 @@ def pinned_cells(
     shows are unknown. `only` limits which cells are examined. Raises Inconsistent when the figures
     contradict each other.
     """
-    from scipy.optimize import linprog
-
     targets = [
         c
         for c, seen in observed.items()
@@ -131,27 +211,23 @@ def pinned_cells(
     ]
     if not targets or not layout.classes:
         return {}  # nothing hidden, or nobody counts in the table (every cell is 0)
-    from scipy.sparse import csr_array
-
     inc = incidence(layout)
-    a_ub, b_ub, a_eq, b_eq = _constraints(inc, observed, min_cell)
-    # Sparse once here rather than in every solve: linprog would convert the dense matrices each time, and
-    # for a networking table (thousands of cells, hundreds of solves) that conversion is most of the work.
-    a_ub, a_eq = (None if a is None else csr_array(a) for a in (a_ub, a_eq))
+    program = _Program(*_constraints(inc, observed, min_cell))
     target_rows = inc.rows(targets)
     low = dict.fromkeys(targets, math.inf)
     high = dict.fromkeys(targets, -math.inf)
 
     def solve(objective: np.ndarray) -> bool:
         """Minimise `objective`, noting where every target lands; False when it goes on for ever."""
-        result = linprog(objective, a_ub, b_ub, a_eq, b_eq, bounds=(0, None), method="highs")
-        if result.status == 2:
-            raise Inconsistent(f"the published {layout.kind} by {layout.dimension} contradict each other")
-        if result.status == 3:
+        try:
+            x = program.minimise(objective)
+        except Inconsistent:
+            raise Inconsistent(
+                f"the published {layout.kind} by {layout.dimension} contradict each other"
+            ) from None
+        if x is None:
             return False
-        if result.status != 0:
-            raise RuntimeError(f"linprog: {result.message}")
-        values = target_rows @ result.x
+        values = target_rows @ x
         for c, v in zip(targets, values.tolist(), strict=True):
             low[c], high[c] = min(low[c], v), max(high[c], v)
         return True
