@@ -14,7 +14,7 @@ from mentorship.models.exports import ExportJob
 from mentorship.models.mail import OutboundEmail
 from mentorship.models.matching import MatchRun
 from mentorship.models.meetings import LogLink, LogLinkUse, Meeting, MeetingTopic
-from mentorship.models.metrics import DataVersion, PairingYearTotal
+from mentorship.models.metrics import DataVersion, PairingYearTotal, SuppressionPattern
 from mentorship.models.pairings import Pairing, PulseCheck, Reminder
 from mentorship.models.people import (
     MenteeInterest,
@@ -80,6 +80,7 @@ __all__ = [
     "RosterUploadFile",
     "SamlRequestUse",
     "SelfIdentification",
+    "SuppressionPattern",
     "User",
     "UserSession",
     "coordinator_programs",

@@ -1,11 +1,11 @@
-"""Kept for the metrics: each pairing's counted meetings per academic year, and the version of the data the
-figures come from (docs/architecture.md)."""
+"""Kept for the metrics: each pairing's counted meetings per academic year, the version of the data the
+figures come from, and the suppression patterns decided (docs/architecture.md)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mentorship.extensions import Model
@@ -39,3 +39,16 @@ class DataVersion(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token: Mapped[str] = mapped_column(String(32))
     number: Mapped[int] = mapped_column(BigInteger)
+
+
+class SuppressionPattern(Model):
+    """A year's suppression pattern as decided, under a keyed hash of every count and layout it protects
+    (services.suppression.store): deciding takes seconds on a large institution, and every instance and
+    command reads it back instead. `shown` holds what the workbooks publish (each cell's count or mark),
+    never a hidden count."""
+
+    __tablename__ = "suppression_patterns"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    shown: Mapped[str] = mapped_column(Text)  # JSON: per table, its cells' shown values in layout order
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)

@@ -13,7 +13,7 @@ from mentorship.extensions import db
 from mentorship.models import Invitation
 from mentorship.services import exports
 from mentorship.services.people import set_self_identification
-from mentorship.services.suppression import tables
+from mentorship.services.suppression import store, tables
 from mentorship.services.suppression.tables import load_year, network_tables, year_tables
 from reports.xlsx import neutralise
 from tests.conftest import _empty_tables
@@ -65,6 +65,7 @@ def _published(app, today=D):
 def test_the_old_rule_is_caught_and_the_new_pattern_is_not(app, f, monkeypatch):
     _leaky(f)
     monkeypatch.setattr(tables, "decide", decide_as_before)
+    monkeypatch.setattr(store, "RULES", "the old rule")  # its patterns are kept apart from today's
     _req, result = exports.check_suppression(app.config, YEAR, D)
     found = {(p.kind, p.dimension, p.program, p.group): p.value for p in result.pinned}
     assert found[("Mentees", "Gender", "Alpha", "Nonbinary")] == 1
@@ -203,6 +204,7 @@ def test_the_command_passes_on_the_demo(runner, demo):
 
 def test_the_command_names_every_cell_it_can_rebuild(runner, demo, monkeypatch):
     monkeypatch.setattr(tables, "decide", decide_as_before)
+    monkeypatch.setattr(store, "RULES", "the old rule")  # its patterns are kept apart from today's
     result = runner.invoke(args=["report", "check-suppression", "--year", str(demo)])
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if "can only be" in line]

@@ -51,6 +51,7 @@ UNREAD = frozenset(
         "roster_upload_files",
         "roster_uploads",
         "saml_request_uses",
+        "suppression_patterns",
         "user_sessions",
         "users",
     }

@@ -10,7 +10,8 @@ from mentorship.services.academic_year import AcademicYear
 from mentorship.services.metrics.queries import programs_in_scope
 from mentorship.services.report_data.request import ReportRequest, ReportSettings, cover
 from mentorship.services.suppression import notes as suppression_notes
-from mentorship.services.suppression.tables import YearPattern, YearPeople, load_year, year_pattern
+from mentorship.services.suppression import store
+from mentorship.services.suppression.tables import YearPattern, YearPeople, load_year
 from reports.inclusivity import InclusivityData
 
 
@@ -19,7 +20,7 @@ def demographic_year(
 ) -> tuple[YearPeople, YearPattern]:
     """The institution's people of the year and the year's one suppression pattern."""
     people = load_year(ay, as_of, settings.metrics, settings.urim_categories)
-    return people, year_pattern(people, settings.min_cell_size)
+    return people, store.year_pattern(people, settings.min_cell_size)
 
 
 def inclusivity_data(req: ReportRequest) -> InclusivityData:

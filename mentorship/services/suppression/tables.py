@@ -339,7 +339,12 @@ class YearPattern:
 
 def year_pattern(year: YearPeople, min_cell: int) -> YearPattern:
     """Decide the year's pattern (the same data always give the same pattern)."""
-    tables = {t.layout.key: decide(t, min_cell) for t in year_tables(year)}
-    for t in network_tables(year):
-        tables[t.layout.key] = network_pattern(t, tables[(MENTEES, t.layout.dimension)], min_cell)
-    return YearPattern(min_cell, tables)
+    return decide_year(year_tables(year), network_tables(year), min_cell)
+
+
+def decide_year(tables: Iterable[Table], networks: Iterable[Table], min_cell: int) -> YearPattern:
+    """The pattern of a year's tables and its networking tables (theirs follow the mentees' counts)."""
+    decided = {t.layout.key: decide(t, min_cell) for t in tables}
+    for t in networks:
+        decided[t.layout.key] = network_pattern(t, decided[(MENTEES, t.layout.dimension)], min_cell)
+    return YearPattern(min_cell, decided)
