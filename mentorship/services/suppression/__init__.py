@@ -1,7 +1,8 @@
 """Small-cell suppression of demographic counts: one pattern per academic year (docs/privacy.md).
 
-`tables.year_pattern` decides the year's pattern over every program plus the institution; every output
-reads its cells from it. `rebuild.pinned_cells` is the test that nothing suppressed can be worked out.
+`store.year_pattern` gives the year's pattern over every program plus the institution (`tables.decide_year`
+decides it, once); every output reads its cells from it. `rebuild.pinned_cells` is the test that nothing
+suppressed can be worked out.
 """
 
 from __future__ import annotations

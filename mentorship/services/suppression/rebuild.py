@@ -142,8 +142,10 @@ def _new_solver() -> highspy.Highs:
 class _Program:
     """The unknowns (people per class and part, never negative) under `rows`' bounds, one model in HiGHS."""
 
-    def __init__(self, rows: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+    def __init__(self, rows: np.ndarray, lower: np.ndarray, upper: np.ndarray, contradiction: str) -> None:
         from scipy.sparse import csc_array
+
+        self._contradiction = contradiction  # what Inconsistent says when no table fits
 
         self.unknowns = rows.shape[1]
         matrix = csc_array(rows)
@@ -177,7 +179,7 @@ class _Program:
                 return None
             outcome = status.kInfeasible
         if outcome == status.kInfeasible:
-            raise Inconsistent("infeasible")
+            raise Inconsistent(self._contradiction)
         if outcome == status.kUnbounded:
             return None
         if outcome != status.kOptimal:
@@ -212,19 +214,15 @@ def pinned_cells(
     if not targets or not layout.classes:
         return {}  # nothing hidden, or nobody counts in the table (every cell is 0)
     inc = incidence(layout)
-    program = _Program(*_constraints(inc, observed, min_cell))
+    contradiction = f"the published {layout.kind} by {layout.dimension} contradict each other"
+    program = _Program(*_constraints(inc, observed, min_cell), contradiction)
     target_rows = inc.rows(targets)
     low = dict.fromkeys(targets, math.inf)
     high = dict.fromkeys(targets, -math.inf)
 
     def solve(objective: np.ndarray) -> bool:
         """Minimise `objective`, noting where every target lands; False when it goes on for ever."""
-        try:
-            x = program.minimise(objective)
-        except Inconsistent:
-            raise Inconsistent(
-                f"the published {layout.kind} by {layout.dimension} contradict each other"
-            ) from None
+        x = program.minimise(objective)
         if x is None:
             return False
         values = target_rows @ x

@@ -39,12 +39,13 @@ def year_pattern(people: YearPeople, min_cell: int) -> YearPattern:
     """The year's pattern: read back when these very counts were decided before, else decided and kept (in
     the caller's transaction: an export commits it with its audit)."""
     tables, networks = year_tables(people), network_tables(people)
-    key = _key((*tables, *networks), min_cell)
+    every = (*tables, *networks)
+    key = _key(every, min_cell)
     kept = db.session.get(SuppressionPattern, key)
     if kept is not None:
-        return _read((*tables, *networks), min_cell, json.loads(kept.shown))
+        return _read(every, min_cell, json.loads(kept.shown))
     pattern = decide_year(tables, networks, min_cell)
-    shown = [[pattern.tables[t.layout.key].shown[c] for c in t.layout.cells()] for t in (*tables, *networks)]
+    shown = [[pattern.tables[t.layout.key].shown[c] for c in t.layout.cells()] for t in every]
     try:
         with db.session.begin_nested():
             kept = SuppressionPattern(

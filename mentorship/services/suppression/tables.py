@@ -1,8 +1,8 @@
 """A year's people by group over every program plus the institution, and that year's one pattern.
 
 Every output that shows demographic counts for academic year Y (the inclusivity and annual-review
-workbooks for any scope; the API later) asks `year_pattern` for the same year and reads its cells from it,
-so no two outputs can differ in what they hide (docs/privacy.md).
+workbooks for any scope; the API later) asks `store.year_pattern` for the same year and reads its cells
+from it, so no two outputs can differ in what they hide (docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -337,13 +337,9 @@ class YearPattern:
         return self.tables[(kind, dimension)]
 
 
-def year_pattern(year: YearPeople, min_cell: int) -> YearPattern:
-    """Decide the year's pattern (the same data always give the same pattern)."""
-    return decide_year(year_tables(year), network_tables(year), min_cell)
-
-
 def decide_year(tables: Iterable[Table], networks: Iterable[Table], min_cell: int) -> YearPattern:
-    """The pattern of a year's tables and its networking tables (theirs follow the mentees' counts)."""
+    """Decide the pattern of a year's tables and its networking tables (theirs follow the mentees' counts);
+    the same data always give the same pattern. `store.year_pattern` decides each only once."""
     decided = {t.layout.key: decide(t, min_cell) for t in tables}
     for t in networks:
         decided[t.layout.key] = network_pattern(t, decided[(MENTEES, t.layout.dimension)], min_cell)
