@@ -92,6 +92,15 @@ def planned(pairing, *, days: int, agenda: str | None = None) -> PlannedMeeting:
     return plan
 
 
+_first_start: list[dt.datetime] = []
+
+
+def _event_start(now: dt.datetime) -> dt.datetime:
+    if not _first_start:
+        _first_start.append(now.replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=1))
+    return _first_start[0]
+
+
 def build_world() -> World:
     """Program A: mentor→mentee (pairing_a, meeting_a) and mentor2→mentee2 (pairing_2, meeting_2);
     program B: mentor_b→mentee_b. Everyone has a login (but the newcomer, a mentee of A never invited);
@@ -188,15 +197,17 @@ def build_world() -> World:
         issued_at=now,
     )
     db.session.add(o["record_a"])
-    # An event of each program, starting at the next full hour (its check-in page is open), organized by the
-    # admin. Whole hours and fixed check-in keys: two worlds built a minute apart show the same pages.
+    # An event of each program, under way: from the full hour before the first world of this test run, for six
+    # hours, organized by the admin. One start for every world, fixed check-in keys, and no page changing
+    # state (started, answers and check-in open) for at least four hours: two worlds built a minute apart,
+    # even either side of an hour, show the same pages.
     now = events.office_now(current_app.config["TIMEZONE"])
-    start = now.replace(minute=0, second=0) + dt.timedelta(hours=1)
+    start = _event_start(now)
     for suffix, prog in (("a", prog_a), ("b", prog_b)):
         data = events.EventInput(
             title=f"Event {suffix.upper()}",
             starts_at=start,
-            ends_at=start + dt.timedelta(hours=1),
+            ends_at=start + dt.timedelta(hours=6),
             program_ids=[prog.id],
         )
         o[f"event_{suffix}"] = events.create_event(
