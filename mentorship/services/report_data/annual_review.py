@@ -6,19 +6,31 @@ from __future__ import annotations
 from collections import defaultdict
 
 from mentorship.services import inclusivity
-from mentorship.services.metrics import network
+from mentorship.services.metrics import network, versions
 from mentorship.services.metrics.definitions import share
 from mentorship.services.report_data.inclusivity import demographic_year
 from mentorship.services.report_data.listings import topic_counts, topic_order
 from mentorship.services.report_data.request import ReportRequest, cover
 from mentorship.services.report_data.years import kpi_row, network_of, trend
 from mentorship.services.suppression import notes as suppression_notes
+from mentorship.services.suppression import store
 from reports.annual_review import AnnualReviewData, ReviewSheet, TopicMixRow
 from reports.inclusivity import GroupRow
 
 
 def annual_review_data(req: ReportRequest) -> AnnualReviewData:
-    """Per program and for the whole scope: five-year KPI trend, topic mix and inclusivity summary."""
+    """Per program and for the whole scope: five-year KPI trend, topic mix and inclusivity summary.
+
+    The sheets are computed again only when the data, the day, the scope or a setting differ: five years of
+    figures cost far more than writing them. Only the published rows are kept, never anyone's answers; the
+    suppression rules' version is in the key since the inclusivity rows are what those rules publish.
+    """
+    key = (req.year, req.program_ids, req.today, req.settings, store.RULES)
+    programs, sheets, notes = versions.kept("annual-review", key, lambda: _sheets(req))
+    return AnnualReviewData(cover=cover(req, "annual-review", programs, notes), sheets=sheets)
+
+
+def _sheets(req: ReportRequest) -> tuple[dict[int, str], list[ReviewSheet], list[str]]:
     s = req.settings
     years = trend(req.year, req.program_ids, req.today, s)
     networks = [network.network_figures(y.ay, y.as_of, req.program_ids) for y in years]
@@ -73,4 +85,4 @@ def annual_review_data(req: ReportRequest) -> AnnualReviewData:
         f"inclusivity summary for {current.ay.label}.",
         *suppression_notes(s.min_cell_size),
     ]
-    return AnnualReviewData(cover=cover(req, "annual-review", current.programs, notes), sheets=sheets)
+    return dict(current.programs), sheets, notes
