@@ -4,11 +4,10 @@ taken, the pairs' history; and one mentee's candidates for pairing by hand."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, String, cast, exists, false, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from mentorship.extensions import db
@@ -83,7 +82,7 @@ def _mentee_in(x: MenteeProfile, categories: tuple[str, ...]) -> scoring.MenteeI
         program_specialty=x.program.specialty,
         interests=tuple(x.interests),
         preferred=frozenset(p.id for p in x.preferred),
-        preferred_names=tuple((p.id, p.person.full_name) for p in x.preferred),
+        preferred_names=tuple((p.id, p.person.full_name) for p in sorted(x.preferred, key=lambda p: p.id)),
         excluded=frozenset(p.id for p in x.excluded),
         wants_gender_concordance=x.concordance_gender,
         wants_urim_concordance=x.concordance_urim,
@@ -149,51 +148,93 @@ class _SelfId(NamedTuple):
         return self.race_codes
 
 
-def _in_chunks(ids: list[int]) -> Iterable[list[int]]:
-    for start in range(0, len(ids), 900):  # SQLite takes at most 999 parameters
-        yield ids[start : start + 900]
+# Lists are gathered into one string per person with this separator, which no name or label contains.
+_SEP = "\x1f"
 
 
-def _selfids(person_ids: list[int]) -> dict[int, _SelfId]:
-    """Self-identification of `person_ids` by person id, two queries per 900 people."""
-    out: dict[int, _SelfId] = {}
-    for chunk in _in_chunks(person_ids):
-        races: dict[int, list[str]] = defaultdict(list)
-        for sid, category in db.session.execute(
-            select(RaceEthnicity.self_identification_id, RaceEthnicity.category)
-            .join(SelfIdentification, SelfIdentification.id == RaceEthnicity.self_identification_id)
-            .where(SelfIdentification.person_id.in_(chunk))
-            .order_by(RaceEthnicity.self_identification_id, RaceEthnicity.category)
-        ):
-            races[sid].append(category)
-        for sid, person_id, gender, description, urim, prefer_not in db.session.execute(
-            select(
-                SelfIdentification.id,
-                SelfIdentification.person_id,
-                SelfIdentification.gender,
-                SelfIdentification.gender_description,
-                SelfIdentification.urim,
-                SelfIdentification.race_prefer_not,
-            ).where(SelfIdentification.person_id.in_(chunk))
-        ):
-            out[person_id] = _SelfId(gender, description, urim, bool(prefer_not), tuple(races.get(sid, ())))
-    return out
+def _split(value: str | None) -> list[str]:
+    return value.split(_SEP) if value else []
 
 
-def _pairs(query: Any, ids: list[int]) -> dict[int, list[Any]]:
-    """Rows of a two-column (owner id, value) `query` whose owner is in `ids`, grouped by owner, in order."""
-    out: dict[int, list[Any]] = defaultdict(list)
-    owner = query.selected_columns[0]
-    for chunk in _in_chunks(ids):
-        for key, value in db.session.execute(query.where(owner.in_(chunk))):
-            out[key].append(value)
-    return out
+def _ids(value: str | None) -> list[int]:
+    return sorted(int(x) for x in _split(value))
+
+
+class _Lists:
+    """Correlated subqueries gathering each row's list-valued attributes into one string column, so that a
+    person and all their lists come in one row of one statement (an IN list per 900 ids cost more to
+    compile than to run)."""
+
+    def __init__(self) -> None:
+        # SQLite before 3.44 cannot order inside group_concat; Python's order of strings is its BINARY
+        # collation, so the labels are sorted after loading there, and by the database's collation
+        # (that of the ORM relationships' ORDER BY) everywhere else.
+        self.sort_after = db.session.get_bind().dialect.name == "sqlite"
+
+    def labels(self, column: Any, *where: ColumnElement[bool]) -> Any:
+        aggregate: Any = func.aggregate_strings(column, _SEP)
+        if not self.sort_after:
+            aggregate = aggregate.aggregate_order_by(column)
+        return select(aggregate).where(*where).scalar_subquery()
+
+    def sorted_labels(self, value: str | None) -> tuple[str, ...]:
+        labels = _split(value)
+        return tuple(sorted(labels) if self.sort_after else labels)
+
+    @staticmethod
+    def ids(column: Any, *where: ColumnElement[bool]) -> Any:
+        return select(func.aggregate_strings(cast(column, String), _SEP)).where(*where).scalar_subquery()
+
+
+def _self_identification(lists: _Lists) -> tuple[Any, ...]:
+    """The columns of the (outer-joined) self-identification matching reads."""
+    return (
+        SelfIdentification.gender,
+        SelfIdentification.gender_description,
+        SelfIdentification.urim,
+        SelfIdentification.race_prefer_not,
+        lists.labels(
+            RaceEthnicity.category, RaceEthnicity.self_identification_id == SelfIdentification.id
+        ).label("races"),
+    )
+
+
+class _Identities:
+    """(gender, URiM) of each distinct self-identification: thousands of people give only a few."""
+
+    def __init__(self, categories: tuple[str, ...]) -> None:
+        self.categories = categories
+        self.known: dict[tuple[Any, ...], tuple[str | None, bool | None]] = {}
+
+    def of(self, row: Any) -> tuple[str | None, bool | None]:
+        key = (row.gender, row.gender_description, row.urim, row.race_prefer_not, row.races)
+        found = self.known.get(key)
+        if found is None:
+            selfid = (
+                None
+                if row.race_prefer_not is None  # no self-identification row (outer join)
+                else _SelfId(
+                    row.gender,
+                    row.gender_description,
+                    row.urim,
+                    bool(row.race_prefer_not),
+                    tuple(_split(row.races)),
+                )
+            )
+            found = self.known[key] = (_gender(selfid), _urim(selfid, self.categories))
+        return found
 
 
 def _pool_inputs(
-    pool_programs: frozenset[int] | None, on: dt.date, enrolled_by: dt.date, categories: tuple[str, ...]
+    pool_programs: frozenset[int] | None, on: dt.date, enrolled_by: dt.date, identities: _Identities
 ) -> tuple[scoring.MentorIn, ...]:
-    """`pool_mentors` loaded as columns (no ORM objects): the MentorIn of each mentor of the pool."""
+    """`pool_mentors` loaded as columns in one statement: the MentorIn of each mentor of the pool."""
+    lists = _Lists()
+    load = (
+        select(func.count(Pairing.id))
+        .where(Pairing.mentor_id == MentorProfile.id, Pairing.holds_place_on(on))
+        .scalar_subquery()
+    )
     rows = db.session.execute(
         select(
             MentorProfile.id,
@@ -202,43 +243,46 @@ def _pool_inputs(
             Person.first_name,
             Person.last_name,
             MentorProfile.capacity,
+            load.label("load"),
             MentorProfile.mentor_type,
             MentorProfile.pgy,
             MentorProfile.program_id,
             MentorProfile.department,
             MentorProfile.specialty,
+            lists.labels(MentorInterest.interest, MentorInterest.mentor_id == MentorProfile.id).label(
+                "interests"
+            ),
+            *_self_identification(lists),
         )
         .join(Person, Person.id == MentorProfile.person_id)
+        .outerjoin(SelfIdentification, SelfIdentification.person_id == Person.id)
         .where(MentorProfile.enrolled_on <= enrolled_by)
         .where(MentorProfile.not_left_on(on))
         .where(mentor_pool(pool_programs))
         .order_by(MentorProfile.id)
-    ).all()
-    ids = [r.id for r in rows]
-    loads = places_taken_each(ids, on)
-    interests = _pairs(
-        select(MentorInterest.mentor_id, MentorInterest.interest).order_by(MentorInterest.interest), ids
     )
-    selfids = _selfids([r.person_id for r in rows])
-    return tuple(
-        scoring.MentorIn(
-            id=r.id,
-            person_id=r.person_id,
-            email=normalise_email(r.email),
-            name=f"{r.first_name} {r.last_name}".strip(),
-            capacity=r.capacity,
-            load=loads.get(r.id, 0),
-            mentor_type=r.mentor_type,
-            pgy=r.pgy,
-            program_id=r.program_id,
-            department=r.department,
-            specialty=r.specialty,
-            interests=tuple(interests.get(r.id, ())),
-            gender=_gender(selfids.get(r.person_id)),
-            urim=_urim(selfids.get(r.person_id), categories),
+    mentors = []
+    for r in rows:
+        gender, urim = identities.of(r)
+        mentors.append(
+            scoring.MentorIn(
+                id=r.id,
+                person_id=r.person_id,
+                email=normalise_email(r.email),
+                name=f"{r.first_name} {r.last_name}".strip(),
+                capacity=r.capacity,
+                load=r.load,
+                mentor_type=r.mentor_type,
+                pgy=r.pgy,
+                program_id=r.program_id,
+                department=r.department,
+                specialty=r.specialty,
+                interests=lists.sorted_labels(r.interests),
+                gender=gender,
+                urim=urim,
+            )
         )
-        for r in rows
-    )
+    return tuple(mentors)
 
 
 def matching_problem(
@@ -253,10 +297,10 @@ def matching_problem(
 ) -> scoring.Problem:
     """Load a matching problem: mentees of the programs enrolled in `ay`, still there on `on`, with no open
     pairing of `kind`; every enrolled mentor of the pool with their load on `on`."""
-    categories = tuple(urim_categories)
-    has_kind = exists().where(
-        Pairing.mentee_id == MenteeProfile.id, Pairing.kind == kind, Pairing.holds_place_on(on)
-    )
+    identities = _Identities(tuple(urim_categories))
+    lists = _Lists()
+    mentee = MenteeProfile.id
+    has_kind = exists().where(Pairing.mentee_id == mentee, Pairing.kind == kind, Pairing.holds_place_on(on))
     query = (
         select(
             MenteeProfile.id,
@@ -269,9 +313,17 @@ def matching_problem(
             Program.specialty,
             MenteeProfile.concordance_gender,
             MenteeProfile.concordance_urim,
+            lists.labels(MenteeInterest.interest, MenteeInterest.mentee_id == mentee).label("interests"),
+            lists.ids(preferred_mentors.c.mentor_id, preferred_mentors.c.mentee_id == mentee).label(
+                "preferred"
+            ),
+            lists.ids(do_not_match.c.mentor_id, do_not_match.c.mentee_id == mentee).label("excluded"),
+            lists.ids(Pairing.mentor_id, Pairing.mentee_id == mentee, Pairing.kind == kind).label("history"),
+            *_self_identification(lists),
         )
         .join(Person, Person.id == MenteeProfile.person_id)
         .join(Program, Program.id == MenteeProfile.program_id)
+        .outerjoin(SelfIdentification, SelfIdentification.person_id == Person.id)
         .where(MenteeProfile.enrolled_on <= ay.end)
         .where(MenteeProfile.not_left_on(on))
         .where(~has_kind)
@@ -282,17 +334,6 @@ def matching_problem(
     # Columns, not ORM objects: loading thousands of profiles with their relationships cost more than the
     # assignment itself.
     rows = db.session.execute(query).all()
-    ids = [r.id for r in rows]
-    interests = _pairs(
-        select(MenteeInterest.mentee_id, MenteeInterest.interest).order_by(MenteeInterest.interest), ids
-    )
-    preferred = _pairs(
-        select(preferred_mentors.c.mentee_id, preferred_mentors.c.mentor_id).order_by(
-            preferred_mentors.c.mentor_id
-        ),
-        ids,
-    )
-    excluded = _pairs(select(do_not_match.c.mentee_id, do_not_match.c.mentor_id), ids)
     names = dict(
         db.session.execute(
             select(MentorProfile.id, Person.first_name + " " + Person.last_name)
@@ -300,35 +341,34 @@ def matching_problem(
             .where(MentorProfile.id.in_(select(preferred_mentors.c.mentor_id)))
         ).all()
     )
-    selfids = _selfids([r.person_id for r in rows])
     history: set[tuple[int, int]] = set()
-    for mentee_id, mentors in _pairs(
-        select(Pairing.mentee_id, Pairing.mentor_id).where(Pairing.kind == kind), ids
-    ).items():
-        history.update((mentee_id, mentor_id) for mentor_id in mentors)
-    mentees = tuple(
-        scoring.MenteeIn(
-            id=r.id,
-            person_id=r.person_id,
-            email=normalise_email(r.email),
-            name=f"{r.first_name} {r.last_name}".strip(),
-            pgy=r.pgy,
-            program_id=r.program_id,
-            program_specialty=r.specialty,
-            interests=tuple(interests.get(r.id, ())),
-            preferred=frozenset(preferred.get(r.id, ())),
-            preferred_names=tuple((m, str(names[m]).strip()) for m in preferred.get(r.id, ())),
-            excluded=frozenset(excluded.get(r.id, ())),
-            wants_gender_concordance=r.concordance_gender,
-            wants_urim_concordance=r.concordance_urim,
-            gender=_gender(selfids.get(r.person_id)),
-            urim=_urim(selfids.get(r.person_id), categories),
+    mentees = []
+    for r in rows:
+        preferred = _ids(r.preferred)
+        history.update((r.id, mentor_id) for mentor_id in _ids(r.history))
+        gender, urim = identities.of(r)
+        mentees.append(
+            scoring.MenteeIn(
+                id=r.id,
+                person_id=r.person_id,
+                email=normalise_email(r.email),
+                name=f"{r.first_name} {r.last_name}".strip(),
+                pgy=r.pgy,
+                program_id=r.program_id,
+                program_specialty=r.specialty,
+                interests=lists.sorted_labels(r.interests),
+                preferred=frozenset(preferred),
+                preferred_names=tuple((m, str(names[m]).strip()) for m in preferred),
+                excluded=frozenset(_ids(r.excluded)),
+                wants_gender_concordance=r.concordance_gender,
+                wants_urim_concordance=r.concordance_urim,
+                gender=gender,
+                urim=urim,
+            )
         )
-        for r in rows
-    )
     return scoring.Problem(
-        mentees=mentees,
-        mentors=_pool_inputs(pool_programs, on, ay.end, categories),
+        mentees=tuple(mentees),
+        mentors=_pool_inputs(pool_programs, on, ay.end, identities),
         kind=kind,
         history=frozenset(history),
         near_peer_any_program=near_peer_any_program,
