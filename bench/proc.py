@@ -45,6 +45,8 @@ def app_env(database_url: str) -> dict[str, str]:
     from bench import env
 
     out = env.quiet_env()
+    # An installed app runs from compiled bytecode; without it every fresh process would compile the project.
+    out.pop("PYTHONDONTWRITEBYTECODE", None)
     out.update(
         {
             "APP_ENV": "development",
