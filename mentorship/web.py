@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from flask import Blueprint, Flask, current_app, render_template, request
+from flask import Blueprint, Flask, current_app, g, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
@@ -41,6 +41,18 @@ class IdConverter(IntegerConverter):
 
     def __init__(self, map, fixed_digits=0, min=1, max=MAX_ID, signed=False):  # noqa: A002 (Werkzeug's names)
         super().__init__(map, fixed_digits, min, max, signed)
+
+
+def id_path(endpoint: str, **ids: int) -> str:
+    """`url_for(endpoint, name=id)` for a route whose one argument is an id, its pattern built once a request:
+    a list's rows link to a few such routes, and a url_for per link was a good part of the page's time."""
+    [(name, value)] = ids.items()
+    patterns = g.setdefault("id_paths", {})
+    key = (endpoint, name)
+    if key not in patterns:
+        # An id is digits only, so the largest one stands in for any and is replaced in the path alone.
+        patterns[key] = url_for(endpoint, **{name: MAX_ID}).replace(str(MAX_ID), "{}")
+    return str(patterns[key]).format(int(value))
 
 
 def blueprints() -> list[Blueprint]:
@@ -100,6 +112,7 @@ def register(app: Flask) -> None:
     def template_globals():
         return {
             "vocab": vocab,
+            "id_path": id_path,
             "has_role": lambda *roles: current_user.is_authenticated and has_role(current_user, *roles),
             "has_endpoint": lambda endpoint: endpoint in current_app.view_functions,
             "today": dt.date.today(),

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import and_
 
 from mentorship.access import roles_required, scope_of
 from mentorship.extensions import db
+from mentorship.forms import QueryForm, check_query
 from mentorship.models import Pairing
 from mentorship.services import ServiceError
+from mentorship.services import attention as attention_service
 from mentorship.services import pulse as pulse_service
 from mentorship.services import reminders as service
 from mentorship.services.meetings import utcnow
@@ -28,44 +29,51 @@ def _pairing_in_scope(pairing_id: int) -> Pairing:
     return pairing
 
 
+def _page_asked() -> int:
+    """The ?page= of the list (1 when absent); 400 when it is not a positive whole number."""
+    form = QueryForm(request.args)
+    check_query(form)
+    return form.page.data or 1
+
+
+def _listing() -> attention_service.Listing:
+    config = current_app.config
+    return attention_service.listing(
+        scope_of(current_user),
+        dt.date.today(),
+        MetricSettings.from_config(config),
+        config["ACADEMIC_YEAR_START_MONTH"],
+    )
+
+
+def _back_to(page: int):
+    """Back to the page the coordinator acted on, or the last page if the action emptied theirs."""
+    page = min(page, attention_service.page_count(_listing()))
+    return redirect(url_for("reminders.attention", page=page if page > 1 else None))
+
+
 @bp.route("/attention")
 @roles_required("staff")
 def attention():
-    config = current_app.config
-    today, now = dt.date.today(), utcnow()
-    scope = scope_of(current_user)
-    quiet = service.quiet_pairings(
-        today, MetricSettings.from_config(config), config["ACADEMIC_YEAR_START_MONTH"], scope.pairings()
-    )
-    flags = pulse_service.flagged(and_(scope.pairings(), Pairing.open_on(today)))
-    ids = sorted(set(quiet) | set(flags))
-    pairings = service.load_pairings(ids)
-    last = service.last_reminders(ids)
-    interval = config["REMINDER_INTERVAL_DAYS"]
-    programs: dict[str, list[dict]] = {}
-    for pid in ids:
-        pairing = pairings[pid]
-        reason, metrics = quiet.get(pid, (None, None))
-        programs.setdefault(pairing.mentee.program.name, []).append(
-            {
-                "pairing": pairing,
-                "reason": reason,
-                "metrics": metrics,
-                "flagged_at": flags.get(pid),
-                "last_reminder": last.get(pid),
-                "can_remind": not service.recently_reminded(last.get(pid), now, interval),
-            }
-        )
-    for rows in programs.values():
-        rows.sort(key=lambda r: (r["pairing"].mentee.person.sort_name, r["pairing"].id))
+    page = _page_asked()
+    listing = _listing()
+    if page > attention_service.page_count(listing):
+        abort(404, description="The list has fewer pages than that.")
+    interval = current_app.config["REMINDER_INTERVAL_DAYS"]
+    shown = attention_service.page_of(listing, page, utcnow(), interval)
     return render_template(
-        "reminders/attention.html", programs=dict(sorted(programs.items())), interval=interval
+        "reminders/attention.html",
+        page=shown,
+        programs=attention_service.by_program(shown.items),
+        per_program=listing.per_program,
+        interval=interval,
     )
 
 
 @bp.route("/pairing/<int:pairing_id>/remind", methods=["POST"])
 @roles_required("staff")
 def remind(pairing_id: int):
+    page = _page_asked()
     pairing = _pairing_in_scope(pairing_id)
     config = current_app.config
     now = utcnow()
@@ -99,12 +107,13 @@ def remind(pairing_id: int):
             f"Reminder sent to {pairing.mentor.person.full_name} and {pairing.mentee.person.full_name}.",
             "success",
         )
-    return redirect(url_for("reminders.attention"))
+    return _back_to(page)
 
 
 @bp.route("/pairing/<int:pairing_id>/resolve", methods=["POST"])
 @roles_required("staff")
 def resolve(pairing_id: int):
+    page = _page_asked()
     pairing = _pairing_in_scope(pairing_id)
     try:
         pulse_service.resolve(pairing, utcnow(), actor=current_user)
@@ -113,4 +122,4 @@ def resolve(pairing_id: int):
     else:
         db.session.commit()
         flash("Marked as resolved.", "success")
-    return redirect(url_for("reminders.attention"))
+    return _back_to(page)

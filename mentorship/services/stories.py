@@ -12,11 +12,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy import and_, case, null, select
+from sqlalchemy.orm import aliased
 
+from mentorship import vocab
 from mentorship.extensions import db
-from mentorship.models import Meeting, Pairing, Person, Reminder
+from mentorship.models import Meeting, MeetingTopic, Pairing, Person, Reminder
 from mentorship.services import pulse
 from mentorship.services.academic_year import AcademicYear
 from mentorship.services.metrics.definitions import STATUS_LABELS, MetricSettings, PairingMetrics
@@ -50,6 +51,21 @@ class TimelineMeeting:
     confirmed: bool
     disputed: bool
     notes: str | None
+
+    # The labels the timeline shows, made here: a long pairing's hundreds of template macro calls cost more.
+    @property
+    def modality_label(self) -> str:
+        return vocab.label(vocab.MODALITIES, self.modality)
+
+    @property
+    def status_label(self) -> str:
+        return vocab.label(vocab.MEETING_STATUSES, self.status) or self.status
+
+    @property
+    def logged(self) -> str:
+        """Who logged it: "Name (the mentor)", or only the role when the person is unknown."""
+        role = LOGGED_AS.get(self.logged_as, self.logged_as)
+        return f"{self.logged_by} ({role})" if self.logged_by else role
 
 
 @dataclass(frozen=True)
@@ -95,31 +111,53 @@ def stories(
     if not ids:
         return {}
     figures = pairing_metrics(ay, as_of, settings, Pairing.id.in_(ids))
-    logger = aliased(Person)
-    rows = db.session.execute(
-        select(Meeting, logger.first_name, logger.last_name)
-        .outerjoin(logger, logger.id == Meeting.logged_by_id)
-        .where(Meeting.pairing_id.in_(ids), Meeting.deleted_at.is_(None))
-        .options(selectinload(Meeting.topic_rows))
-        .order_by(Meeting.date.desc(), Meeting.id.desc())
-    ).all()
     pair_people = {p.id: {p.mentor.person_id, p.mentee.person_id} for p in pairings}
+    own = [pid for pid, people in pair_people.items() if viewer_person_id in people]
+    shown = and_(Meeting.pairing_id.in_(ids), Meeting.deleted_at.is_(None))
+    topics: dict[int, list[str]] = defaultdict(list)
+    for meeting_id, topic in db.session.execute(
+        select(MeetingTopic.meeting_id, MeetingTopic.topic)
+        .where(MeetingTopic.meeting_id.in_(select(Meeting.id).where(shown)))
+        .order_by(MeetingTopic.meeting_id, MeetingTopic.topic)
+    ):
+        topics[meeting_id].append(topic)
+    logger = aliased(Person)
+    # Columns rather than Meeting objects (a long pairing has hundreds); the notes of a pairing that is not
+    # the viewer's own are not even read.
+    rows = db.session.execute(
+        select(
+            Meeting.id,
+            Meeting.pairing_id,
+            Meeting.date,
+            Meeting.duration_minutes,
+            Meeting.modality,
+            Meeting.status,
+            Meeting.logged_as,
+            Meeting.confirmed_at,
+            Meeting.disputed_at,
+            case((Meeting.pairing_id.in_(own), Meeting.notes)) if own else null(),
+            logger.first_name,
+            logger.last_name,
+        )
+        .outerjoin(logger, logger.id == Meeting.logged_by_id)
+        .where(shown)
+        .order_by(Meeting.date.desc(), Meeting.id.desc())
+    )
     meetings: dict[int, list[TimelineMeeting]] = defaultdict(list)
-    for meeting, first, last in rows:
-        own = viewer_person_id is not None and viewer_person_id in pair_people[meeting.pairing_id]
-        meetings[meeting.pairing_id].append(
+    for mid, pid, date, minutes, modality, status, logged_as, confirmed, disputed, notes, first, last in rows:
+        meetings[pid].append(
             TimelineMeeting(
-                id=meeting.id,
-                date=meeting.date,
-                minutes=meeting.duration_minutes,
-                modality=meeting.modality,
-                status=meeting.status,
-                topics=tuple(meeting.topics),
-                logged_as=meeting.logged_as,
+                id=mid,
+                date=date,
+                minutes=minutes,
+                modality=modality,
+                status=status,
+                topics=tuple(topics.get(mid, ())),
+                logged_as=logged_as,
                 logged_by=" ".join(x for x in (first, last) if x) or None,
-                confirmed=meeting.confirmed_at is not None,
-                disputed=meeting.disputed_at is not None,
-                notes=meeting.notes if own else None,
+                confirmed=confirmed is not None,
+                disputed=disputed is not None,
+                notes=notes,
             )
         )
     reminders: dict[int, list[SentReminder]] = defaultdict(list)
