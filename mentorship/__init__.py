@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 from pathlib import Path
 
 from flask import Flask
+from flask.ctx import AppContext, RequestContext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -15,7 +17,6 @@ from config import Config
 from mentorship.development import serve_this_computer_only
 from mentorship.services import calendar
 from mentorship.services.records import credit
-from mentorship.sso import saml
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -30,6 +31,37 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+
+class MentorshipApp(Flask):
+    """A Flask app whose models, extensions and web part (`complete`) may be set up on first use.
+
+    Listing the commands and a command's --help need none of them, and importing them is most of what a
+    command costs to start. Everything that can use them (a command running, a request, the shell) first
+    pushes an app or request context, so completing the app there means it is whole whenever it is used.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._completed = False
+        self._completing = threading.RLock()  # re-entrant: completing the app may push a context itself
+
+    def complete(self) -> None:
+        """Set up the models, extensions and web part, once, whichever thread asks first."""
+        if self._completed:
+            return
+        with self._completing:
+            if not self._completed:
+                _complete(self)
+                self._completed = True
+
+    def app_context(self) -> AppContext:
+        self.complete()
+        return super().app_context()
+
+    def request_context(self, environ) -> RequestContext:
+        self.complete()
+        return super().request_context(environ)
 
 
 def trust_proxies(app: Flask) -> None:
@@ -55,9 +87,11 @@ def check_review_months(app: Flask) -> None:
         raise RuntimeError(str(exc)) from None
 
 
-def create_app(config_class: type = Config) -> Flask:
-    """Build the application with `config_class` settings."""
-    app = Flask(__name__, template_folder=str(TEMPLATES), instance_relative_config=False)
+def create_app(config_class: type = Config, *, complete: bool = True) -> MentorshipApp:
+    """Build the application with `config_class` settings; with `complete=False` its models, extensions
+    and web part are set up when it is first used (MentorshipApp), for a process that may only list
+    commands or print a command's help."""
+    app = MentorshipApp(__name__, template_folder=str(TEMPLATES), instance_relative_config=False)
     app.config.from_object(config_class)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError(
@@ -70,7 +104,6 @@ def create_app(config_class: type = Config) -> Flask:
         raise RuntimeError(str(error)) from None
     if app.config.get("OIDC_ISSUER") and not app.config.get("OIDC_CLIENT_ID"):
         raise RuntimeError("OIDC_ISSUER is set without OIDC_CLIENT_ID (docs/sso.md).")
-    saml.check_settings(app.config)
     try:
         credit.parse(app.config["MENTOR_CREDIT_RULE"])
     except credit.CreditRuleError as error:
@@ -84,6 +117,22 @@ def create_app(config_class: type = Config) -> Flask:
     if not app.debug and not app.testing:
         app.logger.setLevel(logging.INFO)  # mail written to the log must show
     trust_proxies(app)
+
+    from mentorship import migrations
+    from mentorship.cli import register_cli
+
+    migrations.add_command(app)
+    register_cli(app)
+    if complete:
+        app.complete()
+    return app
+
+
+def _complete(app: Flask) -> None:
+    # The settings checked here need the models' modules to be checked.
+    from mentorship.sso import saml
+
+    saml.check_settings(app.config)
     check_review_months(app)
 
     from mentorship import migrations, models  # noqa: F401  (models registers the tables)
@@ -107,8 +156,3 @@ def create_app(config_class: type = Config) -> Flask:
     auth.init_login(login_manager)
     errors.register(app)
     web.register(app)
-
-    from mentorship.cli import register_cli
-
-    register_cli(app)
-    return app

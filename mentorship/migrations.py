@@ -9,11 +9,13 @@ Flask-Migrate's command group only when `flask db …` is asked for (its help in
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from flask import Flask
-from flask_sqlalchemy import SQLAlchemy
+
+if TYPE_CHECKING:
+    from flask_sqlalchemy import SQLAlchemy
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -52,7 +54,11 @@ class _DbCommand(click.Command):
         return db.make_context(info_name, args, parent=parent, **extra)
 
 
-def init_app(app: Flask, db: SQLAlchemy) -> None:
-    """What `Migrate(app, db, directory=MIGRATIONS, render_as_batch=True)` does, without importing it."""
-    app.extensions["migrate"] = _Deferred(app, db)
+def add_command(app: Flask) -> None:
+    """The `flask db` command of `Migrate(app, db, …)`, without importing Flask-Migrate."""
     app.cli.add_command(_DbCommand())
+
+
+def init_app(app: Flask, db: SQLAlchemy) -> None:
+    """The settings of `Migrate(app, db, directory=MIGRATIONS, render_as_batch=True)`, not importing it."""
+    app.extensions["migrate"] = _Deferred(app, db)
