@@ -1,4 +1,8 @@
-"""Command line (docs/command-line.md): each module here defines a click `group` or a single `command`."""
+"""Command line (docs/command-line.md): each module here defines a click `group` or a single `command`.
+
+Each command imports the services it uses inside its function: `flask --help` and a command's --help import
+every module here, and none of the services, models or extensions (tests/foundation/test_startup.py).
+"""
 
 from __future__ import annotations
 
