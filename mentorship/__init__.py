@@ -6,12 +6,17 @@ import logging
 import sqlite3
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
-from flask.ctx import AppContext, RequestContext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+    from flask.ctx import RequestContext
+    from werkzeug.routing import Map
 
 from config import Config
 from mentorship.development import serve_this_computer_only
@@ -34,34 +39,64 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 class MentorshipApp(Flask):
-    """A Flask app whose models, extensions and web part (`complete`) may be set up on first use.
+    """A Flask app whose models, extensions and web part (`complete`) are set up when first needed.
 
     Listing the commands and a command's --help need none of them, and importing them is most of what a
-    command costs to start. Everything that can use them (a command running, a request, the shell) first
-    pushes an app or request context, so completing the app there means it is whole whenever it is used.
+    command costs to start. A context being pushed says nothing (Flask pushes one to look a command up), so
+    the app completes where it is used: before one of our commands' callbacks runs (mentorship.cli) or a
+    `flask db` command (mentorship.migrations), before a request or a request context, when the shell
+    builds its namespace, and when anything reads the routes (`url_map`, `view_functions`: `flask routes`).
+    Flask-Limiter's `flask limiter` commands push a test request context before they look at the app.
     """
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Set before Flask's __init__, which reads url_map to add the static route: until create_app has
+        # loaded the settings ("setting up"), there is nothing to complete the app with.
+        self._state = "setting up"  # then "incomplete", "completing", "complete"
+        self._completing = threading.RLock()  # re-entrant: completing reads url_map and so asks again
         super().__init__(*args, **kwargs)
-        self._completed = False
-        self._completing = threading.RLock()  # re-entrant: completing the app may push a context itself
 
     def complete(self) -> None:
-        """Set up the models, extensions and web part, once, whichever thread asks first."""
-        if self._completed:
+        """Set up the models, extensions and web part, once, whichever thread asks first (the others wait)."""
+        if self._state == "complete":
             return
         with self._completing:
-            if not self._completed:
-                _complete(self)
-                self._completed = True
+            if self._state != "incomplete":  # done, being done by this thread, or still setting up
+                return
+            self._state = "completing"
+            _complete(self)
+            self._state = "complete"
 
-    def app_context(self) -> AppContext:
+    # Flask's __init__ assigns both; the objects are kept under other names, and reading them completes.
+    @property
+    def url_map(self) -> Map:
         self.complete()
-        return super().app_context()
+        return self._url_map
 
-    def request_context(self, environ) -> RequestContext:
+    @url_map.setter
+    def url_map(self, value: Map) -> None:
+        self._url_map = value
+
+    @property
+    def view_functions(self) -> dict[str, Any]:
         self.complete()
+        return self._view_functions
+
+    @view_functions.setter
+    def view_functions(self, value: dict[str, Any]) -> None:
+        self._view_functions = value
+
+    def wsgi_app(self, environ: WSGIEnvironment, start_response: StartResponse) -> Any:
+        self.complete()  # `flask run` and any server given an incomplete app
+        return super().wsgi_app(environ, start_response)
+
+    def request_context(self, environ: WSGIEnvironment) -> RequestContext:
+        self.complete()  # test_request_context comes here too
         return super().request_context(environ)
+
+    def make_shell_context(self) -> dict[str, Any]:
+        self.complete()  # `flask shell`
+        return super().make_shell_context()
 
 
 def trust_proxies(app: Flask) -> None:
@@ -123,6 +158,7 @@ def create_app(config_class: type = Config, *, complete: bool = True) -> Mentors
 
     migrations.add_command(app)
     register_cli(app)
+    app._state = "incomplete"
     if complete:
         app.complete()
     return app

@@ -41,7 +41,7 @@ class _Deferred:
 
 class _DbCommand(click.Command):
     """`flask db`, listed with Flask-Migrate's help line; parsing its arguments (a subcommand or --help)
-    hands over to Flask-Migrate's group, whose context then runs it."""
+    hands over to Flask-Migrate's group, whose context then runs it on the completed app (MentorshipApp)."""
 
     def __init__(self) -> None:
         super().__init__("db", help="Perform database migrations.")
@@ -51,6 +51,10 @@ class _DbCommand(click.Command):
     ) -> click.Context:
         from flask_migrate.cli import db
 
+        from mentorship.cli import complete_app_first
+
+        for command in db.commands.values():  # not db itself: its callback runs before `upgrade --help`
+            complete_app_first(command)
         return db.make_context(info_name, args, parent=parent, **extra)
 
 
