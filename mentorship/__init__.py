@@ -158,7 +158,7 @@ def create_app(config_class: type = Config, *, complete: bool = True) -> Mentors
 
     migrations.add_command(app)
     register_cli(app)
-    app._state = "incomplete"
+    app._state = "incomplete"  # set up: from now on, the first use completes it
     if complete:
         app.complete()
     return app
