@@ -18,4 +18,7 @@ if os.environ.get("APP_ENV", "development") == "development":
 
 from mentorship import create_app  # noqa: E402 (config.py reads the environment when it is imported)
 
-app = create_app()
+# The `flask` command line (which sets FLASK_RUN_FROM_CLI) completes the app when a command runs, a request
+# comes or the routes are read (MentorshipApp), so that listing the commands and their help start fast;
+# gunicorn builds it whole, checks included, at once.
+app = create_app(complete=os.environ.get("FLASK_RUN_FROM_CLI") != "true")

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+    from flask.ctx import RequestContext
+    from werkzeug.routing import Map
+
 from config import Config
 from mentorship.development import serve_this_computer_only
 from mentorship.services import calendar
 from mentorship.services.records import credit
-from mentorship.sso import saml
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -30,6 +36,67 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+
+class MentorshipApp(Flask):
+    """A Flask app whose models, extensions and web part (`complete`) are set up when first needed.
+
+    Listing the commands and a command's --help need none of them, and importing them is most of what a
+    command costs to start. A context being pushed says nothing (Flask pushes one to look a command up), so
+    the app completes where it is used: before one of our commands' callbacks runs (mentorship.cli) or a
+    `flask db` command (mentorship.migrations), before a request or a request context, when the shell
+    builds its namespace, and when anything reads the routes (`url_map`, `view_functions`: `flask routes`).
+    Flask-Limiter's `flask limiter` commands push a test request context before they look at the app.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Set before Flask's __init__, which reads url_map to add the static route: until create_app has
+        # loaded the settings ("setting up"), there is nothing to complete the app with.
+        self._state = "setting up"  # then "incomplete", "completing", "complete"
+        self._completing = threading.RLock()  # re-entrant: completing reads url_map and so asks again
+        super().__init__(*args, **kwargs)
+
+    def complete(self) -> None:
+        """Set up the models, extensions and web part, once, whichever thread asks first (the others wait)."""
+        if self._state == "complete":
+            return
+        with self._completing:
+            if self._state != "incomplete":  # done, being done by this thread, or still setting up
+                return
+            self._state = "completing"
+            _complete(self)
+            self._state = "complete"
+
+    # Flask's __init__ assigns both; the objects are kept under other names, and reading them completes.
+    @property
+    def url_map(self) -> Map:
+        self.complete()
+        return self._url_map
+
+    @url_map.setter
+    def url_map(self, value: Map) -> None:
+        self._url_map = value
+
+    @property
+    def view_functions(self) -> dict[str, Any]:
+        self.complete()
+        return self._view_functions
+
+    @view_functions.setter
+    def view_functions(self, value: dict[str, Any]) -> None:
+        self._view_functions = value
+
+    def wsgi_app(self, environ: WSGIEnvironment, start_response: StartResponse) -> Any:
+        self.complete()  # `flask run` and any server given an incomplete app
+        return super().wsgi_app(environ, start_response)
+
+    def request_context(self, environ: WSGIEnvironment) -> RequestContext:
+        self.complete()  # test_request_context comes here too
+        return super().request_context(environ)
+
+    def make_shell_context(self) -> dict[str, Any]:
+        self.complete()  # `flask shell`
+        return super().make_shell_context()
 
 
 def trust_proxies(app: Flask) -> None:
@@ -55,9 +122,11 @@ def check_review_months(app: Flask) -> None:
         raise RuntimeError(str(exc)) from None
 
 
-def create_app(config_class: type = Config) -> Flask:
-    """Build the application with `config_class` settings."""
-    app = Flask(__name__, template_folder=str(TEMPLATES), instance_relative_config=False)
+def create_app(config_class: type = Config, *, complete: bool = True) -> MentorshipApp:
+    """Build the application with `config_class` settings; with `complete=False` its models, extensions
+    and web part are set up when it is first used (MentorshipApp), for a process that may only list
+    commands or print a command's help."""
+    app = MentorshipApp(__name__, template_folder=str(TEMPLATES), instance_relative_config=False)
     app.config.from_object(config_class)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError(
@@ -70,7 +139,6 @@ def create_app(config_class: type = Config) -> Flask:
         raise RuntimeError(str(error)) from None
     if app.config.get("OIDC_ISSUER") and not app.config.get("OIDC_CLIENT_ID"):
         raise RuntimeError("OIDC_ISSUER is set without OIDC_CLIENT_ID (docs/sso.md).")
-    saml.check_settings(app.config)
     try:
         credit.parse(app.config["MENTOR_CREDIT_RULE"])
     except credit.CreditRuleError as error:
@@ -84,6 +152,23 @@ def create_app(config_class: type = Config) -> Flask:
     if not app.debug and not app.testing:
         app.logger.setLevel(logging.INFO)  # mail written to the log must show
     trust_proxies(app)
+
+    from mentorship import migrations
+    from mentorship.cli import register_cli
+
+    migrations.add_command(app)
+    register_cli(app)
+    app._state = "incomplete"  # set up: from now on, the first use completes it
+    if complete:
+        app.complete()
+    return app
+
+
+def _complete(app: Flask) -> None:
+    # The settings checked here need the models' modules to be checked.
+    from mentorship.sso import saml
+
+    saml.check_settings(app.config)
     check_review_months(app)
 
     from mentorship import migrations, models  # noqa: F401  (models registers the tables)
@@ -107,8 +192,3 @@ def create_app(config_class: type = Config) -> Flask:
     auth.init_login(login_manager)
     errors.register(app)
     web.register(app)
-
-    from mentorship.cli import register_cli
-
-    register_cli(app)
-    return app

@@ -9,11 +9,13 @@ Flask-Migrate's command group only when `flask db …` is asked for (its help in
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from flask import Flask
-from flask_sqlalchemy import SQLAlchemy
+
+if TYPE_CHECKING:
+    from flask_sqlalchemy import SQLAlchemy
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -39,7 +41,7 @@ class _Deferred:
 
 class _DbCommand(click.Command):
     """`flask db`, listed with Flask-Migrate's help line; parsing its arguments (a subcommand or --help)
-    hands over to Flask-Migrate's group, whose context then runs it."""
+    hands over to Flask-Migrate's group, whose context then runs it on the completed app (MentorshipApp)."""
 
     def __init__(self) -> None:
         super().__init__("db", help="Perform database migrations.")
@@ -49,10 +51,18 @@ class _DbCommand(click.Command):
     ) -> click.Context:
         from flask_migrate.cli import db
 
+        from mentorship.cli import complete_app_first
+
+        for command in db.commands.values():  # not db itself: its callback runs before `upgrade --help`
+            complete_app_first(command)
         return db.make_context(info_name, args, parent=parent, **extra)
 
 
-def init_app(app: Flask, db: SQLAlchemy) -> None:
-    """What `Migrate(app, db, directory=MIGRATIONS, render_as_batch=True)` does, without importing it."""
-    app.extensions["migrate"] = _Deferred(app, db)
+def add_command(app: Flask) -> None:
+    """The `flask db` command of `Migrate(app, db, …)`, without importing Flask-Migrate."""
     app.cli.add_command(_DbCommand())
+
+
+def init_app(app: Flask, db: SQLAlchemy) -> None:
+    """The settings of `Migrate(app, db, directory=MIGRATIONS, render_as_batch=True)`, not importing it."""
+    app.extensions["migrate"] = _Deferred(app, db)

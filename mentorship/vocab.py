@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+# Kept here, not in the services that use them, because the command line's options list them in its help.
+STAFF_ROLES = ("admin", "coordinator")  # the roles `flask users grant` gives
+API_TOKEN_DAYS = 90  # days a personal access token lasts unless its creator says otherwise
+
 PROGRAM_KINDS = {"residency": "Residency", "fellowship": "Fellowship"}
 MENTOR_TYPES = {"faculty": "Faculty", "near_peer": "Near-peer (senior resident)"}
 PAIRING_KINDS = {"career": "Career", "research": "Research", "wellness": "Wellness", "peer": "Peer"}

@@ -1,11 +1,17 @@
-"""Command line (docs/command-line.md): each module here defines a click `group` or a single `command`."""
+"""Command line (docs/command-line.md): each module here defines a click `group` or a single `command`.
+
+Each command imports the services it uses inside its function: `flask --help` and a command's --help import
+every module here, and none of the services, models or extensions (tests/foundation/test_startup.py).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+from typing import TYPE_CHECKING, Any
 
 import click
-from flask import Flask
+from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 if TYPE_CHECKING:
     from mentorship.services.jobs import Job
@@ -50,9 +56,30 @@ def commands() -> list[click.Command]:
 
 
 def register_cli(app: Flask) -> None:
-    """Add the command groups and commands to `app.cli`."""
+    """Add the command groups and commands to `app.cli`, each completing the app before it runs."""
     for command in commands():
+        complete_app_first(command)
         app.cli.add_command(command)
+
+
+def complete_app_first(command: click.Command) -> None:
+    """Have `command` (and a group's subcommands) complete the app (MentorshipApp) once its arguments are
+    parsed, before its callback runs: --help never gets there, so it needs none of the models. A group's
+    callback completes it too: it runs before its subcommand's arguments are parsed."""
+    if isinstance(command, click.Group):
+        for subcommand in command.commands.values():
+            complete_app_first(subcommand)
+    callback = command.callback
+    if callback is None or getattr(callback, "completes_app", False):  # create_app runs once per test
+        return
+
+    def complete_then_run(*args: Any, **kwargs: Any) -> Any:
+        current_app.complete()  # type: ignore[attr-defined]
+        return callback(*args, **kwargs)
+
+    # with_appcontext: the test runner invokes app.cli (no context pushed yet), `flask` its FlaskGroup.
+    command.callback = with_appcontext(functools.update_wrapper(complete_then_run, callback))
+    command.callback.completes_app = True  # type: ignore[attr-defined]
 
 
 def fail(message: str) -> None:

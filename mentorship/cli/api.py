@@ -5,11 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from mentorship import vocab
 from mentorship.cli import fail
-from mentorship.extensions import db
-from mentorship.services import ServiceError, accounts, api_tokens
-from mentorship.services.meetings import utcnow
-from mentorship.services.people import find_person
 
 group = AppGroup("api", help="Personal access tokens of the JSON API.")
 token_group = AppGroup("token", help="Create personal access tokens.")
@@ -23,10 +20,15 @@ group.add_command(token_group)
     "--write", is_flag=True, help="Allow writes (logging meetings); without it the token only reads."
 )
 @click.option(
-    "--days", type=int, default=api_tokens.DEFAULT_DAYS, show_default=True, help="Days until it expires."
+    "--days", type=int, default=vocab.API_TOKEN_DAYS, show_default=True, help="Days until it expires."
 )
 def create(email: str, name: str, write: bool, days: int) -> None:
     """Make a token for the person with EMAIL and print it once (it is stored only hashed)."""
+    from mentorship.extensions import db
+    from mentorship.services import ServiceError, accounts, api_tokens
+    from mentorship.services.meetings import utcnow
+    from mentorship.services.people import find_person
+
     person = find_person(email)
     if person is None:
         fail(f"No person with email {email.strip().lower()}.")

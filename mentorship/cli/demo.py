@@ -8,8 +8,7 @@ import time
 import click
 from flask.cli import AppGroup
 
-from mentorship.extensions import db
-from mentorship.services.demo import data, institution
+from mentorship.services.demo import data
 
 group = AppGroup("demo", help="Demonstration data.")
 
@@ -24,6 +23,9 @@ group = AppGroup("demo", help="Demonstration data.")
 )
 def seed(size: str, today: dt.datetime | None) -> None:
     """Fill an empty database with a realistic demo institution and print demo logins."""
+    from mentorship.extensions import db
+    from mentorship.services.demo import institution
+
     if institution.is_seeded():
         click.echo("The database already has people; no demo data was added.")
         _print_logins(institution.existing_logins())
@@ -44,6 +46,8 @@ def seed(size: str, today: dt.datetime | None) -> None:
 
 
 def _print_logins(logins: list[tuple[str, str]]) -> None:
+    from mentorship.services.demo import institution
+
     if not logins:
         return
     click.echo(f"Demo logins (password for all: {institution.DEMO_PASSWORD}):")

@@ -7,10 +7,6 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from mentorship.cli import fail
-from mentorship.extensions import db
-from mentorship.services.events import importing
-from mentorship.services.meetings import utcnow
-from mentorship.services.roster import ImportInvalid, ImportRefused, read_paths
 
 group = AppGroup("events", help="Import events and their attendance.")
 
@@ -21,6 +17,11 @@ group = AppGroup("events", help="Import events and their attendance.")
 def import_(paths: tuple[str, ...], dry_run: bool) -> None:
     """Import events and attendance from one .xlsx workbook (sheets Events, Attendance) or events.csv and
     attendance.csv, all or nothing; importing the same file again changes nothing."""
+    from mentorship.extensions import db
+    from mentorship.services.events import importing
+    from mentorship.services.meetings import utcnow
+    from mentorship.services.roster import ImportInvalid, ImportRefused, read_paths
+
     try:
         roster = read_paths(paths, current_app.config["IMPORT_MAX_BYTES"], importing.LAYOUT)
         result = importing.import_events(roster, now=utcnow())

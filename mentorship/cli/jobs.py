@@ -7,7 +7,6 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from mentorship.cli import fail
-from mentorship.services import jobs
 
 group = AppGroup("jobs", help="Run background jobs (needs REDIS_URL).")
 
@@ -16,6 +15,8 @@ group = AppGroup("jobs", help="Run background jobs (needs REDIS_URL).")
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty instead of waiting for more.")
 def worker(burst: bool) -> None:
     """Run the jobs of the JOBS_QUEUE queue on REDIS_URL until stopped (Ctrl-C or SIGTERM)."""
+    from mentorship.services import jobs
+
     if not current_app.config.get("REDIS_URL"):
         fail("REDIS_URL is not set: without Redis, jobs run inside the web process and need no worker.")
     from rq import SimpleWorker  # imported here: every command's start imports this module

@@ -6,12 +6,6 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from mentorship.extensions import db
-from mentorship.models import OutboundEmail
-from mentorship.services import mail
-from mentorship.services.mail.outbox import MAX_ATTEMPTS
-from mentorship.services.meetings import utcnow
-
 group = AppGroup("mail", help="The outbox: emails the app queued and has not sent yet.")
 
 BATCH = 100  # emails per connection to the mail server, and per commit
@@ -21,6 +15,12 @@ BATCH = 100  # emails per connection to the mail server, and per commit
 def send_queued() -> None:
     """Send every email still queued, once each: after a mail server outage, or a web process that stopped
     before sending what a page left for later. Exits 1 if any could not be sent."""
+    from mentorship.extensions import db
+    from mentorship.models import OutboundEmail
+    from mentorship.services import mail
+    from mentorship.services.mail.outbox import MAX_ATTEMPTS
+    from mentorship.services.meetings import utcnow
+
     # The ids are taken once: an email that fails now is tried again by the next run, not again and again.
     waiting = list(
         db.session.scalars(

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
@@ -14,12 +15,9 @@ from flask.cli import AppGroup
 
 from mentorship import vocab
 from mentorship.cli import echo_introductions, fail
-from mentorship.extensions import db
-from mentorship.services import ServiceError, introductions
-from mentorship.services.academic_year import academic_year
-from mentorship.services.matching import applying, assignment, runs, scoring
-from mentorship.services.programs import find_program
-from reports.xlsx import FORMULA_PREFIXES, neutralise
+
+if TYPE_CHECKING:
+    from mentorship.services.matching import assignment
 
 group = AppGroup("match", help="Suggest an optimal matching and apply a suggestion file.")
 
@@ -39,6 +37,8 @@ def suggestion_rows(suggestions: Sequence[assignment.Suggestion], kind: str) -> 
 def write_table(path: Path, header: list[str], rows: list[list], sheet: str) -> None:
     """Write rows as CSV or as the first sheet of an xlsx workbook, text neutralised the workbooks' way
     (a spreadsheet program opening the CSV would run a cell starting with "=" as a formula)."""
+    from reports.xlsx import neutralise
+
     if path.suffix.lower() == ".csv":
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
@@ -65,6 +65,8 @@ def write_table(path: Path, header: list[str], rows: list[list], sheet: str) -> 
 
 def read_table(path: Path) -> list[tuple[int, dict[str, str]]]:
     """Rows of a CSV or the first sheet of an xlsx as (row number, {column: text}); headers folded."""
+    from mentorship.services import ServiceError
+
     if path.suffix.lower() == ".csv":
         text = path.read_bytes().decode("utf-8-sig")
         raw = list(csv.reader(io.StringIO(text)))
@@ -92,6 +94,8 @@ def read_table(path: Path) -> list[tuple[int, dict[str, str]]]:
 
 def _unneutralise(value) -> str:
     """Cell text as written by a person: undo the apostrophe `neutralise` put before a formula prefix."""
+    from reports.xlsx import FORMULA_PREFIXES
+
     text = "" if value is None else str(value)
     if text.startswith("'") and text[1:2] in FORMULA_PREFIXES and text[1:2]:
         text = text[1:]
@@ -106,6 +110,11 @@ def _unneutralise(value) -> str:
 @click.option("--scores", "scores_path", type=click.Path(dir_okay=False, path_type=Path))
 def suggest(year: int, program_name: str | None, kind: str, out_path: Path, scores_path: Path | None) -> None:
     """Write an optimal suggestion file (mentee_email, mentor_email, kind, score, reason)."""
+    from mentorship.extensions import db
+    from mentorship.services.academic_year import academic_year
+    from mentorship.services.matching import runs, scoring
+    from mentorship.services.programs import find_program
+
     if out_path.suffix.lower() not in {".csv", ".xlsx"}:
         fail("--out must end in .csv or .xlsx.")
     if scores_path is not None and scores_path.suffix.lower() != ".csv":
@@ -163,6 +172,10 @@ def suggest(year: int, program_name: str | None, kind: str, out_path: Path, scor
 @click.option("--start-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Start date (default today).")
 def apply(path: Path, start_date: dt.datetime | None) -> None:
     """Create the pairings of a suggestion file: all or nothing; rows with no mentor_email are skipped."""
+    from mentorship.extensions import db
+    from mentorship.services import ServiceError, introductions
+    from mentorship.services.matching import applying
+
     if path.suffix.lower() not in {".csv", ".xlsx"}:
         fail("The file must be .csv or .xlsx.")
     try:

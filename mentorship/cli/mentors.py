@@ -11,10 +11,6 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from mentorship.cli import fail
-from mentorship.extensions import db
-from mentorship.models import MentorProfile, Person
-from mentorship.services import ServiceError, exports, mail
-from mentorship.services.records import documents
 
 group = AppGroup(
     "mentors", help="Faculty mentoring records: one mentor's PDF, every mentor's workbook, thanks."
@@ -41,6 +37,8 @@ def _out(out: str, suffix: str) -> Path:
 
 
 def _write(path: Path, content: bytes) -> None:
+    from mentorship.extensions import db
+
     try:
         path.write_bytes(content)
     except OSError as exc:
@@ -56,6 +54,11 @@ def _write(path: Path, content: bytes) -> None:
 @click.option("--out", required=True, help="Path of the .pdf file to write.")
 def record(email: str, year: str, out: str) -> None:
     """Write one mentor's faculty mentoring record for a year as a PDF (issued with a verification code)."""
+    from mentorship.extensions import db
+    from mentorship.models import MentorProfile, Person
+    from mentorship.services import ServiceError, exports
+    from mentorship.services.records import documents
+
     number = _year(year)
     path = _out(out, ".pdf")
     mentor_id = db.session.execute(
@@ -88,6 +91,10 @@ def record(email: str, year: str, out: str) -> None:
 @click.option("--by", default="command line", show_default=True, help="Who the cover sheet names.")
 def records(year: str, out: str, by: str) -> None:
     """Write the faculty-affairs workbook: every mentor's totals for a year, one row per mentor."""
+    from mentorship.extensions import db
+    from mentorship.services import ServiceError, exports
+    from mentorship.services.records import documents
+
     number = _year(year)
     path = _out(out, ".xlsx")
     try:
@@ -112,6 +119,10 @@ def records(year: str, out: str, by: str) -> None:
 @click.option("--dry-run", is_flag=True, help="Print whom it would thank; send, issue and record nothing.")
 def thank(year: str, dry_run: bool) -> None:
     """Email each mentor of the year a thank-you with their record attached, once per mentor and year."""
+    from mentorship.extensions import db
+    from mentorship.services import ServiceError, exports, mail
+    from mentorship.services.records import documents
+
     number = _year(year)
     now = exports.now()
     try:

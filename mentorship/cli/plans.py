@@ -6,10 +6,6 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from mentorship.extensions import db
-from mentorship.services.academic_year import academic_year
-from mentorship.services.plans import records
-
 group = AppGroup("plans", help="Individual development plans.")
 
 
@@ -17,6 +13,10 @@ group = AppGroup("plans", help="Individual development plans.")
 @click.option("--year", type=int, required=True, help="The academic year to roll last year's goals into.")
 def roll_forward(year: int) -> None:
     """Copy each mentee's unfinished goals of year-1 into their plan of YEAR (again: adds nothing)."""
+    from mentorship.extensions import db
+    from mentorship.services.academic_year import academic_year
+    from mentorship.services.plans import records
+
     ay = academic_year(year, current_app.config["ACADEMIC_YEAR_START_MONTH"])
     plans, goals = records.roll_forward_year(ay)
     db.session.commit()

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from mentorship.extensions import db
-from mentorship.services import reminders as service
-from mentorship.services.meetings import utcnow
-from mentorship.services.metrics.definitions import MetricSettings
-from mentorship.services.plans.rules import parse_review_months
+if TYPE_CHECKING:
+    from mentorship.services import reminders as service
+
 
 group = AppGroup("reminders", help="Email overdue and never-met pairs.")
 
 
 def mail_settings() -> service.MailSettings:
     """The link settings of the running app."""
+    from mentorship.services import reminders as service
+    from mentorship.services.plans.rules import parse_review_months
+
     config = current_app.config
     return service.MailSettings(
         config["BASE_URL"],
@@ -34,6 +36,11 @@ def mail_settings() -> service.MailSettings:
 @click.option("--dry-run", is_flag=True, help="Print who would be reminded; send and record nothing.")
 def send(dry_run: bool) -> None:
     """Email both people of each overdue or never-met pairing not reminded recently."""
+    from mentorship.extensions import db
+    from mentorship.services import reminders as service
+    from mentorship.services.meetings import utcnow
+    from mentorship.services.metrics.definitions import MetricSettings
+
     config = current_app.config
     now = utcnow()
     due = service.find_due(

@@ -10,10 +10,6 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from mentorship.cli import fail
-from mentorship.extensions import db
-from mentorship.services import ServiceError, exports
-from mentorship.services.academic_year import academic_year
-from mentorship.services.report_data.request import resolve_programs
 
 group = AppGroup(
     "report", help="Write the engagement, inclusivity and annual-review workbooks; check their suppression."
@@ -33,6 +29,10 @@ def _year(year_text: str) -> int:
 def _run(
     report: str, year_text: str, programs: tuple[str, ...], out: str, by: str, generated_at: str | None
 ) -> None:
+    from mentorship.extensions import db
+    from mentorship.services import ServiceError, exports
+    from mentorship.services.report_data.request import resolve_programs
+
     year = _year(year_text)
     if not out.lower().endswith(".xlsx"):
         fail("--out must name an .xlsx file.")
@@ -87,6 +87,10 @@ annual_review = _command("annual-review", "Annual program review: five-year tren
 @click.option("--year", required=True, help="Academic year, e.g. 2025 for 2025-07-01 to 2026-06-30.")
 def check_suppression(year: str) -> None:
     """Exit 1 naming every suppressed count that the year's workbooks, read together, give away."""
+    from mentorship.extensions import db
+    from mentorship.services import exports
+    from mentorship.services.academic_year import academic_year
+
     number = _year(year)
     ay = academic_year(number, current_app.config["ACADEMIC_YEAR_START_MONTH"])
     if ay.start > dt.date.today():

@@ -13,10 +13,6 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from mentorship.cli import echo_introductions, fail
-from mentorship.extensions import db
-from mentorship.services import introductions
-from mentorship.services.meetings import utcnow
-from reports.roster_template import build_template
 
 # The roster service (the import's reader and writer, and what they import) is imported by the commands that
 # use it: every command's start imports this module.
@@ -32,6 +28,8 @@ LIST_LIMIT = 50  # names shown per list; the counts are always complete
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))
 def template(path: str) -> None:
     """Write the import template (instructions, five sheets, examples, drop-downs) to PATH.xlsx."""
+    from reports.roster_template import build_template
+
     if Path(path).suffix.lower() != ".xlsx":
         fail("The template is an Excel workbook: give a path ending in .xlsx.")
     from mentorship.services import roster as roster_service
@@ -55,7 +53,10 @@ def template(path: str) -> None:
 )
 def import_(paths: tuple[str, ...], dry_run: bool, notify: bool) -> None:
     """Import one .xlsx workbook or one or more .csv files (mentors.csv, mentees.csv, ...), all or nothing."""
+    from mentorship.extensions import db
+    from mentorship.services import introductions
     from mentorship.services import roster as roster_service
+    from mentorship.services.meetings import utcnow
 
     try:
         roster = roster_service.read_paths(paths, current_app.config["IMPORT_MAX_BYTES"])

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from mentorship.access import Scope
+from mentorship import vocab
 from mentorship.cli import fail
-from mentorship.extensions import db
-from mentorship.models import User
-from mentorship.services import ServiceError, accounts, grants, invitations
-from mentorship.services.mail import deliver, queued_ids
-from mentorship.services.meetings import utcnow
-from mentorship.services.people import find_person
-from mentorship.services.programs import find_program
+
+if TYPE_CHECKING:
+    from mentorship.models import User
 
 group = AppGroup("users", help="Create accounts, set passwords and grant roles.")
 
@@ -29,6 +26,9 @@ group = AppGroup("users", help="Create accounts, set passwords and grant roles."
 @click.option("--last-name", default="")
 def create_admin(email: str, password: str, first_name: str, last_name: str) -> None:
     """Create the first GME-office admin account (or promote an existing person)."""
+    from mentorship.extensions import db
+    from mentorship.services import ServiceError, accounts
+
     try:
         user = accounts.create_admin(email, password, first_name, last_name)
         db.session.commit()
@@ -43,6 +43,9 @@ def create_admin(email: str, password: str, first_name: str, last_name: str) -> 
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def set_password(email: str, password: str) -> None:
     """Set the password of any person, creating their account if needed."""
+    from mentorship.extensions import db
+    from mentorship.services import ServiceError, accounts
+
     user = _user_of(email)
     try:
         accounts.set_password(user, password, actor=None, via="cli")
@@ -55,7 +58,7 @@ def set_password(email: str, password: str) -> None:
 
 @group.command("grant")
 @click.argument("email")
-@click.option("--role", type=click.Choice(grants.ROLES), required=True)
+@click.option("--role", type=click.Choice(vocab.STAFF_ROLES), required=True)
 @click.option("--program", "programs", multiple=True, help="Program name (repeat for several).")
 @click.option("--view-demographics", is_flag=True, default=None, help="Allow individual self-identification.")
 @click.option(
@@ -65,6 +68,9 @@ def grant(
     email: str, role: str, programs: tuple[str, ...], view_demographics: bool | None, view_plans: bool | None
 ) -> None:
     """Grant admin, or coordinator of some programs, to a person."""
+    from mentorship.extensions import db
+    from mentorship.services import ServiceError, grants
+
     user = _user_of(email)
     if role == "coordinator" and not programs:
         fail("A coordinator needs at least one --program.")
@@ -85,9 +91,12 @@ def grant(
 
 @group.command("revoke")
 @click.argument("email")
-@click.option("--role", type=click.Choice(grants.ROLES), required=True)
+@click.option("--role", type=click.Choice(vocab.STAFF_ROLES), required=True)
 def revoke(email: str, role: str) -> None:
     """Remove admin, or coordinator (with its programs), from a person; the last admin stays."""
+    from mentorship.extensions import db
+    from mentorship.services import ServiceError, grants
+
     user = _user_of(email)
     try:
         wanted = grants.Grants.of(user).with_role(role, held=False)
@@ -101,6 +110,9 @@ def revoke(email: str, role: str) -> None:
 
 def _user_of(email: str) -> User:
     """The account of the person with `email` (created if they have none); exits 1 without such a person."""
+    from mentorship.services import accounts
+    from mentorship.services.people import find_person
+
     person = find_person(email)
     if person is None:
         fail(f"No person with email {email.strip().lower()}.")
@@ -112,6 +124,13 @@ def _user_of(email: str) -> User:
 @click.option("--dry-run", is_flag=True, help="List who would be invited; send and record nothing.")
 def invite(program_name: str | None, dry_run: bool) -> None:
     """Invite everyone enrolled who has no password and no invitation that still works."""
+    from mentorship.access import Scope
+    from mentorship.extensions import db
+    from mentorship.services import invitations
+    from mentorship.services.mail import deliver, queued_ids
+    from mentorship.services.meetings import utcnow
+    from mentorship.services.programs import find_program
+
     program = None
     if program_name:
         program = find_program(program_name)

@@ -6,8 +6,6 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, Executable
 
-from mentorship.extensions import db
-
 
 class ServiceError(Exception):
     """A rule was broken; the message is safe to show to the user."""
@@ -19,4 +17,8 @@ class NotFound(ServiceError):
 
 def execute_dml(statement: Executable, **kwargs: Any) -> CursorResult[Any]:
     """Run an UPDATE or DELETE in the session; the result says how many rows it changed (`rowcount`)."""
+    # Imported here: the pure services (calendar, credit) that create_app checks settings with are in this
+    # package, and a command's --help should not import the extensions.
+    from mentorship.extensions import db
+
     return cast(CursorResult[Any], db.session.execute(statement, **kwargs))

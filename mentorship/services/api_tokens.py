@@ -12,13 +12,14 @@ import secrets
 
 from sqlalchemy import select
 
+from mentorship import vocab
 from mentorship.extensions import db
 from mentorship.models import ApiToken, User
 from mentorship.services import NotFound, ServiceError, audit
 
 PREFIX = "mpm_"
 MAX_NAME = 80
-DEFAULT_DAYS = 90
+DEFAULT_DAYS = vocab.API_TOKEN_DAYS
 MAX_DAYS = 366
 # A token's last use is written at most this often: a script calling in a loop must not write every time.
 TOUCH_EVERY = dt.timedelta(minutes=1)

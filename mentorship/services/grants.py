@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from mentorship import vocab
 from mentorship.extensions import db
 from mentorship.models import Person, Program, User
 from mentorship.services import ServiceError, audit
@@ -22,7 +23,7 @@ from mentorship.services.accounts import ensure_user
 from mentorship.services.people import create_person, find_person
 from mentorship.services.programs import find_program
 
-ROLES = ("admin", "coordinator")
+ROLES = vocab.STAFF_ROLES
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ looks at what is in sys.modules afterwards.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,13 +21,14 @@ HEAVY = (
 )  # fmt: skip
 
 
-def _python(code: str, tmp_path, *args: str) -> subprocess.CompletedProcess[str]:
+def _python(code: str, tmp_path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
     """`python -c code *args` in a fresh interpreter at the project root, on a SQLite file in tmp_path."""
     env = {
         "PATH": "/usr/bin:/bin",
         "APP_ENV": "development",
         "SECRET_KEY": "startup-test-key",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'startup.db'}",
+        **settings,
     }
     done = subprocess.run(  # noqa: S603 (this interpreter, our own code)
         [sys.executable, "-c", code, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
@@ -48,7 +50,7 @@ def test_creating_the_app_imports_no_heavy_library(tmp_path):
 def _flask(args: list[str]) -> str:
     """Code that runs `flask *args` as the flask script does (the plugin commands, then the app's)."""
     return (
-        "from flask.cli import main\n"
+        "import sys\nfrom flask.cli import main\n"
         f"sys.argv = ['flask', *{args!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass"
     )
@@ -65,9 +67,59 @@ COMMANDS = [
 ]
 
 
+# What the app completes with (MentorshipApp) when a command runs: listing them and their help need none.
+APP_PARTS = (
+    "mentorship.models",
+    "mentorship.web",
+    "flask_sqlalchemy",
+    "flask_login",
+    "flask_wtf",
+    "flask_mail",
+)
+
+
 @pytest.mark.parametrize("args", COMMANDS)
 def test_the_command_line_starts_without_them(args, tmp_path):
-    assert _loaded_after(_flask(args), tmp_path) == []
+    assert _loaded_after(_flask(args), tmp_path, HEAVY + APP_PARTS) == []
+
+
+def test_a_command_completes_the_app_and_its_email_links_are_absolute(tmp_path):
+    """`flask users invite` is the first to use the app in its process: the invitation it writes to the log
+    (no MAIL_SERVER) links to BASE_URL."""
+    _python(
+        "from mentorship import create_app\n"
+        "from mentorship.extensions import db\n"
+        "from tests import factories as f\n"
+        "with create_app().app_context():\n"
+        "    db.create_all()\n"
+        "    f.mentee(f.person('ana@example.org', 'Ana', 'Able'), prog=f.program('Surgery'))\n"
+        "    db.session.commit()",
+        tmp_path,
+    )
+    done = _python(_flask(["users", "invite"]), tmp_path, BASE_URL="https://mentors.example.org/")
+    assert "1 invitation(s) sent." in done.stdout, done.stdout + done.stderr
+    assert re.search(r"https://mentors\.example\.org/auth/password/invite/\S+", done.stdout + done.stderr)
+
+
+def test_flask_routes_completes_the_app_and_lists_the_routes(tmp_path):
+    listed = _python(_flask(["routes"]), tmp_path).stdout
+    assert re.search(r"auth\.login +GET, POST +/auth/login", listed), listed
+
+
+def test_a_request_and_url_for_complete_an_incomplete_app(tmp_path):
+    done = _python(
+        "import sys\n"
+        "from flask import url_for\n"
+        "from mentorship import create_app\n"
+        "app = create_app(complete=False)\n"
+        "assert 'mentorship.models' not in sys.modules\n"
+        "print(app.test_client().get('/auth/login').status_code)\n"
+        "late = create_app(complete=False)\n"
+        "with late.test_request_context('/'):\n"
+        "    print(url_for('auth.login', _external=True))",
+        tmp_path,
+    )
+    assert done.stdout.split() == ["200", "http://localhost/auth/login"]
 
 
 def test_the_db_commands_load_alembic_and_nothing_else_heavy(tmp_path):
