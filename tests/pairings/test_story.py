@@ -11,7 +11,7 @@ from mentorship.models import Pairing, PulseCheck, Reminder
 from mentorship.services.academic_year import academic_year, year_of
 from mentorship.services.metrics.definitions import MetricSettings
 from mentorship.services.metrics.queries import pairing_metrics
-from mentorship.services.stories import STATUS_LABELS
+from mentorship.services.stories import STATUS_LABELS, stories
 
 TODAY = dt.date.today()
 NOTE = "Talked about leaving the program in confidence"
@@ -87,6 +87,34 @@ def test_status_and_figures_come_from_the_metrics_service(f, pair, login):
     assert f">{STATUS_LABELS[m.status]}</span>" in html
     assert f'<dd class="col-sm-7">{m.meetings}</dd>' in html
     assert f"{m.hours:.1f}" in html
+
+
+def test_story_figures_are_the_metrics_services_in_every_stretch(f, pair):
+    """The story reckons a pairing's figures from its timeline's meetings: the same as the metrics query,
+    for meetings before the year, in it, after it, logged ahead, cancelled or deleted, in any year."""
+    this = academic_year(year_of(TODAY))
+    pair.pairing.start_date = this.start - dt.timedelta(days=800)
+    other = f.pairing(f.mentor(f.person("other@example.org", "Oz", "Other")), pair.mentee, start_date=TODAY)
+    p = pair.pairing
+    for days, minutes in ((-900, 15), (-400, 20), (-200, 25), (-20, 45), (-3, 50), (0, 55), (30, 35)):
+        f.meeting(p, TODAY + dt.timedelta(days=days), minutes)
+    f.meeting(p, TODAY - dt.timedelta(days=5), 60, status="cancelled")
+    f.meeting(p, TODAY - dt.timedelta(days=6), 70, deleted_at=dt.datetime.now())
+    db.session.commit()
+    last = academic_year(this.year - 1)
+    for ay, as_of in ((this, TODAY), (last, last.end), (last, TODAY), (academic_year(this.year - 3), TODAY)):
+        for pairings in ([p], [p, other]):
+            expected = pairing_metrics(ay, as_of, MetricSettings(), Pairing.id.in_([x.id for x in pairings]))
+            assert p.id in expected
+            told = stories(
+                pairings,
+                ay=ay,
+                as_of=as_of,
+                settings=MetricSettings(),
+                viewer_person_id=None,
+                viewer_is_staff=True,
+            )
+            assert {pid: story.metrics for pid, story in told.items() if story.metrics} == expected
 
 
 def test_an_ended_pairing_shows_its_end_and_reason(f, pair, login):
