@@ -161,9 +161,11 @@ def _mentee_fields(form: MenteeForm) -> dict:
     }
 
 
-# What the person page reads of the person, with the person: three statements rather than seven.
+# What the person page reads of the person, with the person: three statements rather than up to nine.
 PAGE_LOADS = (
+    joinedload(Person.mentor).joinedload(MentorProfile.program),
     joinedload(Person.mentor).selectinload(MentorProfile.interest_rows),
+    joinedload(Person.mentee).joinedload(MenteeProfile.program),
     joinedload(Person.mentee).selectinload(MenteeProfile.interest_rows),
     joinedload(Person.self_identification).selectinload(SelfIdentification.races),
     joinedload(Person.user),

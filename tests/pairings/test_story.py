@@ -171,3 +171,26 @@ def test_pages_load_in_a_fixed_number_of_queries(f, pair, login, count_queries):
     large_pairing, _ = count_queries(lambda: b.get(pairing_page))
     assert large_person == small_person
     assert large_pairing == small_pairing
+
+
+def test_mentor_page_statements_do_not_grow_with_pairings_or_meetings(f, pair, login, count_queries):
+    _story(f, pair)
+    pair.mentor.program_id = pair.program.id  # a mentor of a program: the page names it
+    b = login(pair.coordinator)
+    mentor_page = f"/people/{pair.mentor.person_id}"
+    pairing_page = f"/pairings/{pair.pairing.id}"
+    small_person, page = count_queries(lambda: b.get(mentor_page))
+    assert page.status_code == 200
+    small_pairing, _ = count_queries(lambda: b.get(pairing_page))
+    for k in range(6):
+        mentee = f.mentee(f.person(f"e{k}@example.org", "Ed", f"E{k}"), pair.program)
+        p = f.pairing(pair.mentor, mentee, start_date=TODAY - dt.timedelta(days=30 + k))
+        for d in range(4):
+            f.meeting(p, TODAY - dt.timedelta(days=2 + d), 30, ["career"])
+            f.meeting(pair.pairing, TODAY - dt.timedelta(days=60 + 7 * k + d), 20)
+    large_person, page = count_queries(lambda: b.get(mentor_page))
+    assert page.get_data(as_text=True).count("Meetings (4)") == 6
+    large_pairing, page = count_queries(lambda: b.get(pairing_page))
+    assert page.status_code == 200
+    assert large_person == small_person
+    assert large_pairing == small_pairing
