@@ -11,8 +11,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, case, null, select
+from sqlalchemy import BindParameter, ColumnElement, Executable, Select, and_, bindparam, case, null, select
 from sqlalchemy.orm import aliased
 
 from mentorship import vocab
@@ -120,36 +122,14 @@ def stories(
         return {}
     pair_people = {p.id: {p.mentor.person_id, p.mentee.person_id} for p in pairings}
     own = [pid for pid, people in pair_people.items() if viewer_person_id in people]
-    shown = and_(Meeting.pairing_id.in_(ids), Meeting.deleted_at.is_(None))
+    statements = _statements()
     topics: dict[int, list[str]] = defaultdict(list)
-    for meeting_id, topic in db.session.execute(
-        select(MeetingTopic.meeting_id, MeetingTopic.topic)
-        .where(MeetingTopic.meeting_id.in_(select(Meeting.id).where(shown)))
-        .order_by(MeetingTopic.meeting_id, MeetingTopic.topic)
-    ):
+    for meeting_id, topic in db.session.execute(statements.topics, {"ids": ids}):
         topics[meeting_id].append(topic)
-    logger = aliased(Person)
-    # Columns rather than Meeting objects (a long pairing has hundreds); the notes of a pairing that is not
-    # the viewer's own are not even read.
-    rows = db.session.execute(
-        select(
-            Meeting.id,
-            Meeting.pairing_id,
-            Meeting.date,
-            Meeting.duration_minutes,
-            Meeting.modality,
-            Meeting.status,
-            Meeting.logged_as,
-            Meeting.confirmed_at,
-            Meeting.disputed_at,
-            case((Meeting.pairing_id.in_(own), Meeting.notes)) if own else null(),
-            logger.first_name,
-            logger.last_name,
-        )
-        .outerjoin(logger, logger.id == Meeting.logged_by_id)
-        .where(shown)
-        .order_by(Meeting.date.desc(), Meeting.id.desc())
-    )
+    if own:
+        rows = db.session.execute(statements.meetings_with_notes, {"ids": ids, "own": own})
+    else:
+        rows = db.session.execute(statements.meetings, {"ids": ids})
     meetings: dict[int, list[TimelineMeeting]] = defaultdict(list)
     counted: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
     for mid, pid, date, minutes, modality, status, logged_as, confirmed, disputed, notes, first, last in rows:
@@ -172,15 +152,13 @@ def stories(
             counted[pid].append((date, minutes))
     figures = _figures(pairings, counted, ay, as_of, settings)
     reminders: dict[int, list[SentReminder]] = defaultdict(list)
-    for reminder in db.session.execute(
-        select(Reminder).where(Reminder.pairing_id.in_(ids)).order_by(Reminder.sent_at.desc())
-    ).scalars():
-        reminders[reminder.pairing_id].append(
-            SentReminder(reminder.sent_at, REMINDER_REASONS.get(reminder.reason, reminder.reason))
-        )
+    for pid, sent_at, reason in db.session.execute(statements.reminders, {"ids": ids}):
+        reminders[pid].append(SentReminder(sent_at, REMINDER_REASONS.get(reason, reason)))
     # The flag is for the office to act on; the pair themselves never see it (nor anyone the answers).
     staff_only = [p.id for p in pairings if viewer_is_staff and viewer_person_id not in pair_people[p.id]]
-    flags = pulse.flagged(Pairing.id.in_(staff_only)) if staff_only else {}
+    flags: dict[int, dt.datetime] = {}
+    if staff_only:
+        flags = dict(db.session.execute(statements.flags, {"ids": staff_only}).all())
     result = {}
     for p in pairings:
         m = figures.get(p.id)
@@ -201,6 +179,62 @@ def stories(
             flagged_at=flags.get(p.id),
         )
     return result
+
+
+class _Statements(NamedTuple):
+    topics: Executable
+    meetings: Executable
+    meetings_with_notes: Executable  # the notes of the pairings in "own"; None for the others
+    reminders: Executable
+    flags: Select[int, dt.datetime]
+
+
+@cache
+def _statements() -> _Statements:
+    """The story's statements, of the pairings in the "ids" parameter, built once: building them cost the
+    pairing page more than running them."""
+    ids: BindParameter[list[int]] = bindparam("ids", expanding=True)
+    shown = and_(Meeting.pairing_id.in_(ids), Meeting.deleted_at.is_(None))
+    topics = (
+        select(MeetingTopic.meeting_id, MeetingTopic.topic)
+        .where(MeetingTopic.meeting_id.in_(select(Meeting.id).where(shown)))
+        .order_by(MeetingTopic.meeting_id, MeetingTopic.topic)
+    )
+    logger = aliased(Person)
+
+    def meetings(notes: ColumnElement[Any]) -> Select[Any]:
+        # Columns rather than Meeting objects (a long pairing has hundreds); the notes of a pairing that is
+        # not the viewer's own are not even read.
+        return (
+            select(
+                Meeting.id,
+                Meeting.pairing_id,
+                Meeting.date,
+                Meeting.duration_minutes,
+                Meeting.modality,
+                Meeting.status,
+                Meeting.logged_as,
+                Meeting.confirmed_at,
+                Meeting.disputed_at,
+                notes,
+                logger.first_name,
+                logger.last_name,
+            )
+            .outerjoin(logger, logger.id == Meeting.logged_by_id)
+            .where(shown)
+            .order_by(Meeting.date.desc(), Meeting.id.desc())
+        )
+
+    own: BindParameter[list[int]] = bindparam("own", expanding=True)
+    return _Statements(
+        topics=topics,
+        meetings=meetings(null()),
+        meetings_with_notes=meetings(case((Meeting.pairing_id.in_(own), Meeting.notes))),
+        reminders=select(Reminder.pairing_id, Reminder.sent_at, Reminder.reason)
+        .where(Reminder.pairing_id.in_(ids))
+        .order_by(Reminder.sent_at.desc()),
+        flags=pulse.flagged_query(Pairing.id.in_(ids)),
+    )
 
 
 def _figures(
