@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from mentorship import vocab
 from mentorship.access import roles_required, scope_of, staff_can_see_person
@@ -45,6 +46,12 @@ from mentorship.services.report_data import figures
 bp = Blueprint("pairings", __name__, url_prefix="/pairings")
 
 MAX_CANDIDATES = 50
+# The pairing page reads both people and the mentee's program: one statement with the pairing, not four.
+PAGE_LOADS = (
+    joinedload(Pairing.mentor).joinedload(MentorProfile.person),
+    joinedload(Pairing.mentee).joinedload(MenteeProfile.person),
+    joinedload(Pairing.mentee).joinedload(MenteeProfile.program),
+)
 
 
 def pairing_in_scope(pairing_id: int) -> Pairing:
@@ -161,13 +168,13 @@ def story_context(pairings: list[Pairing]) -> dict[int, stories.Story]:
 @login_required
 def show(pairing_id: int):
     # The pair's two people see their own pairing; staff see the pairings of their programs.
-    pairing = db.session.get(Pairing, pairing_id)
+    pairing = db.session.get(Pairing, pairing_id, options=PAGE_LOADS)
     if pairing is None:
         abort(404)
-    if role_in(pairing, current_user.person_id) is None:
-        if not current_user.is_staff:
-            abort(404)
-        pairing = pairing_in_scope(pairing_id)
+    # A staff viewer's scope as in pairing_in_scope, checked on the mentee already loaded.
+    in_scope = current_user.is_staff and scope_of(current_user).covers_program(pairing.mentee.program_id)
+    if role_in(pairing, current_user.person_id) is None and not in_scope:
+        abort(404)
     return _show_page(pairing, EndForm())
 
 

@@ -17,12 +17,14 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from mentorship.access import can_see_person, roles_required, scope_of, staff_can_see_person
 from mentorship.errors import error_page
 from mentorship.extensions import db
 from mentorship.forms import check_query, program_choices
-from mentorship.models import Person, Program
+from mentorship.models import MenteeProfile, MentorProfile, Person, Program, SelfIdentification
 from mentorship.pairings.routes import story_context
 from mentorship.people.forms import BulkInviteForm, EraseForm, FilterForm, LeaveForm, MenteeForm, MentorForm
 from mentorship.services import ServiceError, account_notices, accounts, invitations, privacy
@@ -159,8 +161,19 @@ def _mentee_fields(form: MenteeForm) -> dict:
     }
 
 
-def _person_or_404(person_id: int, staff_only: bool = False) -> Person:
-    person = db.get_or_404(Person, person_id)
+# What the person page reads of the person, with the person: three statements rather than up to nine.
+PAGE_LOADS = (
+    joinedload(Person.mentor).joinedload(MentorProfile.program),
+    joinedload(Person.mentor).selectinload(MentorProfile.interest_rows),
+    joinedload(Person.mentee).joinedload(MenteeProfile.program),
+    joinedload(Person.mentee).selectinload(MenteeProfile.interest_rows),
+    joinedload(Person.self_identification).selectinload(SelfIdentification.races),
+    joinedload(Person.user),
+)
+
+
+def _person_or_404(person_id: int, staff_only: bool = False, options: tuple[ORMOption, ...] = ()) -> Person:
+    person = db.get_or_404(Person, person_id, options=options)
     allowed = staff_can_see_person if staff_only else can_see_person
     if not allowed(current_user, person.id):
         abort(403)
@@ -170,7 +183,7 @@ def _person_or_404(person_id: int, staff_only: bool = False) -> Person:
 @bp.route("/<int:person_id>")
 @login_required
 def show(person_id: int):
-    person = _person_or_404(person_id)
+    person = _person_or_404(person_id, options=PAGE_LOADS)
     # Staff see the pairings in their scope; a mentor or mentee only those they share with this person.
     visible = scope_of(current_user).pairings() if current_user.is_staff else involving(current_user.person)
     pairings = history(person, visible)

@@ -6,11 +6,12 @@ import datetime as dt
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Select, bindparam, delete, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -184,25 +185,35 @@ def sign_in(
     return record
 
 
-def load_session(session_id: str, *, now: dt.datetime | None = None, idle_days: int = 14) -> User | None:
-    """The user of a live session (roles loaded in the same statement), or None if it ended or went idle."""
-    now = now or _now()
-    row = db.session.execute(
+@cache
+def _live_session() -> Select[User, UserSession]:
+    """The user and session of "session_id" if it has not ended and was seen after "seen_after"; built on
+    first use, not at import (a loader option configures every mapper, which `flask --help` and most
+    commands never need), and once: every page signs its user in, and building it cost more than running it.
+    """
+    return (
         select(User, UserSession)
         .join(UserSession, UserSession.user_id == User.id)
         .where(
-            UserSession.id == session_id,
+            UserSession.id == bindparam("session_id"),
             UserSession.ended_at.is_(None),
-            UserSession.last_seen_at > now - dt.timedelta(days=idle_days),
+            UserSession.last_seen_at > bindparam("seen_after"),
         )
         # Every page asks for the user's roles (menu, access checks): load the profiles they come from with
-        # the user. Built here, not at import: a loader option configures every mapper, which `flask --help`
-        # and most commands never need.
+        # the user.
         .options(
             joinedload(User.person).joinedload(Person.mentor),
             joinedload(User.person).joinedload(Person.mentee),
             selectinload(User.programs),
         )
+    )
+
+
+def load_session(session_id: str, *, now: dt.datetime | None = None, idle_days: int = 14) -> User | None:
+    """The user of a live session (roles loaded in the same statement), or None if it ended or went idle."""
+    now = now or _now()
+    row = db.session.execute(
+        _live_session(), {"session_id": session_id, "seen_after": now - dt.timedelta(days=idle_days)}
     ).first()
     if row is None:
         return None

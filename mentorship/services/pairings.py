@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, ColumnExpressionArgument, false, func, or_, select, true, update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import aliased, contains_eager, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from mentorship import vocab
 from mentorship.access import Scope
@@ -253,9 +253,10 @@ def history(person: Person, where: ColumnElement[bool] | None = None) -> list[Pa
     query = (
         select(Pairing)
         .where(involving(person), where if where is not None else true())
+        # Joined rather than selected in: four statements fewer, and each pairing has one of each.
         .options(
-            selectinload(Pairing.mentor).selectinload(MentorProfile.person),
-            selectinload(Pairing.mentee).selectinload(MenteeProfile.person),
+            joinedload(Pairing.mentor).joinedload(MentorProfile.person),
+            joinedload(Pairing.mentee).joinedload(MenteeProfile.person),
         )
         .order_by(Pairing.start_date.desc(), Pairing.id.desc())
     )

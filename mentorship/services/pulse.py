@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, and_, func, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, select, true
 
 from mentorship import vocab
 from mentorship.extensions import db
@@ -92,16 +92,20 @@ def _mentee_no():
     )
 
 
-def flagged(where: ColumnElement[bool] | None = None) -> dict[int, dt.datetime]:
-    """Pairings (matching `where`, a condition on Pairing) flagged by their mentee's "no", with the latest
-    such answer; one query."""
-    query = (
+def flagged_query(where: ColumnElement[bool] | None = None) -> Select[int, dt.datetime]:
+    """The query of `flagged`: (pairing id, latest such answer)."""
+    return (
         select(PulseCheck.pairing_id, func.max(PulseCheck.answered_at))
         .join(Pairing, Pairing.id == PulseCheck.pairing_id)
         .where(_mentee_no(), where if where is not None else true())
         .group_by(PulseCheck.pairing_id)
     )
-    return dict(db.session.execute(query).all())
+
+
+def flagged(where: ColumnElement[bool] | None = None) -> dict[int, dt.datetime]:
+    """Pairings (matching `where`, a condition on Pairing) flagged by their mentee's "no", with the latest
+    such answer; one query."""
+    return dict(db.session.execute(flagged_query(where)).all())
 
 
 def resolve(pairing: Pairing, now: dt.datetime, *, actor: User | None) -> int:

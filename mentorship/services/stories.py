@@ -11,8 +11,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, case, null, select
+from sqlalchemy import BindParameter, ColumnElement, Executable, Select, and_, bindparam, case, null, select
 from sqlalchemy.orm import aliased
 
 from mentorship import vocab
@@ -20,8 +22,16 @@ from mentorship.extensions import db
 from mentorship.models import Meeting, MeetingTopic, Pairing, Person, Reminder
 from mentorship.services import pulse
 from mentorship.services.academic_year import AcademicYear
-from mentorship.services.metrics.definitions import STATUS_LABELS, MetricSettings, PairingMetrics
-from mentorship.services.metrics.queries import pairing_metrics
+from mentorship.services.metrics.definitions import (
+    BEFORE_THE_YEARS,
+    STATUS_LABELS,
+    HeldMeetings,
+    LoadedPairing,
+    MetricSettings,
+    PairingMetrics,
+    held_per_year,
+    pairings_of_year,
+)
 
 REMINDER_REASONS = {
     "overdue": "overdue",
@@ -102,48 +112,26 @@ def stories(
     viewer_person_id: int | None,
     viewer_is_staff: bool,
 ) -> dict[int, Story]:
-    """The story of each pairing for this viewer, keyed by pairing id; five queries whatever the number.
+    """The story of each pairing for this viewer, keyed by pairing id; four queries whatever the number.
 
-    Figures and status come from the metrics service (one definition for every screen). Notes are kept
+    Figures and status follow the metrics service's rules (one definition for every screen). Notes are kept
     for a pairing only when the viewer is its mentor or mentee; the check-in flag only for staff.
     """
     ids = [p.id for p in pairings]
     if not ids:
         return {}
-    figures = pairing_metrics(ay, as_of, settings, Pairing.id.in_(ids))
     pair_people = {p.id: {p.mentor.person_id, p.mentee.person_id} for p in pairings}
     own = [pid for pid, people in pair_people.items() if viewer_person_id in people]
-    shown = and_(Meeting.pairing_id.in_(ids), Meeting.deleted_at.is_(None))
+    statements = _statements()
     topics: dict[int, list[str]] = defaultdict(list)
-    for meeting_id, topic in db.session.execute(
-        select(MeetingTopic.meeting_id, MeetingTopic.topic)
-        .where(MeetingTopic.meeting_id.in_(select(Meeting.id).where(shown)))
-        .order_by(MeetingTopic.meeting_id, MeetingTopic.topic)
-    ):
+    for meeting_id, topic in db.session.execute(statements.topics, {"ids": ids}):
         topics[meeting_id].append(topic)
-    logger = aliased(Person)
-    # Columns rather than Meeting objects (a long pairing has hundreds); the notes of a pairing that is not
-    # the viewer's own are not even read.
-    rows = db.session.execute(
-        select(
-            Meeting.id,
-            Meeting.pairing_id,
-            Meeting.date,
-            Meeting.duration_minutes,
-            Meeting.modality,
-            Meeting.status,
-            Meeting.logged_as,
-            Meeting.confirmed_at,
-            Meeting.disputed_at,
-            case((Meeting.pairing_id.in_(own), Meeting.notes)) if own else null(),
-            logger.first_name,
-            logger.last_name,
-        )
-        .outerjoin(logger, logger.id == Meeting.logged_by_id)
-        .where(shown)
-        .order_by(Meeting.date.desc(), Meeting.id.desc())
-    )
+    if own:
+        rows = db.session.execute(statements.meetings_with_notes, {"ids": ids, "own": own})
+    else:
+        rows = db.session.execute(statements.meetings, {"ids": ids})
     meetings: dict[int, list[TimelineMeeting]] = defaultdict(list)
+    counted: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
     for mid, pid, date, minutes, modality, status, logged_as, confirmed, disputed, notes, first, last in rows:
         meetings[pid].append(
             TimelineMeeting(
@@ -160,16 +148,17 @@ def stories(
                 notes=notes,
             )
         )
+        if status == "held":
+            counted[pid].append((date, minutes))
+    figures = _figures(pairings, counted, ay, as_of, settings)
     reminders: dict[int, list[SentReminder]] = defaultdict(list)
-    for reminder in db.session.execute(
-        select(Reminder).where(Reminder.pairing_id.in_(ids)).order_by(Reminder.sent_at.desc())
-    ).scalars():
-        reminders[reminder.pairing_id].append(
-            SentReminder(reminder.sent_at, REMINDER_REASONS.get(reminder.reason, reminder.reason))
-        )
+    for pid, sent_at, reason in db.session.execute(statements.reminders, {"ids": ids}):
+        reminders[pid].append(SentReminder(sent_at, REMINDER_REASONS.get(reason, reason)))
     # The flag is for the office to act on; the pair themselves never see it (nor anyone the answers).
     staff_only = [p.id for p in pairings if viewer_is_staff and viewer_person_id not in pair_people[p.id]]
-    flags = pulse.flagged(Pairing.id.in_(staff_only)) if staff_only else {}
+    flags: dict[int, dt.datetime] = {}
+    if staff_only:
+        flags = dict(db.session.execute(statements.flags, {"ids": staff_only}).all())
     result = {}
     for p in pairings:
         m = figures.get(p.id)
@@ -190,3 +179,88 @@ def stories(
             flagged_at=flags.get(p.id),
         )
     return result
+
+
+class _Statements(NamedTuple):
+    topics: Executable
+    meetings: Executable
+    meetings_with_notes: Executable  # the notes of the pairings in "own"; None for the others
+    reminders: Executable
+    flags: Select[int, dt.datetime]
+
+
+@cache
+def _statements() -> _Statements:
+    """The story's statements, of the pairings in the "ids" parameter, built once: building them cost the
+    pairing page more than running them."""
+    ids: BindParameter[list[int]] = bindparam("ids", expanding=True)
+    shown = and_(Meeting.pairing_id.in_(ids), Meeting.deleted_at.is_(None))
+    topics = (
+        select(MeetingTopic.meeting_id, MeetingTopic.topic)
+        .where(MeetingTopic.meeting_id.in_(select(Meeting.id).where(shown)))
+        .order_by(MeetingTopic.meeting_id, MeetingTopic.topic)
+    )
+    logger = aliased(Person)
+
+    def meetings(notes: ColumnElement[Any]) -> Select[Any]:
+        # Columns rather than Meeting objects (a long pairing has hundreds); the notes of a pairing that is
+        # not the viewer's own are not even read.
+        return (
+            select(
+                Meeting.id,
+                Meeting.pairing_id,
+                Meeting.date,
+                Meeting.duration_minutes,
+                Meeting.modality,
+                Meeting.status,
+                Meeting.logged_as,
+                Meeting.confirmed_at,
+                Meeting.disputed_at,
+                notes,
+                logger.first_name,
+                logger.last_name,
+            )
+            .outerjoin(logger, logger.id == Meeting.logged_by_id)
+            .where(shown)
+            .order_by(Meeting.date.desc(), Meeting.id.desc())
+        )
+
+    own: BindParameter[list[int]] = bindparam("own", expanding=True)
+    return _Statements(
+        topics=topics,
+        meetings=meetings(null()),
+        meetings_with_notes=meetings(case((Meeting.pairing_id.in_(own), Meeting.notes))),
+        reminders=select(Reminder.pairing_id, Reminder.sent_at, Reminder.reason)
+        .where(Reminder.pairing_id.in_(ids))
+        .order_by(Reminder.sent_at.desc()),
+        flags=pulse.flagged_query(Pairing.id.in_(ids)),
+    )
+
+
+def _figures(
+    pairings: Sequence[Pairing],
+    counted: dict[int, list[tuple[dt.date, int]]],
+    ay: AcademicYear,
+    as_of: dt.date,
+    settings: MetricSettings,
+) -> dict[int, PairingMetrics]:
+    """The metrics of `pairings` active in `ay`, as services.metrics.queries.pairing_metrics gives them,
+    from their counted meetings (date, minutes) the timeline has read: building and running the metrics
+    query cost the pairing page more than the rest of its story."""
+    loaded = []
+    for p in pairings:
+        # The stretches of services.metrics.queries._load_pairings, for one year.
+        parts: dict[int, tuple[int, int, dt.date, dt.date]] = {}
+        for date, minutes in counted.get(p.id, ()):
+            if date > as_of:
+                continue
+            part = BEFORE_THE_YEARS if date < ay.start else 0 if date <= ay.end else 1
+            n, total, first, last = parts.get(part, (0, 0, date, date))
+            parts[part] = (n + 1, total + minutes, min(first, date), max(last, date))
+        held = held_per_year(sorted((k, HeldMeetings(*v)) for k, v in parts.items()), 1)
+        loaded.append(
+            LoadedPairing(
+                p.id, p.start_date, p.end_date, p.mentee_id, p.mentor_id, p.mentee.program_id, p.kind, held
+            )
+        )
+    return pairings_of_year(loaded, [(ay, as_of)], 0, settings)

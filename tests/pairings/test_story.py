@@ -11,7 +11,7 @@ from mentorship.models import Pairing, PulseCheck, Reminder
 from mentorship.services.academic_year import academic_year, year_of
 from mentorship.services.metrics.definitions import MetricSettings
 from mentorship.services.metrics.queries import pairing_metrics
-from mentorship.services.stories import STATUS_LABELS
+from mentorship.services.stories import STATUS_LABELS, stories
 
 TODAY = dt.date.today()
 NOTE = "Talked about leaving the program in confidence"
@@ -89,6 +89,34 @@ def test_status_and_figures_come_from_the_metrics_service(f, pair, login):
     assert f"{m.hours:.1f}" in html
 
 
+def test_story_figures_are_the_metrics_services_in_every_stretch(f, pair):
+    """The story reckons a pairing's figures from its timeline's meetings: the same as the metrics query,
+    for meetings before the year, in it, after it, logged ahead, cancelled or deleted, in any year."""
+    this = academic_year(year_of(TODAY))
+    pair.pairing.start_date = this.start - dt.timedelta(days=800)
+    other = f.pairing(f.mentor(f.person("other@example.org", "Oz", "Other")), pair.mentee, start_date=TODAY)
+    p = pair.pairing
+    for days, minutes in ((-900, 15), (-400, 20), (-200, 25), (-20, 45), (-3, 50), (0, 55), (30, 35)):
+        f.meeting(p, TODAY + dt.timedelta(days=days), minutes)
+    f.meeting(p, TODAY - dt.timedelta(days=5), 60, status="cancelled")
+    f.meeting(p, TODAY - dt.timedelta(days=6), 70, deleted_at=dt.datetime.now())
+    db.session.commit()
+    last = academic_year(this.year - 1)
+    for ay, as_of in ((this, TODAY), (last, last.end), (last, TODAY), (academic_year(this.year - 3), TODAY)):
+        for pairings in ([p], [p, other]):
+            expected = pairing_metrics(ay, as_of, MetricSettings(), Pairing.id.in_([x.id for x in pairings]))
+            assert p.id in expected
+            told = stories(
+                pairings,
+                ay=ay,
+                as_of=as_of,
+                settings=MetricSettings(),
+                viewer_person_id=None,
+                viewer_is_staff=True,
+            )
+            assert {pid: story.metrics for pid, story in told.items() if story.metrics} == expected
+
+
 def test_an_ended_pairing_shows_its_end_and_reason(f, pair, login):
     pair.pairing.end_date = TODAY - dt.timedelta(days=3)
     pair.pairing.end_reason = "mentee_left"
@@ -141,5 +169,28 @@ def test_pages_load_in_a_fixed_number_of_queries(f, pair, login, count_queries):
     large_person, page = count_queries(lambda: b.get(mentee_page))
     assert page.get_data(as_text=True).count("Reminders sent (1)") == 9
     large_pairing, _ = count_queries(lambda: b.get(pairing_page))
+    assert large_person == small_person
+    assert large_pairing == small_pairing
+
+
+def test_mentor_page_statements_do_not_grow_with_pairings_or_meetings(f, pair, login, count_queries):
+    _story(f, pair)
+    pair.mentor.program_id = pair.program.id  # a mentor of a program: the page names it
+    b = login(pair.coordinator)
+    mentor_page = f"/people/{pair.mentor.person_id}"
+    pairing_page = f"/pairings/{pair.pairing.id}"
+    small_person, page = count_queries(lambda: b.get(mentor_page))
+    assert page.status_code == 200
+    small_pairing, _ = count_queries(lambda: b.get(pairing_page))
+    for k in range(6):
+        mentee = f.mentee(f.person(f"e{k}@example.org", "Ed", f"E{k}"), pair.program)
+        p = f.pairing(pair.mentor, mentee, start_date=TODAY - dt.timedelta(days=30 + k))
+        for d in range(4):
+            f.meeting(p, TODAY - dt.timedelta(days=2 + d), 30, ["career"])
+            f.meeting(pair.pairing, TODAY - dt.timedelta(days=60 + 7 * k + d), 20)
+    large_person, page = count_queries(lambda: b.get(mentor_page))
+    assert page.get_data(as_text=True).count("Meetings (4)") == 6
+    large_pairing, page = count_queries(lambda: b.get(pairing_page))
+    assert page.status_code == 200
     assert large_person == small_person
     assert large_pairing == small_pairing
