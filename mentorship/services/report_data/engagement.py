@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
+from dataclasses import replace
 
 from sqlalchemy import and_, select
 
 from mentorship import vocab
 from mentorship.extensions import db
 from mentorship.models import MenteeProfile, Person, Program
-from mentorship.services.metrics import network
+from mentorship.services.metrics import network, versions
 from mentorship.services.metrics.definitions import PairingMetrics, YearMetrics, share
 from mentorship.services.metrics.network import NetworkFigures
 from mentorship.services.metrics.plans import NO_PLAN, plan_figures
@@ -147,7 +148,15 @@ def plan_rows(year: YearMetrics, program_ids: Collection[int] | None) -> list[Pl
 
 
 def engagement_data(req: ReportRequest) -> EngagementData:
-    """Everything the engagement workbook shows."""
+    """Everything the engagement workbook shows; its sheets computed again only when the data, the day, the
+    scope or a setting differ (a year's meetings and figures cost about as much as writing them)."""
+    key = (req.year, req.program_ids, req.today, req.settings)
+    programs, data = versions.kept("engagement", key, lambda: _computed(req))
+    # The cover says who asked and when: made for each request, over the kept sheets.
+    return replace(data, cover=cover(req, "engagement", programs, NOTES))
+
+
+def _computed(req: ReportRequest) -> tuple[dict[int, str], EngagementData]:
     ay, as_of = req.ay, req.as_of
     year = year_metrics(ay, as_of, req.settings.metrics, req.program_ids)
     figures = network.network_figures(ay, as_of, req.program_ids)
@@ -175,7 +184,7 @@ def engagement_data(req: ReportRequest) -> EngagementData:
         TopicRow(topic, counts.get(topic, 0), share(counts.get(topic, 0), total.meetings))
         for topic in topic_order(req.settings.topics, counts)
     ]
-    return EngagementData(
+    return dict(year.programs), EngagementData(
         cover=cover(req, "engagement", year.programs, NOTES),
         summary=summary_rows(year, figures),
         pairings=pairing_rows(year, req.program_ids),
