@@ -22,16 +22,8 @@ from mentorship.extensions import db
 from mentorship.models import Meeting, MeetingTopic, Pairing, Person, Reminder
 from mentorship.services import pulse
 from mentorship.services.academic_year import AcademicYear
-from mentorship.services.metrics.definitions import (
-    BEFORE_THE_YEARS,
-    STATUS_LABELS,
-    HeldMeetings,
-    LoadedPairing,
-    MetricSettings,
-    PairingMetrics,
-    held_per_year,
-    pairings_of_year,
-)
+from mentorship.services.metrics.definitions import STATUS_LABELS, MetricSettings, PairingMetrics
+from mentorship.services.metrics.queries import pairing_metrics_of_meetings
 
 REMINDER_REASONS = {
     "overdue": "overdue",
@@ -150,7 +142,7 @@ def stories(
         )
         if status == "held":
             counted[pid].append((date, minutes))
-    figures = _figures(pairings, counted, ay, as_of, settings)
+    figures = pairing_metrics_of_meetings(pairings, counted, ay, as_of, settings)
     reminders: dict[int, list[SentReminder]] = defaultdict(list)
     for pid, sent_at, reason in db.session.execute(statements.reminders, {"ids": ids}):
         reminders[pid].append(SentReminder(sent_at, REMINDER_REASONS.get(reason, reason)))
@@ -235,32 +227,3 @@ def _statements() -> _Statements:
         .order_by(Reminder.sent_at.desc()),
         flags=pulse.flagged_query(Pairing.id.in_(ids)),
     )
-
-
-def _figures(
-    pairings: Sequence[Pairing],
-    counted: dict[int, list[tuple[dt.date, int]]],
-    ay: AcademicYear,
-    as_of: dt.date,
-    settings: MetricSettings,
-) -> dict[int, PairingMetrics]:
-    """The metrics of `pairings` active in `ay`, as services.metrics.queries.pairing_metrics gives them,
-    from their counted meetings (date, minutes) the timeline has read: building and running the metrics
-    query cost the pairing page more than the rest of its story."""
-    loaded = []
-    for p in pairings:
-        # The stretches of services.metrics.queries._load_pairings, for one year.
-        parts: dict[int, tuple[int, int, dt.date, dt.date]] = {}
-        for date, minutes in counted.get(p.id, ()):
-            if date > as_of:
-                continue
-            part = BEFORE_THE_YEARS if date < ay.start else 0 if date <= ay.end else 1
-            n, total, first, last = parts.get(part, (0, 0, date, date))
-            parts[part] = (n + 1, total + minutes, min(first, date), max(last, date))
-        held = held_per_year(sorted((k, HeldMeetings(*v)) for k, v in parts.items()), 1)
-        loaded.append(
-            LoadedPairing(
-                p.id, p.start_date, p.end_date, p.mentee_id, p.mentor_id, p.mentee.program_id, p.kind, held
-            )
-        )
-    return pairings_of_year(loaded, [(ay, as_of)], 0, settings)

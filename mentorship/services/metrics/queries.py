@@ -235,6 +235,35 @@ def pairing_metrics(
     return pairings_of_year(_load_pairings(spans, condition), spans, 0, settings)
 
 
+def pairing_metrics_of_meetings(
+    pairings: Sequence[Pairing],
+    counted: dict[int, list[tuple[dt.date, int]]],
+    ay: AcademicYear,
+    as_of: dt.date,
+    settings: MetricSettings,
+) -> dict[int, PairingMetrics]:
+    """The metrics of `pairings` active in `ay`, as `pairing_metrics` gives them, from their counted meetings
+    (date, minutes) a caller has read already (a pairing page's timeline: building and running the metrics
+    query cost it more than the rest of its story). Each meeting goes in the stretch `_load_pairings` puts
+    it in, for one year."""
+    loaded = []
+    for p in pairings:
+        parts: dict[int, tuple[int, int, dt.date, dt.date]] = {}
+        for date, minutes in counted.get(p.id, ()):
+            if date > as_of:
+                continue
+            part = BEFORE_THE_YEARS if date < ay.start else 0 if date <= ay.end else 1
+            n, total, first, last = parts.get(part, (0, 0, date, date))
+            parts[part] = (n + 1, total + minutes, min(first, date), max(last, date))
+        held = held_per_year(sorted((k, HeldMeetings(*v)) for k, v in parts.items()), 1)
+        loaded.append(
+            LoadedPairing(
+                p.id, p.start_date, p.end_date, p.mentee_id, p.mentor_id, p.mentee.program_id, p.kind, held
+            )
+        )
+    return pairings_of_year(loaded, [(ay, as_of)], 0, settings)
+
+
 def pairing_metrics_of_years(
     spans: Spans, settings: MetricSettings, where: ColumnElement[bool]
 ) -> list[dict[int, PairingMetrics]]:
