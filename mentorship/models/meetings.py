@@ -24,7 +24,8 @@ class Meeting(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"))
-    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    # The date before an edit is loaded if needed: it decides which years' figures the edit changes.
+    date: Mapped[dt.date] = mapped_column(Date, index=True, active_history=True)
     duration_minutes: Mapped[int] = mapped_column(Integer)
     modality: Mapped[str] = mapped_column(String(20), default="in_person")
     status: Mapped[str] = mapped_column(String(20), default="held")

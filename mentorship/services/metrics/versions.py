@@ -11,10 +11,17 @@ Raising the version is the last write of its transaction, so the lock on its row
 transaction waits for another lock (no deadlock with the kept totals' pairing locks on PostgreSQL).
 Writes that no figure reads (sign-ins, the audit log, emails, tokens, links, jobs) do not raise it.
 Anything written around the session (by hand in SQL) is seen after `flask metrics rebuild`, which raises it.
+
+A second row versions what the figures of closed academic years are computed from (`CLOSED_ROW_ID`). It is
+raised with the first by every change except one confined to meetings (and their topics) dated in the open
+year, the one a mentor logs all day: such a meeting is in no closed year's figures, so the trend's earlier
+years are kept while meetings are logged. "Open" is reckoned two days ahead, so that a reader whose clock
+or time zone runs up to two days ahead of the writer's never calls closed a year the writer called open.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import uuid
 from collections import OrderedDict
@@ -22,16 +29,21 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table, event, select
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import ORMExecuteState, Session, attributes
 
 from mentorship.extensions import db
-from mentorship.models import DataVersion
+from mentorship.models import DataVersion, Meeting, MeetingTopic
+from mentorship.services.academic_year import academic_year, year_of
+from mentorship.services.metrics.kept import start_month
 
 T = TypeVar("T")
 VERSION = cast(Table, DataVersion.__table__)
-ROW_ID = 1
+ROW_ID = 1  # raised by every change a figure reads
+CLOSED_ROW_ID = 2  # raised by every such change but meetings dated in the open year
 KEPT = 32  # figures kept per process, the least recently used dropped first
 CHANGED = "data_changed"
+CLOSED_CHANGED = "closed_years_changed"
+AHEAD = dt.timedelta(days=2)
 
 # Tables whose rows no figure is computed from.
 UNREAD = frozenset(
@@ -56,39 +68,42 @@ UNREAD = frozenset(
         "users",
     }
 )
+# Rewritten from the meetings in the same transaction (services.metrics.kept): the meetings' change decides.
+DERIVED = frozenset({"pairing_year_totals"})
 
 _kept: OrderedDict[Hashable, Any] = OrderedDict()
 _lock = threading.Lock()
 
 
-def current() -> tuple[str, int] | None:
-    """The version the database holds now (None before the first write)."""
-    row = db.session.execute(select(VERSION.c.token, VERSION.c.number).where(VERSION.c.id == ROW_ID)).first()
-    return None if row is None else (row.token, row.number)
+def current(row: int = ROW_ID) -> tuple[str, int] | None:
+    """The version the database holds now in `row` (None before the first write)."""
+    found = db.session.execute(select(VERSION.c.token, VERSION.c.number).where(VERSION.c.id == row)).first()
+    return None if found is None else (found.token, found.number)
 
 
-def raise_version(session: Session) -> None:
-    """Raise the version in the session's transaction (made with a new token if the row is missing)."""
+def raise_version(session: Session, rows: tuple[int, ...] = (ROW_ID, CLOSED_ROW_ID)) -> None:
+    """Raise the version `rows` in the session's transaction (each made with a new token if missing)."""
     # Each dialect's upsert, imported when first used: only the database in use pays for its dialect.
-    values = {"id": ROW_ID, "token": uuid.uuid4().hex, "number": 1}
+    # The rows in one statement and in id order, so two writers lock them in the same order.
+    values = [{"id": row, "token": uuid.uuid4().hex, "number": 1} for row in sorted(rows)]
     raised = {"number": VERSION.c.number + 1}
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects import postgresql
 
-        statement: Any = postgresql.insert(VERSION).values(**values)
+        statement: Any = postgresql.insert(VERSION).values(values)
     else:
         from sqlalchemy.dialects import sqlite
 
-        statement = sqlite.insert(VERSION).values(**values)
+        statement = sqlite.insert(VERSION).values(values)
     session.execute(statement.on_conflict_do_update(index_elements=[VERSION.c.id], set_=raised))
 
 
-def kept(name: str, key: Hashable, compute: Callable[[], T]) -> T:
-    """`compute()`, or what it returned for the same name and key while the data has not changed since."""
-    version = current()
+def kept(name: str, key: Hashable, compute: Callable[[], T], row: int = ROW_ID) -> T:
+    """`compute()`, or what it returned for the same name and key while the version `row` stands."""
+    version = current(row)
     if version is None:
         return compute()
-    full = (name, key, version)
+    full = (name, key, row, version)
     with _lock:
         if full in _kept:
             _kept.move_to_end(full)
@@ -106,9 +121,40 @@ def _table_of(obj: object) -> str | None:
     return getattr(table, "name", None)
 
 
+def open_year_start(today: dt.date) -> dt.date:
+    """The first day of the academic year open on `today` (in the configured start month): figures of
+    years ending before it are kept under `CLOSED_ROW_ID`."""
+    month = start_month()
+    return academic_year(year_of(today, month), month).start
+
+
+def _in_open_year(objects: list[object]) -> bool:
+    """Whether the changed rows `objects` are all meetings dated (before and after) in the open year, or
+    topics of such meetings."""
+    start = open_year_start(dt.date.today() + AHEAD)
+    meetings = [o for o in objects if isinstance(o, Meeting)]
+    for meeting in meetings:
+        dates = (meeting.date, *attributes.get_history(meeting, "date").deleted)
+        if any(day is None or day < start for day in dates):
+            return False
+    # A new topic of a meeting has no meeting id before the flush: its meeting is among those changed.
+    ids = {m.id for m in meetings} | {None}
+    return all(
+        isinstance(o, Meeting) or (isinstance(o, MeetingTopic) and o.meeting_id in ids) for o in objects
+    )
+
+
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    if any(_table_of(o) not in UNREAD for o in (*session.new, *session.dirty, *session.deleted)):
+    read = [o for o in (*session.new, *session.dirty, *session.deleted) if _table_of(o) not in UNREAD]
+    if read:
         session.info[CHANGED] = True
+        if not session.info.get(CLOSED_CHANGED) and not _in_open_year(read):
+            session.info[CLOSED_CHANGED] = True
+
+
+def mark_changed(session: Session) -> None:
+    """Count the transaction as a change to every figure (a rebuild of what they are computed from)."""
+    session.info[CHANGED] = session.info[CLOSED_CHANGED] = True
 
 
 def _on_execute(state: ORMExecuteState) -> None:
@@ -116,6 +162,8 @@ def _on_execute(state: ORMExecuteState) -> None:
         table = getattr(getattr(state.statement, "table", None), "name", None)
         if table not in UNREAD:
             state.session.info[CHANGED] = True
+            if table not in DERIVED:
+                state.session.info[CLOSED_CHANGED] = True
 
 
 def _before_commit(session: Session) -> None:
@@ -123,8 +171,9 @@ def _before_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return
     session.flush()  # the commit's own flush comes after this hook: see what it writes first
+    closed = session.info.pop(CLOSED_CHANGED, False)
     if session.info.pop(CHANGED, False):
-        raise_version(session)
+        raise_version(session, (ROW_ID, CLOSED_ROW_ID) if closed else (ROW_ID,))
 
 
 def _after_soft_rollback(session: Session, previous: Any) -> None:
@@ -132,6 +181,7 @@ def _after_soft_rollback(session: Session, previous: Any) -> None:
     # rollback forgets the change.
     if not previous.nested:
         session.info.pop(CHANGED, None)
+        session.info.pop(CLOSED_CHANGED, None)
 
 
 def install() -> None:

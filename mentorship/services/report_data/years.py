@@ -52,14 +52,31 @@ def network_of(
 def trend(
     year: int, program_ids: Collection[int] | None, today: dt.date, settings: ReportSettings
 ) -> list[YearMetrics]:
-    """Year metrics of `year` and up to four earlier years that have started, oldest first; four queries."""
+    """Year metrics of `year` and up to four earlier years that have started, oldest first.
+
+    The years before today's are kept while the data of closed years stands (services.metrics.versions):
+    logging a meeting in the open year computes only the open year again. Four queries for each part.
+    """
     spans = []
     for y in range(year - TREND_YEARS + 1, year + 1):
         ay = academic_year(y, settings.start_month)
         if ay.start > today:
             continue
         spans.append((ay, report_date(ay, today)))
-    return years_metrics(spans, settings.metrics, program_ids)
+    opened = versions.open_year_start(today)
+    closed = tuple(span for span in spans if span[0].end < opened)
+    scope = None if program_ids is None else tuple(sorted(program_ids))
+    earlier = (
+        versions.kept(
+            "closed years",
+            (closed, scope, settings.metrics),
+            lambda: years_metrics(closed, settings.metrics, scope),
+            row=versions.CLOSED_ROW_ID,
+        )
+        if closed
+        else []
+    )
+    return [*earlier, *years_metrics(spans[len(closed) :], settings.metrics, program_ids)]
 
 
 @dataclass(frozen=True)
