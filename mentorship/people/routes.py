@@ -180,6 +180,11 @@ def _person_or_404(person_id: int, staff_only: bool = False, options: tuple[ORMO
     return person
 
 
+# The newest meetings of each pairing the person page lists; the pairing's page lists them all. A mentor of
+# many years would otherwise make a page of hundreds of meetings, slow to draw and to read.
+TIMELINE_LATEST = 10
+
+
 @bp.route("/<int:person_id>")
 @login_required
 def show(person_id: int):
@@ -196,6 +201,7 @@ def show(person_id: int):
         person=person,
         pairings=pairings,
         stories=stories,
+        timeline_latest=TIMELINE_LATEST,
         show_demographics=show_demographics,
         is_staff_view=is_staff_view,
         leave_form=LeaveForm(),

@@ -10,9 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import ColumnElement, ColumnExpressionArgument, false, func, or_, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    ColumnExpressionArgument,
+    Select,
+    false,
+    func,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
@@ -270,6 +283,38 @@ def in_scope(pairing_id: int, scope: Scope) -> Pairing | None:
     ).scalar_one_or_none()
 
 
+@dataclass(frozen=True)
+class _Listing:
+    """The Pairings list's joined statement (people and programs loaded with each row, newest first) and
+    the two people it joins, built once: building them cost the page more than running them."""
+
+    page: Select[Pairing]
+    mentee_person: Any
+    mentor_person: Any
+
+
+@cache
+def _listing() -> _Listing:
+    mentee_person = aliased(Person)
+    mentor_person = aliased(Person)
+    page = (
+        select(Pairing)
+        .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
+        .join(mentee_person, mentee_person.id == MenteeProfile.person_id)
+        .join(Program, Program.id == MenteeProfile.program_id)
+        .join(MentorProfile, MentorProfile.id == Pairing.mentor_id)
+        .join(mentor_person, mentor_person.id == MentorProfile.person_id)
+        # The page's people and programs come with its rows, from the joins above: one query for the page.
+        .options(
+            contains_eager(Pairing.mentor).contains_eager(MentorProfile.person.of_type(mentor_person)),
+            contains_eager(Pairing.mentee).contains_eager(MenteeProfile.person.of_type(mentee_person)),
+            contains_eager(Pairing.mentee).contains_eager(MenteeProfile.program),
+        )
+        .order_by(Pairing.start_date.desc(), Pairing.id.desc())
+    )
+    return _Listing(page, mentee_person, mentor_person)
+
+
 def listing(
     scope: Scope,
     *,
@@ -284,8 +329,8 @@ def listing(
 ) -> Pagination:
     """A page of the Pairings list in `scope`, newest first: of `person`, with `text` in a name or email, of
     the program and kind, "active", "ended" or "all"; people and programs loaded, in one query and a count."""
-    mentee_person = aliased(Person)
-    mentor_person = aliased(Person)
+    built = _listing()
+    mentee_person, mentor_person = built.mentee_person, built.mentor_person
     conditions: list[ColumnExpressionArgument[bool]] = [scope.pairings()]
     if person is not None:
         conditions.append(or_(mentee_person.id == person.id, mentor_person.id == person.id))
@@ -312,21 +357,7 @@ def listing(
         conditions.append(Pairing.open_on(today))
     elif status == "ended":
         conditions.append(~Pairing.holds_place_on(today))
-    query = (
-        select(Pairing)
-        .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
-        .join(mentee_person, mentee_person.id == MenteeProfile.person_id)
-        .join(Program, Program.id == MenteeProfile.program_id)
-        .join(MentorProfile, MentorProfile.id == Pairing.mentor_id)
-        .join(mentor_person, mentor_person.id == MentorProfile.person_id)
-        .where(*conditions)
-    )
-    # The page's people and programs come with its rows, from the joins above: one query for the page.
-    query = query.options(
-        contains_eager(Pairing.mentor).contains_eager(MentorProfile.person.of_type(mentor_person)),
-        contains_eager(Pairing.mentee).contains_eager(MenteeProfile.person.of_type(mentee_person)),
-        contains_eager(Pairing.mentee).contains_eager(MenteeProfile.program),
-    ).order_by(Pairing.start_date.desc(), Pairing.id.desc())
+    query = built.page.where(*conditions)
     result = db.paginate(query, page=page, per_page=per_page, error_out=False, count=False)
     # Count the ids alone rather than a subquery of every selected column; without a person or text filter
     # the conditions are on pairings and mentee profiles only, so the people and programs are not joined.

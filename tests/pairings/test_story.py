@@ -194,3 +194,21 @@ def test_mentor_page_statements_do_not_grow_with_pairings_or_meetings(f, pair, l
     assert page.status_code == 200
     assert large_person == small_person
     assert large_pairing == small_pairing
+
+
+def test_person_page_lists_the_latest_meetings_and_links_to_the_pairing_page_for_all(f, pair, login):
+    days = [TODAY - dt.timedelta(days=3 + 2 * k) for k in range(13)]  # newest first
+    for day in days:
+        f.meeting(pair.pairing, day, 30)
+    db.session.commit()
+    b = login(pair.coordinator)
+    person = b.get(f"/people/{pair.mentee.person_id}").get_data(as_text=True)
+    assert "Meetings (13)" in person and "The latest 10 of 13 meetings." in person
+    assert all(day.isoformat() in person for day in days[:10])
+    # (the oldest is in the figures, as the first meeting)
+    assert not any(f"<strong>{day.isoformat()}</strong>" in person for day in days[10:])
+    link = f'href="/pairings/{pair.pairing.id}#meetings-{pair.pairing.id}"'
+    assert link in person
+    whole = b.get(f"/pairings/{pair.pairing.id}").get_data(as_text=True)
+    assert f'id="meetings-{pair.pairing.id}"' in whole and all(day.isoformat() in whole for day in days)
+    assert "The latest" not in whole
