@@ -33,7 +33,10 @@ GOAL = 10.0  # p95 under load <= GOAL x the single-user median
 MENTORS = 35  # the other 15 are coordinators (admins) browsing
 DURATION = 60.0  # seconds, at most
 MAX_REQUESTS = 6000  # in all, at most
-THINK = (0.2, 1.0)  # seconds between a user's requests
+# Seconds between a user's requests, drawn at random: faster than people read a page or fill a form, so 50
+# users ask about 17 requests a second. BENCH_LOAD_THINK="0.2,1.0" asks about 80 a second, more CPU than
+# two cores have for these pages: every request then queues, whatever the code.
+THINK = tuple(float(s) for s in os.environ.get("BENCH_LOAD_THINK", "1.0,5.0").split(",", 1))
 HIDDEN_RE = re.compile(r'name="nonce" type="hidden" value="([^"]*)"|name="nonce" value="([^"]*)"')
 
 
@@ -214,6 +217,7 @@ def _user(base, role, email, pairing, seed, clock: dict, ready: threading.Barrie
         return
     ready.wait()  # every user signed in: the clock starts
     stop = clock["stop"]
+    time.sleep(rng.uniform(*THINK))  # people arrive at different moments, not all in the same millisecond
     while time.monotonic() < stop and rec.take():
         if role == "mentor":
             _mentor_step(
@@ -281,7 +285,8 @@ def run(say=print) -> list[dict]:
     errors = rec.errors + solo.errors
     say(
         f"  {USERS} users ({MENTORS} mentors logging meetings, {USERS - MENTORS} coordinators browsing) over "
-        f"{INSTANCES} gunicorn instances x {WORKERS} workers x {THREADS} threads, {elapsed:.0f} s: "
+        f"{INSTANCES} gunicorn instances x {WORKERS} workers x {THREADS} threads, "
+        f"{THINK[0]:g}-{THINK[1]:g} s between a user's requests, {elapsed:.0f} s: "
         f"{len(every)} requests ({len(every) / elapsed:.0f}/s), {len(errors)} errors, "
         f"p95 {_p95(every) * 1000:.0f} ms, median {statistics.median(every) * 1000:.0f} ms"
     )
