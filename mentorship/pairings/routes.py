@@ -149,8 +149,9 @@ def index():
     return render_template("pairings/index.html", form=form, page=page, person=person, status=status)
 
 
-def story_context(pairings: list[Pairing]) -> dict[int, stories.Story]:
-    """The stories of `pairings` for the current user, this academic year as of today."""
+def story_context(pairings: list[Pairing], latest: int | None = None) -> dict[int, stories.Story]:
+    """The stories of `pairings` for the current user, this academic year as of today, each timeline
+    listing the `latest` meetings (None: all)."""
     config = current_app.config
     today = dt.date.today()
     start_month = config["ACADEMIC_YEAR_START_MONTH"]
@@ -161,6 +162,7 @@ def story_context(pairings: list[Pairing]) -> dict[int, stories.Story]:
         settings=MetricSettings.from_config(config),
         viewer_person_id=current_user.person_id,
         viewer_is_staff=current_user.is_staff,
+        latest=latest,
     )
 
 

@@ -192,7 +192,7 @@ def show(person_id: int):
     # Staff see the pairings in their scope; a mentor or mentee only those they share with this person.
     visible = scope_of(current_user).pairings() if current_user.is_staff else involving(current_user.person)
     pairings = history(person, visible)
-    stories = story_context(pairings)
+    stories = story_context(pairings, latest=TIMELINE_LATEST)
     show_demographics = people_service.shows_self_identification(person, current_user)
     is_staff_view = staff_can_see_person(current_user, person.id)
     page = render_template(
@@ -201,7 +201,6 @@ def show(person_id: int):
         person=person,
         pairings=pairings,
         stories=stories,
-        timeline_latest=TIMELINE_LATEST,
         show_demographics=show_demographics,
         is_staff_view=is_staff_view,
         leave_form=LeaveForm(),

@@ -86,7 +86,8 @@ class Story:
     ay: AcademicYear
     metrics: PairingMetrics | None  # None: not active in `ay`
     status: str
-    meetings: list[TimelineMeeting] = field(default_factory=list)
+    meetings: list[TimelineMeeting] = field(default_factory=list)  # newest first, the latest asked for
+    meeting_count: int = 0  # every meeting in the timeline, listed or not
     reminders: list[SentReminder] = field(default_factory=list)
     flagged_at: dt.datetime | None = None  # staff only
 
@@ -103,8 +104,10 @@ def stories(
     settings: MetricSettings,
     viewer_person_id: int | None,
     viewer_is_staff: bool,
+    latest: int | None = None,
 ) -> dict[int, Story]:
     """The story of each pairing for this viewer, keyed by pairing id; four queries whatever the number.
+    Its timeline lists the `latest` meetings (None: all); the figures count every meeting.
 
     Figures and status follow the metrics service's rules (one definition for every screen). Notes are kept
     for a pairing only when the viewer is its mentor or mentee; the check-in flag only for staff.
@@ -115,16 +118,42 @@ def stories(
     pair_people = {p.id: {p.mentor.person_id, p.mentee.person_id} for p in pairings}
     own = [pid for pid, people in pair_people.items() if viewer_person_id in people]
     statements = _statements()
-    topics: dict[int, list[str]] = defaultdict(list)
-    for meeting_id, topic in db.session.execute(statements.topics, {"ids": ids}):
-        topics[meeting_id].append(topic)
     if own:
-        rows = db.session.execute(statements.meetings_with_notes, {"ids": ids, "own": own})
+        rows = db.session.execute(statements.meetings_with_notes, {"ids": ids, "own": own}).all()
     else:
-        rows = db.session.execute(statements.meetings, {"ids": ids})
-    meetings: dict[int, list[TimelineMeeting]] = defaultdict(list)
+        rows = db.session.execute(statements.meetings, {"ids": ids}).all()
     counted: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
-    for mid, pid, date, minutes, modality, status, logged_as, confirmed, disputed, notes, first, last in rows:
+    counts: dict[int, int] = defaultdict(int)
+    listed = []
+    for row in rows:
+        pid, date, minutes, status = row[1], row[2], row[3], row[5]
+        if status == "held":
+            counted[pid].append((date, minutes))
+        counts[pid] += 1
+        if latest is None or counts[pid] <= latest:
+            listed.append(row)
+    topics: dict[int, list[str]] = defaultdict(list)
+    if latest is None:
+        found = db.session.execute(statements.topics, {"ids": ids})
+    else:  # the topics of the meetings listed only
+        found = db.session.execute(statements.topics_of, {"meeting_ids": [row[0] for row in listed]})
+    for meeting_id, topic in found:
+        topics[meeting_id].append(topic)
+    meetings: dict[int, list[TimelineMeeting]] = defaultdict(list)
+    for (
+        mid,
+        pid,
+        date,
+        minutes,
+        modality,
+        status,
+        logged_as,
+        confirmed,
+        disputed,
+        notes,
+        first,
+        last,
+    ) in listed:
         meetings[pid].append(
             TimelineMeeting(
                 id=mid,
@@ -140,8 +169,6 @@ def stories(
                 notes=notes,
             )
         )
-        if status == "held":
-            counted[pid].append((date, minutes))
     figures = pairing_metrics_of_meetings(pairings, counted, ay, as_of, settings)
     reminders: dict[int, list[SentReminder]] = defaultdict(list)
     for pid, sent_at, reason in db.session.execute(statements.reminders, {"ids": ids}):
@@ -167,6 +194,7 @@ def stories(
             metrics=m,
             status=status,
             meetings=meetings.get(p.id, []),
+            meeting_count=counts.get(p.id, 0),
             reminders=reminders.get(p.id, []),
             flagged_at=flags.get(p.id),
         )
@@ -175,6 +203,7 @@ def stories(
 
 class _Statements(NamedTuple):
     topics: Executable
+    topics_of: Executable  # of the meetings in "meeting_ids"
     meetings: Executable
     meetings_with_notes: Executable  # the notes of the pairings in "own"; None for the others
     reminders: Executable
@@ -187,10 +216,8 @@ def _statements() -> _Statements:
     pairing page more than running them."""
     ids: BindParameter[list[int]] = bindparam("ids", expanding=True)
     shown = and_(Meeting.pairing_id.in_(ids), Meeting.deleted_at.is_(None))
-    topics = (
-        select(MeetingTopic.meeting_id, MeetingTopic.topic)
-        .where(MeetingTopic.meeting_id.in_(select(Meeting.id).where(shown)))
-        .order_by(MeetingTopic.meeting_id, MeetingTopic.topic)
+    topics = select(MeetingTopic.meeting_id, MeetingTopic.topic).order_by(
+        MeetingTopic.meeting_id, MeetingTopic.topic
     )
     logger = aliased(Person)
 
@@ -219,7 +246,8 @@ def _statements() -> _Statements:
 
     own: BindParameter[list[int]] = bindparam("own", expanding=True)
     return _Statements(
-        topics=topics,
+        topics=topics.where(MeetingTopic.meeting_id.in_(select(Meeting.id).where(shown))),
+        topics_of=topics.where(MeetingTopic.meeting_id.in_(bindparam("meeting_ids", expanding=True))),
         meetings=meetings(null()),
         meetings_with_notes=meetings(case((Meeting.pairing_id.in_(own), Meeting.notes))),
         reminders=select(Reminder.pairing_id, Reminder.sent_at, Reminder.reason)

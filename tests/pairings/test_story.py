@@ -211,4 +211,11 @@ def test_person_page_lists_the_latest_meetings_and_links_to_the_pairing_page_for
     assert link in person
     whole = b.get(f"/pairings/{pair.pairing.id}").get_data(as_text=True)
     assert f'id="meetings-{pair.pairing.id}"' in whole and all(day.isoformat() in whole for day in days)
-    assert "The latest" not in whole
+    assert "The latest" not in whole and "Meetings (13)" in whole
+    # The figures count every meeting, listed or not: the same on both pages.
+    assert _figures(person) == _figures(whole)
+
+
+def _figures(html: str) -> str:
+    start = html.index('<dl class="row mb-2 story-figures">')
+    return html[start : html.index("</dl>", start)]
