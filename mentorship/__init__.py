@@ -39,13 +39,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 class MentorshipApp(Flask):
-    """A Flask app whose models, extensions and web part (`complete`) are set up when first needed.
+    """A Flask app whose models and extensions (`complete`) and web part (`complete_web`) are set up when
+    first needed.
 
     Listing the commands and a command's --help need none of them, and importing them is most of what a
     command costs to start. A context being pushed says nothing (Flask pushes one to look a command up), so
-    the app completes where it is used: before one of our commands' callbacks runs (mentorship.cli) or a
-    `flask db` command (mentorship.migrations), before a request or a request context, when the shell
-    builds its namespace, and when anything reads the routes (`url_map`, `view_functions`: `flask routes`).
+    the app completes where it is used: the models and extensions before one of our commands' callbacks
+    runs (mentorship.cli) or a `flask db` command (mentorship.migrations); the web part too (blueprints,
+    error pages, request hooks, template globals) before a request or a request context, when the shell
+    builds its namespace, when a template is rendered, and when anything reads the routes (`url_map`,
+    `view_functions`: `url_for`, `flask routes`). A command that builds a workbook never imports the pages.
     Flask-Limiter's `flask limiter` commands push a test request context before they look at the app.
     """
 
@@ -53,11 +56,12 @@ class MentorshipApp(Flask):
         # Set before Flask's __init__, which reads url_map to add the static route: until create_app has
         # loaded the settings ("setting up"), there is nothing to complete the app with.
         self._state = "setting up"  # then "incomplete", "completing", "complete"
+        self._web = "absent"  # then "adding", "added"
         self._completing = threading.RLock()  # re-entrant: completing reads url_map and so asks again
         super().__init__(*args, **kwargs)
 
     def complete(self) -> None:
-        """Set up the models, extensions and web part, once, whichever thread asks first (the others wait)."""
+        """Set up the models and extensions, once, whichever thread asks first (the others wait)."""
         if self._state == "complete":
             return
         with self._completing:
@@ -67,10 +71,23 @@ class MentorshipApp(Flask):
             _complete(self)
             self._state = "complete"
 
+    def complete_web(self) -> None:
+        """`complete`, then set up the web part, once."""
+        if self._web == "added":
+            return
+        with self._completing:
+            self.complete()
+            # Not before the models and extensions are set up, and once (this thread may be adding it).
+            if self._state != "complete" or self._web != "absent":
+                return
+            self._web = "adding"
+            _complete_web(self)
+            self._web = "added"
+
     # Flask's __init__ assigns both; the objects are kept under other names, and reading them completes.
     @property
     def url_map(self) -> Map:
-        self.complete()
+        self.complete_web()
         return self._url_map
 
     @url_map.setter
@@ -79,7 +96,7 @@ class MentorshipApp(Flask):
 
     @property
     def view_functions(self) -> dict[str, Any]:
-        self.complete()
+        self.complete_web()
         return self._view_functions
 
     @view_functions.setter
@@ -87,16 +104,20 @@ class MentorshipApp(Flask):
         self._view_functions = value
 
     def wsgi_app(self, environ: WSGIEnvironment, start_response: StartResponse) -> Any:
-        self.complete()  # `flask run` and any server given an incomplete app
+        self.complete_web()  # `flask run` and any server given an incomplete app
         return super().wsgi_app(environ, start_response)
 
     def request_context(self, environ: WSGIEnvironment) -> RequestContext:
-        self.complete()  # test_request_context comes here too
+        self.complete_web()  # test_request_context comes here too
         return super().request_context(environ)
 
     def make_shell_context(self) -> dict[str, Any]:
-        self.complete()  # `flask shell`
+        self.complete_web()  # `flask shell`
         return super().make_shell_context()
+
+    def update_template_context(self, context: dict[str, Any]) -> None:
+        self.complete_web()  # an email rendered by a command: the template globals come with the web part
+        super().update_template_context(context)
 
 
 def trust_proxies(app: Flask) -> None:
@@ -124,8 +145,8 @@ def check_review_months(app: Flask) -> None:
 
 def create_app(config_class: type = Config, *, complete: bool = True) -> MentorshipApp:
     """Build the application with `config_class` settings; with `complete=False` its models, extensions
-    and web part are set up when it is first used (MentorshipApp), for a process that may only list
-    commands or print a command's help."""
+    and web part are set up when they are first used (MentorshipApp), for a process that may only list
+    commands, print a command's help or run a command that needs no page."""
     app = MentorshipApp(__name__, template_folder=str(TEMPLATES), instance_relative_config=False)
     app.config.from_object(config_class)
     if not app.config.get("SECRET_KEY"):
@@ -160,7 +181,7 @@ def create_app(config_class: type = Config, *, complete: bool = True) -> Mentors
     register_cli(app)
     app._state = "incomplete"  # set up: from now on, the first use completes it
     if complete:
-        app.complete()
+        app.complete_web()
     return app
 
 
@@ -187,8 +208,13 @@ def _complete(app: Flask) -> None:
     mail.init_app(app)
     limiter.init_app(app)
 
-    from mentorship import auth, errors, web
+    from mentorship import auth
 
     auth.init_login(login_manager)
+
+
+def _complete_web(app: Flask) -> None:
+    from mentorship import errors, web
+
     errors.register(app)
     web.register(app)

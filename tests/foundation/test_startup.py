@@ -101,6 +101,28 @@ def test_a_command_completes_the_app_and_its_email_links_are_absolute(tmp_path):
     assert re.search(r"https://mentors\.example\.org/auth/password/invite/\S+", done.stdout + done.stderr)
 
 
+# The web part (blueprints, error pages, request hooks), which only pages, templates and links need.
+WEB_PART = (
+    "mentorship.web",
+    "mentorship.errors",
+    "mentorship.dashboard.routes",
+    "mentorship.pairings.routes",
+)
+
+
+def test_a_workbook_command_completes_the_app_without_the_web_part(tmp_path):
+    _python("from mentorship import create_app\nfrom mentorship.extensions import db\n"
+            "with create_app().app_context():\n    db.create_all()", tmp_path)  # fmt: skip
+    out = tmp_path / "engagement.xlsx"
+    loaded = _loaded_after(
+        _flask(["report", "engagement", "--year", "2025", "--out", str(out)]),
+        tmp_path,
+        WEB_PART + ("mentorship.models", "openpyxl"),
+    )
+    assert out.stat().st_size > 0
+    assert loaded == ["mentorship.models", "openpyxl"]
+
+
 def test_flask_routes_completes_the_app_and_lists_the_routes(tmp_path):
     listed = _python(_flask(["routes"]), tmp_path).stdout
     assert re.search(r"auth\.login +GET, POST +/auth/login", listed), listed
