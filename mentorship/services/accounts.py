@@ -12,7 +12,7 @@ from typing import Any
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import Select, bindparam, delete, or_, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from mentorship.access import Scope
@@ -200,11 +200,10 @@ def _live_session() -> Select[User, UserSession]:
             UserSession.last_seen_at > bindparam("seen_after"),
         )
         # Every page asks for the user's roles (menu, access checks): load the profiles they come from with
-        # the user.
+        # the user. A coordinator's programs load when the scope is first asked for; an admin's never do.
         .options(
             joinedload(User.person).joinedload(Person.mentor),
             joinedload(User.person).joinedload(Person.mentee),
-            selectinload(User.programs),
         )
     )
 
