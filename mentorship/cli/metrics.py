@@ -14,9 +14,8 @@ def rebuild() -> None:
     """Recompute every pairing's yearly meeting totals from the meetings (after changing
     ACADEMIC_YEAR_START_MONTH, or restoring meetings written without the app)."""
     from mentorship.extensions import db
-    from mentorship.services.metrics import kept, versions
+    from mentorship.services.metrics import kept
 
     rows = kept.rebuild(db.session, current_app.config["ACADEMIC_YEAR_START_MONTH"])
-    versions.mark_changed(db.session)
     db.session.commit()
     click.echo(f"Rebuilt the yearly totals: {rows:,} pairing-years.")

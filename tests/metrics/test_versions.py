@@ -7,12 +7,13 @@ import re
 from typing import cast
 from unittest import mock
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Table, delete, insert, update
 
 from mentorship.extensions import db
-from mentorship.models import DataVersion, Meeting
+from mentorship.models import DataVersion, Meeting, MeetingTopic, PairingYearTotal
 from mentorship.services import audit
 from mentorship.services.metrics import versions
 from mentorship.services.metrics.definitions import MetricSettings
@@ -103,24 +104,33 @@ def test_writes_no_figure_reads_and_rolled_back_writes_keep_the_version(pair, f)
     assert (token, number) == (before[0], before[1] + 1)
 
 
-OPEN = versions.open_year_start(TODAY + versions.AHEAD)  # the first day a meeting keeps closed years
+def opened() -> dt.date:
+    """The first day a meeting may be dated and keep the closed years' version (the app's start month)."""
+    return versions.open_year_start(TODAY + versions.AHEAD)
 
 
 def both() -> tuple:
     return versions.current(), versions.current(versions.CLOSED_ROW_ID)
 
 
+def raised(before: tuple[str, int] | None, by: int = 1) -> tuple[str, int]:
+    assert before is not None
+    return (before[0], before[1] + by)
+
+
 def test_a_meeting_of_the_open_year_keeps_the_closed_years_version(pair, f):
-    meeting = f.meeting(pair.pairing, OPEN)
+    meeting = f.meeting(pair.pairing, opened(), topics=["research", "career"])
     db.session.commit()
-    (first, closed) = both()
+    first, closed = both()
     meeting.duration_minutes = 50  # edited, still in the open year
-    f.meeting(pair.pairing, OPEN + dt.timedelta(days=1))
+    f.meeting(pair.pairing, opened() + dt.timedelta(days=1))
     db.session.commit()
-    assert both() == ((first[0], first[1] + 1), closed)
+    assert both() == (raised(first), closed)
+    meeting.topic_rows = [meeting.topic_rows[0], MeetingTopic(topic="wellbeing")]  # one topic replaced
+    db.session.commit()
     db.session.delete(meeting)  # deleted with its topics
     db.session.commit()
-    assert both() == ((first[0], first[1] + 2), closed)
+    assert both() == (raised(first, 3), closed)
 
 
 @mock.patch.object(years, "years_metrics", wraps=years_metrics)
@@ -129,7 +139,7 @@ def test_the_trend_computes_only_the_open_year_after_a_meeting_of_it(computed, p
     db.session.commit()
     shown()
     computed.reset_mock()
-    f.meeting(pair.pairing, OPEN)
+    f.meeting(pair.pairing, opened())
     db.session.commit()
     after = shown()
     assert [len(call.args[0]) for call in computed.call_args_list] == [1]  # the open year alone
@@ -145,31 +155,68 @@ def test_a_mentor_logging_a_meeting_today_keeps_the_closed_years_version(pair, l
     logged = browser.post(f"/meetings/pairing/{pair.pairing.id}/new", data={**data, "status": "held"})
     assert logged.status_code == 302
     now, closed_now = both()
-    assert now == (first[0], first[1] + 1)
+    assert now == raised(first)
     # In the last two days of a year, today is not yet called open: the closed years' version is raised.
-    assert closed_now == closed if TODAY >= OPEN else closed_now == (closed[0], closed[1] + 1)
+    assert closed_now == (closed if opened() <= TODAY else raised(closed))
 
 
 def test_every_other_change_raises_the_closed_years_version(pair, f, runner):
-    meeting = f.meeting(pair.pairing, OPEN)
+    meeting = f.meeting(pair.pairing, opened())
     db.session.commit()
     changes = [
-        lambda: f.meeting(pair.pairing, OPEN - dt.timedelta(days=1)),  # dated before the open year
-        lambda: setattr(meeting, "date", OPEN - dt.timedelta(days=1)),  # moved out of it
-        lambda: setattr(meeting, "date", OPEN),  # moved back into it: it was in a closed year
+        lambda: f.meeting(pair.pairing, opened() - dt.timedelta(days=1)),  # dated before the open year
+        lambda: setattr(meeting, "date", opened() - dt.timedelta(days=1)),  # moved out of it
+        lambda: setattr(meeting, "date", opened()),  # moved back into it: it was in a closed year
         lambda: setattr(pair.pairing, "end_date", TODAY),  # not a meeting
+        lambda: f.mentee(prog=pair.program),  # an enrolment
         lambda: db.session.execute(  # a bulk statement on meetings, whatever their dates
             update(Meeting).where(Meeting.id == meeting.id).values(duration_minutes=20)
+        ),
+        lambda: db.session.execute(  # the kept totals written other than from the meetings
+            delete(PairingYearTotal).where(PairingYearTotal.pairing_id == pair.pairing.id)
         ),
     ]
     for change in changes:
         before = versions.current(versions.CLOSED_ROW_ID)
         change()
         db.session.commit()
-        assert versions.current(versions.CLOSED_ROW_ID) == (before[0], before[1] + 1)
+        assert versions.current(versions.CLOSED_ROW_ID) == raised(before)
     before = versions.current(versions.CLOSED_ROW_ID)
     assert runner.invoke(args=["metrics", "rebuild"]).exit_code == 0
-    assert versions.current(versions.CLOSED_ROW_ID) == (before[0], before[1] + 1)
+    assert versions.current(versions.CLOSED_ROW_ID) == raised(before)
+
+
+def test_a_meeting_moved_by_another_session_since_it_was_read_raises_the_closed_years_version(pair, f):
+    pair.pairing.start_date = TODAY - dt.timedelta(days=900)
+    meeting = f.meeting(pair.pairing, opened(), 60)
+    db.session.commit()
+    assert meeting.date == opened()  # read here, in the open year
+    other = db.session.session_factory()  # another request moves it into a closed year
+    try:
+        other.get(Meeting, meeting.id).date = opened() - dt.timedelta(days=10)
+        other.commit()
+    finally:
+        other.close()
+    assert shown() == fresh()  # the closed years, kept with the meeting in them
+    before = versions.current(versions.CLOSED_ROW_ID)
+    meeting.duration_minutes = 10  # edited here with the date it was read with
+    db.session.commit()
+    assert versions.current(versions.CLOSED_ROW_ID) == raised(before)
+    assert shown() == fresh()
+
+
+@pytest.mark.parametrize(("days_before_end", "closes"), [(0, True), (1, True), (2, False), (3, False)])
+def test_a_meeting_in_the_last_two_days_of_a_year_counts_as_closed(pair, f, days_before_end, closes):
+    """A reader whose clock runs up to two days ahead of the writer's may call that year closed already."""
+    last_day = versions.open_year_start(TODAY) - dt.timedelta(days=1)  # of the year before today's
+    writer_today = last_day - dt.timedelta(days=days_before_end)
+    pair.pairing.start_date = last_day - dt.timedelta(days=400)
+    db.session.commit()
+    before = versions.current(versions.CLOSED_ROW_ID)
+    with mock.patch.object(versions, "_today", return_value=writer_today):
+        f.meeting(pair.pairing, writer_today)
+        db.session.commit()
+    assert versions.current(versions.CLOSED_ROW_ID) == (raised(before) if closes else before)
 
 
 def test_a_savepoint_neither_raises_the_version_early_nor_hides_the_change(pair, f):

@@ -30,6 +30,7 @@ from mentorship.services.academic_year import academic_year, year_of
 CHUNK = 900  # ids per IN list (SQLite allows 999 parameters)
 MEETINGS = cast(Table, Meeting.__table__)
 TOTALS = cast(Table, PairingYearTotal.__table__)
+RECOMPUTING = "kept_totals_recomputing"
 
 
 def start_month() -> int:
@@ -84,7 +85,16 @@ def _counted(session: Session, pairing_ids: list[int] | None) -> list[tuple[int,
 
 
 def recompute(session: Session, pairing_ids: Collection[int], month: int) -> None:
-    """Replace the kept totals of `pairing_ids` by a recomputation from their meetings."""
+    """Replace the kept totals of `pairing_ids` by a recomputation from their meetings (marked RECOMPUTING
+    in the session while it writes: services.metrics.versions lets the meetings' change decide)."""
+    session.info[RECOMPUTING] = True
+    try:
+        _recompute(session, pairing_ids, month)
+    finally:
+        session.info.pop(RECOMPUTING, None)
+
+
+def _recompute(session: Session, pairing_ids: Collection[int], month: int) -> None:
     for chunk in _chunks(set(pairing_ids)):
         if session.get_bind().dialect.name == "postgresql":
             # Two transactions writing meetings of one pairing would both insert its rows (READ COMMITTED):

@@ -28,13 +28,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, event, select
+from sqlalchemy import Table, event, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session, attributes
 
 from mentorship.extensions import db
 from mentorship.models import DataVersion, Meeting, MeetingTopic
 from mentorship.services.academic_year import academic_year, year_of
-from mentorship.services.metrics.kept import start_month
+from mentorship.services.metrics.kept import RECOMPUTING, start_month
 
 T = TypeVar("T")
 VERSION = cast(Table, DataVersion.__table__)
@@ -43,6 +43,8 @@ CLOSED_ROW_ID = 2  # raised by every such change but meetings dated in the open 
 KEPT = 32  # figures kept per process, the least recently used dropped first
 CHANGED = "data_changed"
 CLOSED_CHANGED = "closed_years_changed"
+EARLIEST = "earliest_meeting_changed"  # of a transaction changing only meetings: their earliest date
+MEETINGS = cast(Table, Meeting.__table__)
 AHEAD = dt.timedelta(days=2)
 
 # Tables whose rows no figure is computed from.
@@ -68,7 +70,8 @@ UNREAD = frozenset(
         "users",
     }
 )
-# Rewritten from the meetings in the same transaction (services.metrics.kept): the meetings' change decides.
+# Rewritten from the meetings in the same transaction (services.metrics.kept, while RECOMPUTING): the
+# meetings' change decides. Any other write of them (a rebuild) changes closed years' figures too.
 DERIVED = frozenset({"pairing_year_totals"})
 
 _kept: OrderedDict[Hashable, Any] = OrderedDict()
@@ -128,33 +131,44 @@ def open_year_start(today: dt.date) -> dt.date:
     return academic_year(year_of(today, month), month).start
 
 
-def _in_open_year(objects: list[object]) -> bool:
-    """Whether the changed rows `objects` are all meetings dated (before and after) in the open year, or
-    topics of such meetings."""
-    start = open_year_start(dt.date.today() + AHEAD)
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def _earliest_meeting_date(session: Session, objects: list[object]) -> dt.date | None:
+    """The earliest date, before and after, of the changed rows `objects` if they are all meetings or topics
+    of meetings among them; None if any is something else."""
     meetings = [o for o in objects if isinstance(o, Meeting)]
-    for meeting in meetings:
-        dates = (meeting.date, *attributes.get_history(meeting, "date").deleted)
-        if any(day is None or day < start for day in dates):
-            return False
     # A new topic of a meeting has no meeting id before the flush: its meeting is among those changed.
     ids = {m.id for m in meetings} | {None}
-    return all(
+    if not meetings or not all(
         isinstance(o, Meeting) or (isinstance(o, MeetingTopic) and o.meeting_id in ids) for o in objects
-    )
+    ):
+        return None
+    dates = [day for m in meetings for day in (m.date, *attributes.get_history(m, "date").deleted)]
+    stored = [m.id for m in meetings if inspect(m).has_identity]
+    if stored:
+        # The date the database holds now, which another transaction may have changed since this session
+        # read the meeting; locked until the commit on PostgreSQL (SQLite runs one writer at a time).
+        query = select(MEETINGS.c.date).where(MEETINGS.c.id.in_(stored))
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(key_share=True)
+        dates += session.connection().execute(query).scalars()
+    return None if any(day is None for day in dates) else min(dates)
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     read = [o for o in (*session.new, *session.dirty, *session.deleted) if _table_of(o) not in UNREAD]
-    if read:
-        session.info[CHANGED] = True
-        if not session.info.get(CLOSED_CHANGED) and not _in_open_year(read):
-            session.info[CLOSED_CHANGED] = True
-
-
-def mark_changed(session: Session) -> None:
-    """Count the transaction as a change to every figure (a rebuild of what they are computed from)."""
-    session.info[CHANGED] = session.info[CLOSED_CHANGED] = True
+    if not read:
+        return
+    session.info[CHANGED] = True
+    if session.info.get(CLOSED_CHANGED):
+        return
+    earliest = _earliest_meeting_date(session, read)
+    if earliest is None:
+        session.info[CLOSED_CHANGED] = True
+    else:  # decided at the commit, by that day's open year
+        session.info[EARLIEST] = min(earliest, session.info.get(EARLIEST, earliest))
 
 
 def _on_execute(state: ORMExecuteState) -> None:
@@ -162,7 +176,7 @@ def _on_execute(state: ORMExecuteState) -> None:
         table = getattr(getattr(state.statement, "table", None), "name", None)
         if table not in UNREAD:
             state.session.info[CHANGED] = True
-            if table not in DERIVED:
+            if not (table in DERIVED and state.session.info.get(RECOMPUTING)):
                 state.session.info[CLOSED_CHANGED] = True
 
 
@@ -172,6 +186,9 @@ def _before_commit(session: Session) -> None:
         return
     session.flush()  # the commit's own flush comes after this hook: see what it writes first
     closed = session.info.pop(CLOSED_CHANGED, False)
+    earliest = session.info.pop(EARLIEST, None)
+    if earliest is not None and earliest < open_year_start(_today() + AHEAD):
+        closed = True
     if session.info.pop(CHANGED, False):
         raise_version(session, (ROW_ID, CLOSED_ROW_ID) if closed else (ROW_ID,))
 
@@ -180,8 +197,8 @@ def _after_soft_rollback(session: Session, previous: Any) -> None:
     # A savepoint rolled back leaves what the transaction wrote before it: only the transaction's own
     # rollback forgets the change.
     if not previous.nested:
-        session.info.pop(CHANGED, None)
-        session.info.pop(CLOSED_CHANGED, None)
+        for key in (CHANGED, CLOSED_CHANGED, EARLIEST):
+            session.info.pop(key, None)
 
 
 def install() -> None:
