@@ -126,17 +126,16 @@ def stories(
     counts: dict[int, int] = defaultdict(int)
     listed = []
     for row in rows:
-        pid, date, minutes, status = row[1], row[2], row[3], row[5]
-        if status == "held":
-            counted[pid].append((date, minutes))
-        counts[pid] += 1
-        if latest is None or counts[pid] <= latest:
+        if row.status == "held":
+            counted[row.pairing_id].append((row.date, row.duration_minutes))
+        counts[row.pairing_id] += 1
+        if latest is None or counts[row.pairing_id] <= latest:
             listed.append(row)
     topics: dict[int, list[str]] = defaultdict(list)
     if latest is None:
         found = db.session.execute(statements.topics, {"ids": ids})
     else:  # the topics of the meetings listed only
-        found = db.session.execute(statements.topics_of, {"meeting_ids": [row[0] for row in listed]})
+        found = db.session.execute(statements.topics_of, {"meeting_ids": [row.id for row in listed]})
     for meeting_id, topic in found:
         topics[meeting_id].append(topic)
     meetings: dict[int, list[TimelineMeeting]] = defaultdict(list)

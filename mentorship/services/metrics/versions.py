@@ -34,7 +34,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, attributes
 from mentorship.extensions import db
 from mentorship.models import DataVersion, Meeting, MeetingTopic
 from mentorship.services.academic_year import academic_year, year_of
-from mentorship.services.metrics.kept import RECOMPUTING, start_month
+from mentorship.services.metrics.kept import MEETINGS, RECOMPUTING, start_month
 
 T = TypeVar("T")
 VERSION = cast(Table, DataVersion.__table__)
@@ -44,7 +44,6 @@ KEPT = 32  # figures kept per process, the least recently used dropped first
 CHANGED = "data_changed"
 CLOSED_CHANGED = "closed_years_changed"
 EARLIEST = "earliest_meeting_changed"  # of a transaction changing only meetings: their earliest date
-MEETINGS = cast(Table, Meeting.__table__)
 AHEAD = dt.timedelta(days=2)
 
 # Tables whose rows no figure is computed from.
@@ -84,7 +83,7 @@ def current(row: int = ROW_ID) -> tuple[str, int] | None:
     return None if found is None else (found.token, found.number)
 
 
-def raise_version(session: Session, rows: tuple[int, ...] = (ROW_ID, CLOSED_ROW_ID)) -> None:
+def raise_version(session: Session, rows: tuple[int, ...]) -> None:
     """Raise the version `rows` in the session's transaction (each made with a new token if missing)."""
     # Each dialect's upsert, imported when first used: only the database in use pays for its dialect.
     # The rows in one statement and in id order, so two writers lock them in the same order.
