@@ -133,6 +133,12 @@ def csrf_from(html: str) -> str:
     return match.group(1) or match.group(2)
 
 
+def without_csrf(html: str) -> str:
+    """The page with its CSRF tokens blanked: each carries the second it was signed in, so two renderings of
+    the same page differ there alone."""
+    return re.sub(r'name="csrf_token"[^>]*?value="[^"]*"', 'name="csrf_token"', html)
+
+
 class Browser:
     """A test client that signs in and sends forms with their CSRF token, as a browser would."""
 
