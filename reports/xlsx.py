@@ -28,7 +28,8 @@ def neutralise(value: Any) -> Any:
     """Return `value` safe for a cell: text that could start a formula gets a leading apostrophe, and
     control characters that a workbook cannot hold (openpyxl would refuse the cell) are dropped."""
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if not value.isprintable():  # every control character is unprintable: most text skips the search
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
         if value.startswith(FORMULA_PREFIXES):
             return "'" + value
     return value
@@ -186,6 +187,17 @@ def _cell(ws, value: Any, kind: str = "text", font: Font | None = None, fill=Non
     return cell
 
 
+def _formatted(ws, value: Any, number_format: str | None):
+    """A body cell: numbers and dates in `number_format` (if any), everything else as plain values."""
+    if number_format is None or isinstance(value, bool) or not isinstance(value, int | float | dt.date):
+        return neutralise(value)
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value)
+    cell.number_format = number_format
+    return cell
+
+
 def _width(column: Column, rows: Sequence[Sequence[Any]], index: int) -> float:
     if column.width:
         return column.width
@@ -232,9 +244,10 @@ def write_sheet(wb: Workbook, title: str, tables: Sequence[Table], *, autofilter
         ws.append([_cell(ws, c.header, font=head, fill=fill) for c in table.columns])
         row_no += 1
         header = row_no
-        kinds = [c.kind for c in table.columns]
+        # The body is most of a workbook's cells: each column's format is looked up once, not per cell.
+        formats = [None if c.kind in _UNSTYLED else FORMATS.get(c.kind) for c in table.columns]
         for row in table.rows:
-            ws.append([_cell(ws, value, kinds[i]) for i, value in enumerate(row)])
+            ws.append([_formatted(ws, value, fmt) for value, fmt in zip(row, formats, strict=False)])
         row_no += len(table.rows)
         placed.append(Placed(header, header + 1, row_no, len(table.columns)))
     if autofilter and placed:
