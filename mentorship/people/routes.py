@@ -161,13 +161,14 @@ def _mentee_fields(form: MenteeForm) -> dict:
     }
 
 
-# What the person page reads of the person, with the person: three statements rather than up to nine.
+# What the person page reads of the person, in the statement that loads the person rather than up to nine:
+# the profiles, programs, account and self-identification, and the few interests and races joined in.
 PAGE_LOADS = (
     joinedload(Person.mentor).joinedload(MentorProfile.program),
-    joinedload(Person.mentor).selectinload(MentorProfile.interest_rows),
+    joinedload(Person.mentor).joinedload(MentorProfile.interest_rows),
     joinedload(Person.mentee).joinedload(MenteeProfile.program),
-    joinedload(Person.mentee).selectinload(MenteeProfile.interest_rows),
-    joinedload(Person.self_identification).selectinload(SelfIdentification.races),
+    joinedload(Person.mentee).joinedload(MenteeProfile.interest_rows),
+    joinedload(Person.self_identification).joinedload(SelfIdentification.races),
     joinedload(Person.user),
 )
 

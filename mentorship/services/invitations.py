@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from mentorship.access import Scope
 from mentorship.extensions import db
@@ -62,12 +62,12 @@ def status_of(invitation: AccountInvitation, now: dt.datetime) -> str:
 
 
 def of_person(person: Person) -> list[AccountInvitation]:
-    """The invitations sent to `person`, newest first."""
+    """The invitations sent to `person`, newest first, with who sent each: one statement."""
     return list(
         db.session.scalars(
             select(AccountInvitation)
             .where(AccountInvitation.person_id == person.id)
-            .options(selectinload(AccountInvitation.invited_by).selectinload(User.person))
+            .options(joinedload(AccountInvitation.invited_by).joinedload(User.person))
             .order_by(AccountInvitation.created_at.desc(), AccountInvitation.id.desc())
         )
     )
