@@ -108,6 +108,8 @@ def main() -> int:
             )
             if "sql_large" in r:
                 line += f"  (SQL statements {r['sql_large']} large / {r['sql_small']} small)"
+            if "floor" in r:
+                line += f"  (floor {r['floor']:.2f}x: its imports and the dump's writing)"
         elif "detail" in r:
             ok = r["ok"]
             line = (
