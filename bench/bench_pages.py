@@ -1,5 +1,6 @@
-"""The staff pages: median latency through gunicorn against the login page, and SQL statements per page on the
-large and the small demo (the same count on both: no page runs a statement per row)."""
+"""The staff pages: median latency through gunicorn against the login page, requested in turn with them, and
+SQL statements per page on the large and the small demo (the same count on both: no page runs a statement per
+row)."""
 
 from __future__ import annotations
 
@@ -87,29 +88,36 @@ def latencies(
     url: str, paths: dict[str, tuple[str, float]], requests: int
 ) -> tuple[dict[str, float], dict[str, float]]:
     """Median seconds per page over `requests` sequential requests through gunicorn (one worker), and the
-    worker's CPU seconds per request."""
+    worker's CPU seconds per request.
+
+    The requests go round the pages, the login page among them, `requests` times: a moment when the shared
+    machine is busy slows a request of every page alike instead of all the requests of one page (the
+    baseline's, which would move every ratio).
+    """
     from mentorship.services.demo.institution import DEMO_PASSWORD
 
     with Server(url, workers=1) as server:
         client = Client(server.base)
         client.login(ADMIN, DEMO_PASSWORD)
         anonymous = Client(server.base)
-        result, cpu = {}, {}
-        for name, path, who in [("login page", BASELINE, anonymous)] + [
+        visits = [("login page", BASELINE, anonymous)] + [
             (name, path, client) for name, (path, _g) in paths.items()
-        ]:
-            times = []
+        ]
+        for _name, path, who in visits:
             for _ in range(2):  # warm-up
                 who.request(path)
-            used = server.worker_cpu()
-            for _ in range(requests):
+        times: dict[str, list[float]] = {name: [] for name, _p, _w in visits}
+        cpu = dict.fromkeys(times, 0.0)
+        for _ in range(requests):
+            for name, path, who in visits:
+                used = server.worker_cpu()
                 status, _body, seconds = who.request(path)
                 if status != 200:
                     raise RuntimeError(f"{path} answered HTTP {status}")
-                times.append(seconds)
-            cpu[name] = (server.worker_cpu() - used) / requests
-            result[name] = statistics.median(times)
-    return result, cpu
+                cpu[name] += server.worker_cpu() - used
+                times[name].append(seconds)
+    medians = {name: statistics.median(t) for name, t in times.items()}
+    return medians, {name: used / requests for name, used in cpu.items()}
 
 
 def run(large_app, small_app, requests: int = 30, say=print) -> list[dict]:
