@@ -117,7 +117,7 @@ def latencies(
                 cpu[name] += server.worker_cpu() - used
                 times[name].append(seconds)
     medians = {name: statistics.median(t) for name, t in times.items()}
-    return medians, {name: used / requests for name, used in cpu.items()}
+    return medians, {name: total / requests for name, total in cpu.items()}
 
 
 def run(large_app, small_app, requests: int = 30, say=print) -> list[dict]:

@@ -165,12 +165,20 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
+def _number_format(kind: str) -> str | None:
+    """The number format of a column kind's numbers and dates, if they need one."""
+    # Plain ints need no format and openpyxl gives plain dates yyyy-mm-dd itself: only the rest are styled.
+    return None if kind in _UNSTYLED else FORMATS.get(kind)
+
+
+def _is_number(value: Any) -> bool:
+    """Whether a number format applies to `value` (a number or a date, not a truth value)."""
+    return isinstance(value, int | float | dt.date) and not isinstance(value, bool)
+
+
 def _cell(ws, value: Any, kind: str = "text", font: Font | None = None, fill=None, wrap: bool = False):
     value = neutralise(value)
-    # Plain ints need no format and openpyxl gives plain dates yyyy-mm-dd itself: only the rest are styled.
-    fmt = None
-    if kind not in _UNSTYLED and isinstance(value, int | float | dt.date) and not isinstance(value, bool):
-        fmt = FORMATS.get(kind)
+    fmt = _number_format(kind) if _is_number(value) else None
     if fmt is None and font is None and fill is None and not wrap:
         return value
     from openpyxl.cell import WriteOnlyCell
@@ -189,7 +197,7 @@ def _cell(ws, value: Any, kind: str = "text", font: Font | None = None, fill=Non
 
 def _formatted(ws, value: Any, number_format: str | None):
     """A body cell: numbers and dates in `number_format` (if any), everything else as plain values."""
-    if number_format is None or isinstance(value, bool) or not isinstance(value, int | float | dt.date):
+    if number_format is None or not _is_number(value):
         return neutralise(value)
     from openpyxl.cell import WriteOnlyCell
 
@@ -245,7 +253,7 @@ def write_sheet(wb: Workbook, title: str, tables: Sequence[Table], *, autofilter
         row_no += 1
         header = row_no
         # The body is most of a workbook's cells: each column's format is looked up once, not per cell.
-        formats = [None if c.kind in _UNSTYLED else FORMATS.get(c.kind) for c in table.columns]
+        formats = [_number_format(c.kind) for c in table.columns]
         for row in table.rows:
             ws.append([_formatted(ws, value, fmt) for value, fmt in zip(row, formats, strict=False)])
         row_no += len(table.rows)
